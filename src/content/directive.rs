@@ -1,0 +1,143 @@
+//! Widget directives: a fenced block whose info string is `widget <id> [key=value ...]`
+//! mounts a live widget at that place in the text.
+//!
+//! ````markdown
+//! ```widget threads-check
+//! ```
+//! ````
+
+use std::fmt;
+
+/// Every widget the book knows. The UI matches on this exhaustively, so an id
+/// listed here always has a component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WidgetKind {
+    /// What the reader's browser offers the parallel widgets.
+    Environment,
+    /// Starts the worker pool and proves that more than one thread did work.
+    ThreadsCheck,
+}
+
+impl WidgetKind {
+    /// All kinds, for documentation and tests.
+    pub const ALL: [WidgetKind; 2] = [WidgetKind::Environment, WidgetKind::ThreadsCheck];
+
+    /// The id written in markdown and in the root's `data-widget` attribute.
+    pub fn id(self) -> &'static str {
+        match self {
+            WidgetKind::Environment => "environment",
+            WidgetKind::ThreadsCheck => "threads-check",
+        }
+    }
+
+    /// The kind a markdown id names, if any.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.id() == id)
+    }
+}
+
+/// A widget placed in the text, with the parameters its author gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WidgetDirective {
+    pub kind: WidgetKind,
+    pub params: Vec<(String, String)>,
+}
+
+/// Why a `widget` block could not be mounted; shown to the reader in an error box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DirectiveError {
+    MissingId,
+    UnknownId(String),
+    BadParameter(String),
+}
+
+impl fmt::Display for DirectiveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DirectiveError::MissingId => write!(
+                f,
+                "a `widget` block needs an id, as in `widget threads-check`"
+            ),
+            DirectiveError::UnknownId(id) => {
+                let known: Vec<&str> = WidgetKind::ALL.iter().map(|k| k.id()).collect();
+                write!(
+                    f,
+                    "unknown widget `{id}`; known widgets: {}",
+                    known.join(", ")
+                )
+            }
+            DirectiveError::BadParameter(p) => {
+                write!(f, "widget parameter `{p}` is not of the form key=value")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DirectiveError {}
+
+/// Parses a fenced block's info string. `None` means it is not a widget block at all.
+pub fn parse_info(info: &str) -> Option<Result<WidgetDirective, DirectiveError>> {
+    let mut words = info.split_whitespace();
+    if words.next() != Some("widget") {
+        return None;
+    }
+    let Some(id) = words.next() else {
+        return Some(Err(DirectiveError::MissingId));
+    };
+    let Some(kind) = WidgetKind::from_id(id) else {
+        return Some(Err(DirectiveError::UnknownId(id.to_owned())));
+    };
+    let params = words
+        .map(|word| match word.split_once('=') {
+            Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
+            _ => Err(DirectiveError::BadParameter(word.to_owned())),
+        })
+        .collect::<Result<Vec<_>, _>>();
+    Some(params.map(|params| WidgetDirective { kind, params }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_id_and_parameters() {
+        let directive = parse_info("widget threads-check items=64").expect("a widget block");
+        assert_eq!(
+            directive,
+            Ok(WidgetDirective {
+                kind: WidgetKind::ThreadsCheck,
+                params: vec![("items".into(), "64".into())],
+            })
+        );
+    }
+
+    #[test]
+    fn other_code_blocks_are_not_widgets() {
+        assert_eq!(parse_info("rust"), None);
+        assert_eq!(parse_info(""), None);
+        assert_eq!(parse_info("widgets x"), None);
+    }
+
+    #[test]
+    fn bad_blocks_say_why() {
+        assert_eq!(parse_info("widget"), Some(Err(DirectiveError::MissingId)));
+        assert_eq!(
+            parse_info("widget nope"),
+            Some(Err(DirectiveError::UnknownId("nope".into())))
+        );
+        assert_eq!(
+            parse_info("widget environment oops"),
+            Some(Err(DirectiveError::BadParameter("oops".into())))
+        );
+        let message = DirectiveError::UnknownId("nope".into()).to_string();
+        assert!(message.contains("threads-check"), "{message}");
+    }
+
+    #[test]
+    fn ids_round_trip() {
+        for kind in WidgetKind::ALL {
+            assert_eq!(WidgetKind::from_id(kind.id()), Some(kind));
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! Markdown to blocks, with pulldown-cmark (the parser mdBook uses).
+//!
+//! A page becomes a list of [`Block`]s: runs of HTML, and widgets to mount
+//! between them. Headings get stable ids and a self-link, so every heading has a
+//! URL that survives a reload. Raw HTML in the markdown is shown as text, never
+//! passed through: the content is trusted, but not blindly.
+
+use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use super::directive::{self, DirectiveError, WidgetDirective};
+
+/// A piece of a rendered page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// Rendered HTML, safe to insert as is.
+    Html(String),
+    /// A widget to mount here.
+    Widget(WidgetDirective),
+    /// A `widget` block that names no known widget: shown as an error box.
+    BadWidget(DirectiveError),
+}
+
+/// A heading of a page, for its outline and its links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Renders `source` into blocks. `page_path` is the page's absolute path (for
+/// example `/book/core-definitions/`): heading self-links must carry it,
+/// because the document's `<base>` would otherwise send `#id` to the front page.
+pub fn render(source: &str, page_path: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut pending: Vec<Event> = Vec::new();
+    let mut ids = IdAllocator::default();
+    let mut events = Parser::new_ext(source, options());
+
+    while let Some(event) = events.next() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                match directive::parse_info(&info) {
+                    Some(parsed) => {
+                        // The directive's body is not used: skip to the end of the block.
+                        for inner in events.by_ref() {
+                            if matches!(inner, Event::End(TagEnd::CodeBlock)) {
+                                break;
+                            }
+                        }
+                        flush(&mut pending, &mut blocks);
+                        blocks.push(match parsed {
+                            Ok(widget) => Block::Widget(widget),
+                            Err(error) => Block::BadWidget(error),
+                        });
+                    }
+                    None => pending.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))),
+                }
+            }
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
+                let mut inner = Vec::new();
+                for inner_event in events.by_ref() {
+                    if matches!(inner_event, Event::End(TagEnd::Heading(_))) {
+                        break;
+                    }
+                    inner.push(inner_event);
+                }
+                let id = ids.allocate(&plain_text(&inner));
+                pending.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(id.clone())),
+                    classes,
+                    attrs,
+                }));
+                pending.extend(inner.into_iter().map(escape_raw_html));
+                pending.push(Event::Html(CowStr::from(format!(
+                    "<a class=\"anchor\" href=\"{page_path}#{id}\" aria-label=\"Link to this heading\">#</a>"
+                ))));
+                pending.push(Event::End(TagEnd::Heading(level)));
+            }
+            other => pending.push(escape_raw_html(other)),
+        }
+    }
+    flush(&mut pending, &mut blocks);
+    blocks
+}
+
+/// The headings of a page with the ids [`render`] gives them.
+pub fn headings(source: &str) -> Vec<Heading> {
+    let mut ids = IdAllocator::default();
+    let mut headings = Vec::new();
+    let mut events = Parser::new_ext(source, options());
+    while let Some(event) = events.next() {
+        if let Event::Start(Tag::Heading { level, .. }) = event {
+            let inner: Vec<Event> = events
+                .by_ref()
+                .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+                .collect();
+            let text = plain_text(&inner);
+            headings.push(Heading {
+                level: level as u8,
+                id: ids.allocate(&text),
+                text,
+            });
+        }
+    }
+    headings
+}
+
+/// The text of the first heading, which is the page's title.
+pub fn first_heading(source: &str) -> Option<String> {
+    headings(source).into_iter().next().map(|h| h.text)
+}
+
+fn flush(pending: &mut Vec<Event>, blocks: &mut Vec<Block>) {
+    if pending.is_empty() {
+        return;
+    }
+    let mut out = String::new();
+    html::push_html(&mut out, pending.drain(..));
+    blocks.push(Block::Html(out));
+}
+
+/// Raw HTML from the markdown is shown as text: nothing in `content/` can inject markup.
+fn escape_raw_html(event: Event) -> Event {
+    match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        other => other,
+    }
+}
+
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(t);
+        }
+    }
+    text.trim().to_owned()
+}
+
+/// Gives each heading a URL-safe id, unique on its page.
+#[derive(Default)]
+struct IdAllocator {
+    used: Vec<String>,
+}
+
+impl IdAllocator {
+    fn allocate(&mut self, text: &str) -> String {
+        let base = slugify(text);
+        let base = if base.is_empty() {
+            "section".to_owned()
+        } else {
+            base
+        };
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.used.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.used.push(id.clone());
+        id
+    }
+}
+
+/// `"⚙️ 1. Core Definitions"` becomes `"1-core-definitions"`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '/')
+            && !slug.ends_with('-')
+            && !slug.is_empty()
+        {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html_of(blocks: &[Block]) -> String {
+        blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Html(h) => Some(h.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn headings_get_ids_and_self_links() {
+        let blocks = render(
+            "## ⚙️ 1. Core Definitions\n\ntext",
+            "/book/core-definitions/",
+        );
+        let html = html_of(&blocks);
+        assert!(html.contains("<h2 id=\"1-core-definitions\">"), "{html}");
+        assert!(
+            html.contains("href=\"/book/core-definitions/#1-core-definitions\""),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn repeated_headings_get_distinct_ids() {
+        let ids: Vec<String> = headings("### Concurrency:\n\n### Concurrency:\n")
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(ids, ["concurrency", "concurrency-2"]);
+    }
+
+    #[test]
+    fn tables_render_with_every_cell() {
+        let html = html_of(&render("| A | B |\n|---|---|\n| ✅ Yes | ❌ No |\n", "/"));
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<td>✅ Yes</td>"), "{html}");
+        assert!(html.contains("<td>❌ No</td>"), "{html}");
+    }
+
+    #[test]
+    fn widget_blocks_split_the_page() {
+        let blocks = render("before\n\n```widget threads-check\n```\n\nafter\n", "/");
+        assert_eq!(blocks.len(), 3);
+        assert!(matches!(&blocks[1], Block::Widget(w) if w.kind.id() == "threads-check"));
+    }
+
+    #[test]
+    fn unknown_widgets_become_error_blocks() {
+        let blocks = render("```widget teleport\n```\n", "/");
+        assert_eq!(
+            blocks,
+            [Block::BadWidget(DirectiveError::UnknownId(
+                "teleport".into()
+            ))]
+        );
+    }
+
+    #[test]
+    fn ordinary_code_blocks_stay_code() {
+        let html = html_of(&render("```\n[Core 1] --> Task A\n```\n", "/"));
+        assert!(html.contains("<pre><code>[Core 1] --&gt; Task A"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        let html = html_of(&render(
+            "<script>alert(1)</script>\n\nhi <b>there</b>\n",
+            "/",
+        ));
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+        assert!(html.contains("&lt;b&gt;"), "{html}");
+    }
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert_eq!(
+            slugify("🧱 8. HLD Scenarios: When to Use What?"),
+            "8-hld-scenarios-when-to-use-what"
+        );
+        assert_eq!(slugify("✅ 14. TL;DR"), "14-tldr");
+    }
+}

@@ -1,0 +1,199 @@
+//! The book's text: the markdown pages in `content/`, embedded at compile time.
+//!
+//! Pages are data, not code: a page is a markdown file whose first heading is
+//! its title, and whose fenced `widget <id>` blocks mount live widgets
+//! (see [`directive`]). [`markdown`] turns a page into blocks the UI renders.
+
+pub mod directive;
+pub mod markdown;
+
+/// One page of the book: the front page or one of the seed's sections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Position in reading order; 0 is the front page, 1..=14 the seed's sections.
+    pub number: usize,
+    /// The URL segment; empty for the front page, so links survive a static host.
+    pub slug: &'static str,
+    /// The markdown source, as written in `content/`.
+    pub source: &'static str,
+}
+
+/// Every page's file name and source, in reading order. A host test checks
+/// that this list and the `content/` folder agree.
+const PAGES: [(&str, &str); 15] = [
+    ("index.md", include_str!("../../content/index.md")),
+    (
+        "01-core-definitions.md",
+        include_str!("../../content/01-core-definitions.md"),
+    ),
+    (
+        "02-high-level-intuition.md",
+        include_str!("../../content/02-high-level-intuition.md"),
+    ),
+    (
+        "03-practical-example-web-server.md",
+        include_str!("../../content/03-practical-example-web-server.md"),
+    ),
+    (
+        "04-visual-metaphor.md",
+        include_str!("../../content/04-visual-metaphor.md"),
+    ),
+    (
+        "05-system-design-impact.md",
+        include_str!("../../content/05-system-design-impact.md"),
+    ),
+    (
+        "06-programming-language-and-runtime-support.md",
+        include_str!("../../content/06-programming-language-and-runtime-support.md"),
+    ),
+    (
+        "07-detailed-comparison-table.md",
+        include_str!("../../content/07-detailed-comparison-table.md"),
+    ),
+    (
+        "08-hld-scenarios.md",
+        include_str!("../../content/08-hld-scenarios.md"),
+    ),
+    (
+        "09-related-concepts.md",
+        include_str!("../../content/09-related-concepts.md"),
+    ),
+    (
+        "10-concurrency-models.md",
+        include_str!("../../content/10-concurrency-models.md"),
+    ),
+    (
+        "11-common-pitfalls.md",
+        include_str!("../../content/11-common-pitfalls.md"),
+    ),
+    (
+        "12-in-system-design.md",
+        include_str!("../../content/12-in-system-design.md"),
+    ),
+    (
+        "13-final-summary-table.md",
+        include_str!("../../content/13-final-summary-table.md"),
+    ),
+    ("14-tl-dr.md", include_str!("../../content/14-tl-dr.md")),
+];
+
+impl Page {
+    /// The page's title: the text of its first heading, emoji included.
+    pub fn title(&self) -> String {
+        markdown::first_heading(self.source).unwrap_or_else(|| self.slug.to_owned())
+    }
+
+    /// The title without the leading emoji, for the browser tab and the sidebar's tooltip.
+    pub fn plain_title(&self) -> String {
+        let title = self.title();
+        let start = title
+            .char_indices()
+            .find(|(_, c)| c.is_alphanumeric())
+            .map_or(0, |(i, _)| i);
+        title[start..].to_owned()
+    }
+}
+
+/// The whole book in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Book {
+    pages: Vec<Page>,
+}
+
+/// The book, loaded once and shared by every component.
+pub fn book() -> &'static Book {
+    static BOOK: std::sync::OnceLock<Book> = std::sync::OnceLock::new();
+    BOOK.get_or_init(Book::load)
+}
+
+impl Book {
+    /// Loads the embedded pages. Cheap: the sources are static strings.
+    pub fn load() -> Self {
+        let pages = PAGES
+            .iter()
+            .enumerate()
+            .map(|(number, (file, source))| Page {
+                number,
+                slug: slug_of_file(file),
+                source,
+            })
+            .collect();
+        Self { pages }
+    }
+
+    /// The file names the book embeds, for the test that compares them with `content/`.
+    pub fn file_names() -> impl Iterator<Item = &'static str> {
+        PAGES.iter().map(|(file, _)| *file)
+    }
+
+    /// Every page, the front page first.
+    pub fn pages(&self) -> &[Page] {
+        &self.pages
+    }
+
+    /// The front page.
+    pub fn front(&self) -> &Page {
+        &self.pages[0]
+    }
+
+    /// The seed's sections, in order.
+    pub fn sections(&self) -> &[Page] {
+        &self.pages[1..]
+    }
+
+    /// The page a URL segment names; `None` lets the UI show a "not found" page.
+    pub fn by_slug(&self, slug: &str) -> Option<&Page> {
+        self.pages.iter().find(|page| page.slug == slug)
+    }
+
+    /// The page before `page` in reading order.
+    pub fn previous(&self, page: &Page) -> Option<&Page> {
+        page.number.checked_sub(1).and_then(|n| self.pages.get(n))
+    }
+
+    /// The page after `page` in reading order.
+    pub fn next(&self, page: &Page) -> Option<&Page> {
+        self.pages.get(page.number + 1)
+    }
+}
+
+/// `"01-core-definitions.md"` becomes `"core-definitions"`; `"index.md"` becomes `""`.
+fn slug_of_file(file: &'static str) -> &'static str {
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    if stem == "index" {
+        return "";
+    }
+    match stem.split_once('-') {
+        Some((number, rest)) if number.chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => stem,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_drop_the_number_and_extension() {
+        assert_eq!(slug_of_file("01-core-definitions.md"), "core-definitions");
+        assert_eq!(slug_of_file("14-tl-dr.md"), "tl-dr");
+        assert_eq!(slug_of_file("index.md"), "");
+    }
+
+    #[test]
+    fn neighbours_follow_reading_order() {
+        let book = Book::load();
+        let first = &book.sections()[0];
+        assert_eq!(book.previous(first).map(|p| p.slug), Some(""));
+        assert_eq!(book.next(first).map(|p| p.number), Some(2));
+        let last = book.pages().last().expect("the book has pages");
+        assert!(book.next(last).is_none());
+        assert!(book.previous(book.front()).is_none());
+    }
+
+    #[test]
+    fn plain_titles_drop_the_emoji() {
+        let book = Book::load();
+        assert_eq!(book.sections()[0].plain_title(), "1. Core Definitions");
+    }
+}

@@ -1,0 +1,25 @@
+//! An interactive textbook on concurrency and parallelism.
+//!
+//! The crate is laid out the way the book argues:
+//!
+//! - [`content`] and [`compute`] are pure Rust with no web dependency, tested on
+//!   the host: the book's text model, and the kernels whose speed the reader
+//!   measures.
+//! - `runtime` (browser only) is what runs *in parallel*: the wasm-bindgen-rayon
+//!   pool of Web Workers sharing the WebAssembly memory, feature detection and
+//!   timing. Whole jobs run inside the pool; the main thread only awaits them.
+//! - `ui` (browser only) is what runs *concurrently* on the main thread's event
+//!   loop: the yew app, the book shell and the widgets.
+
+pub mod compute;
+pub mod content;
+
+#[cfg(target_arch = "wasm32")]
+pub mod runtime;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+
+/// The pool's entry point, exported to JavaScript so that wasm-bindgen-rayon's
+/// worker bootstrap can find it in the main module.
+#[cfg(target_arch = "wasm32")]
+pub use wasm_bindgen_rayon::init_thread_pool;

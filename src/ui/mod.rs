@@ -1,0 +1,23 @@
+//! The UI: everything that runs on the main thread's event loop.
+//!
+//! One thread, many tasks: the router, the pages and every widget are yew
+//! components driven by events, timers and futures. Work that would block the
+//! event loop goes to the worker pool through [`crate::runtime::job`].
+
+mod app;
+mod page;
+mod route;
+mod shell;
+mod theme;
+pub mod widgets;
+
+pub use app::App;
+pub use route::Route;
+pub use theme::Theme;
+
+/// Mounts the book into the page's `<body>`, with the reader's remembered theme
+/// applied first so the page does not flash in the wrong colours.
+pub fn start() {
+    theme::apply(theme::remembered());
+    yew::Renderer::<App>::new().render();
+}

@@ -1,0 +1,92 @@
+//! Light and dark themes. Without a choice the page follows the system's
+//! `prefers-color-scheme` (in CSS); the toggle's choice is remembered.
+
+use gloo::storage::{LocalStorage, Storage};
+use yew::prelude::*;
+
+const STORAGE_KEY: &str = "concurrency-book.theme";
+
+/// A colour theme, written to `<html data-theme>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    /// The name written to `<html data-theme>` and to storage.
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    fn other(self) -> Self {
+        match self {
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::Light,
+        }
+    }
+
+    /// The theme on screen now: the reader's choice, else the system's.
+    pub fn current() -> Self {
+        remembered().unwrap_or_else(system)
+    }
+}
+
+/// The reader's remembered choice, if any (storage may be off in private mode).
+pub fn remembered() -> Option<Theme> {
+    match LocalStorage::get::<String>(STORAGE_KEY).ok()?.as_str() {
+        "light" => Some(Theme::Light),
+        "dark" => Some(Theme::Dark),
+        _ => None,
+    }
+}
+
+fn system() -> Theme {
+    let dark = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|query| query.matches());
+    if dark {
+        Theme::Dark
+    } else {
+        Theme::Light
+    }
+}
+
+/// Shows `theme` (or the system's, for `None`) by setting `<html data-theme>`.
+pub fn apply(theme: Option<Theme>) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match theme {
+        Some(theme) => root.set_attribute("data-theme", theme.name()),
+        None => root.remove_attribute("data-theme"),
+    };
+}
+
+/// The button in the top bar that switches themes and remembers the choice.
+#[function_component(ThemeToggle)]
+pub fn theme_toggle() -> Html {
+    let theme = use_state(Theme::current);
+    let onclick = {
+        let theme = theme.clone();
+        Callback::from(move |_| {
+            let next = theme.other();
+            // Storage can be full or disabled; the theme still changes for this visit.
+            let _ = LocalStorage::set(STORAGE_KEY, next.name());
+            apply(Some(next));
+            theme.set(next);
+        })
+    };
+    let label = format!("Switch to the {} theme", theme.other().name());
+    html! {
+        <button class="theme-toggle" type="button" {onclick} aria-label={label.clone()} title={label}>
+            <span aria-hidden="true">{ if *theme == Theme::Dark { "☀️" } else { "🌙" } }</span>
+        </button>
+    }
+}

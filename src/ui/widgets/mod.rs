@@ -1,0 +1,23 @@
+//! The live widgets a page mounts with a `widget <id>` block.
+//!
+//! Every widget keeps one contract, which the tests and the reader's "copy"
+//! rely on: its root carries `data-widget="<id>"`, its first `<button>` starts
+//! it, and a finished run writes its figures as JSON to the root's `data-result`.
+//! [`frame::WidgetFrame`] implements the contract once for all of them.
+
+mod environment;
+mod frame;
+mod threads_check;
+
+use yew::prelude::*;
+
+use crate::content::directive::{WidgetDirective, WidgetKind};
+
+/// The component for a directive. The match is exhaustive: a new
+/// [`WidgetKind`] does not compile until it has a component.
+pub fn mount(directive: &WidgetDirective) -> Html {
+    match directive.kind {
+        WidgetKind::Environment => html! { <environment::EnvironmentWidget /> },
+        WidgetKind::ThreadsCheck => html! { <threads_check::ThreadsCheck /> },
+    }
+}

@@ -1,0 +1,140 @@
+//! The content model against the user's document: every section is there,
+//! verbatim, and every widget a page names exists.
+
+#[path = "support/seed.rs"]
+mod seed;
+
+use concurrency_book::content::markdown::{self, Block};
+use concurrency_book::content::{book, Book};
+
+#[test]
+fn the_book_has_a_front_page_and_all_fourteen_sections() {
+    let book = book();
+    assert_eq!(book.front().slug, "");
+    assert_eq!(book.sections().len(), 14);
+    for (i, page) in book.sections().iter().enumerate() {
+        let title = page.plain_title();
+        assert!(
+            title.starts_with(&format!("{}. ", i + 1)),
+            "section {} is titled {title:?}",
+            i + 1
+        );
+        assert!(!page.slug.is_empty());
+    }
+}
+
+#[test]
+fn every_section_starts_with_the_seed_verbatim() {
+    let sections = seed::sections();
+    assert_eq!(sections.len(), 14, "the seed has 14 sections");
+    for (page, original) in book().sections().iter().zip(sections) {
+        assert!(
+            page.source.starts_with(original),
+            "content for {:?} does not begin with the seed's section verbatim",
+            page.slug
+        );
+    }
+}
+
+#[test]
+fn every_seed_table_cell_renders_in_its_section() {
+    for (page, original) in book().sections().iter().zip(seed::sections()) {
+        let html: String = markdown::render(page.source, "/")
+            .into_iter()
+            .filter_map(|block| match block {
+                Block::Html(html) => Some(html),
+                _ => None,
+            })
+            .collect();
+        let text = visible_text(&html);
+        for cell in seed::table_cells(original) {
+            assert!(
+                text.contains(&cell),
+                "{:?} lost the table cell {cell:?}",
+                page.slug
+            );
+        }
+    }
+}
+
+/// The text a reader sees in `html`: tags dropped, the few entities pulldown-cmark writes decoded.
+fn visible_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn the_seed_tables_are_found() {
+    // Guards the test above: if the cell parser broke, it would pass on nothing.
+    let sections = seed::sections();
+    assert!(
+        seed::table_cells(sections[7]).contains(&"Real-time multiplayer game physics".to_owned())
+    );
+    assert!(seed::table_cells(sections[0]).contains(&"Concurrency".to_owned()));
+    let total: usize = sections.iter().map(|s| seed::table_cells(s).len()).sum();
+    assert!(total > 150, "only {total} cells found");
+}
+
+#[test]
+fn every_widget_directive_names_a_known_widget() {
+    let mut widgets = 0;
+    for page in book().pages() {
+        for block in markdown::render(page.source, "/") {
+            match block {
+                Block::BadWidget(error) => panic!("page {:?}: {error}", page.slug),
+                Block::Widget(_) => widgets += 1,
+                Block::Html(_) => {}
+            }
+        }
+    }
+    assert!(
+        widgets >= 2,
+        "the book mounts at least the environment and threads widgets"
+    );
+}
+
+#[test]
+fn the_embedded_pages_are_the_content_folder() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut on_disk: Vec<String> = std::fs::read_dir(folder)
+        .expect("content/ exists")
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md"))
+        .collect();
+    on_disk.sort();
+    let mut embedded: Vec<String> = Book::file_names().map(str::to_owned).collect();
+    embedded.sort();
+    assert_eq!(on_disk, embedded);
+}
+
+#[test]
+fn headings_have_unique_ids_on_every_page() {
+    for page in book().pages() {
+        let ids: Vec<String> = markdown::headings(page.source)
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            ids.len(),
+            unique.len(),
+            "duplicate heading ids on {:?}",
+            page.slug
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! End-to-end: the built site, served as a static host serves it, read in
+//! headless Chromium with and without cross-origin isolation.
+//!
+//! `cargo xtask test` builds the site twice (at `/` and under `/book/`) and
+//! runs these with `BOOK_SITE_ROOT` and `BOOK_SITE_SUBPATH` pointing at them.
+
+#[path = "../support/seed.rs"]
+mod seed;
+
+mod browser;
+mod server;
+
+use std::path::PathBuf;
+
+use concurrency_book::content::book;
+use serde_json::Value;
+
+use browser::Browser;
+use server::StaticHost;
+
+fn site(variable: &str) -> PathBuf {
+    let path = std::env::var_os(variable)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            panic!("{variable} is not set: run the end-to-end tests with `cargo xtask test`")
+        });
+    assert!(
+        path.join("index.html").is_file(),
+        "{} holds no built site",
+        path.display()
+    );
+    path
+}
+
+fn page_url(origin: &str, prefix: &str, slug: &str) -> String {
+    if slug.is_empty() {
+        format!("{origin}{prefix}")
+    } else {
+        format!("{origin}{prefix}{slug}/")
+    }
+}
+
+/// Every page loads from its own URL (a reload), shows its title, every cell of
+/// its seed tables and no console error, and nothing leaves 127.0.0.1.
+async fn read_every_page(host: &StaticHost, prefix: &str) {
+    let browser = Browser::start().await;
+    let sections = seed::sections();
+    for page in book().pages() {
+        let url = page_url(&host.origin, prefix, page.slug);
+        browser.open(&url).await;
+        let heading = browser
+            .wait_for("article.page h1, article.page h2", 10)
+            .await;
+        let heading = heading.text().await.unwrap_or_default();
+        assert_eq!(
+            heading.trim_end_matches('#').trim(),
+            page.title(),
+            "heading of {url}"
+        );
+        let text = browser.page_text().await;
+        if page.number > 0 {
+            for cell in seed::table_cells(sections[page.number - 1]) {
+                let cell = cell.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert!(
+                    text.contains(&cell),
+                    "{url} does not show the cell {cell:?}"
+                );
+            }
+        }
+        let title = browser.client.title().await.unwrap_or_default();
+        assert!(
+            title.contains("Concurrency vs Parallelism"),
+            "document title of {url}: {title}"
+        );
+        browser.assert_clean_console(&url).await;
+        browser.assert_only_local_requests(&host.origin).await;
+    }
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn every_page_reads_at_the_site_root() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", true);
+    read_every_page(&host, "/").await;
+}
+
+#[tokio::test]
+async fn every_page_reads_under_a_sub_path() {
+    let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", true);
+    read_every_page(&host, "/book/").await;
+}
+
+#[tokio::test]
+async fn every_page_reads_without_isolation() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", false);
+    read_every_page(&host, "/").await;
+}
+
+#[tokio::test]
+async fn the_table_of_contents_and_arrow_keys_reach_every_section() {
+    let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", true);
+    let browser = Browser::start().await;
+    browser.open(&page_url(&host.origin, "/book/", "")).await;
+    for page in book().sections() {
+        let link = browser
+            .wait_for(&format!(".sidebar a[href='/book/{}/']", page.slug), 5)
+            .await;
+        link.click().await.expect("click a sidebar link");
+        let active = browser.wait_for(".sidebar li.active", 5).await;
+        assert_eq!(active.text().await.unwrap_or_default(), page.title());
+        let url = browser.client.current_url().await.expect("a URL");
+        assert_eq!(url.path(), format!("/book/{}/", page.slug));
+    }
+    // From the last section, ← walks back to the front page one page at a time.
+    for page in book().pages().iter().rev().skip(1) {
+        browser
+            .eval("document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowLeft', bubbles: true})); return null")
+            .await;
+        let expected = if page.slug.is_empty() {
+            "/book/".to_owned()
+        } else {
+            format!("/book/{}/", page.slug)
+        };
+        let mut path = String::new();
+        for _ in 0..50 {
+            path = browser
+                .client
+                .current_url()
+                .await
+                .expect("a URL")
+                .path()
+                .to_owned();
+            if path == expected {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(path, expected, "ArrowLeft leads to the previous page");
+    }
+    // A heading's own link survives a reload and lands on that heading.
+    let section = &book().sections()[7];
+    browser
+        .open(&page_url(&host.origin, "/book/", section.slug))
+        .await;
+    let anchor = browser.wait_for("article.page h3 a.anchor", 5).await;
+    let href = anchor.attr("href").await.ok().flatten().expect("an href");
+    assert!(
+        href.starts_with(&format!("/book/{}/#", section.slug)),
+        "{href}"
+    );
+    browser.open(&format!("{}{href}", host.origin)).await;
+    let fragment = href.split('#').nth(1).unwrap_or_default();
+    let top = browser
+        .eval(&format!(
+            "return document.getElementById('{fragment}').getBoundingClientRect().top"
+        ))
+        .await;
+    assert!(
+        top.as_f64().unwrap_or(f64::MAX) < 300.0,
+        "the heading {fragment} is scrolled into view ({top})"
+    );
+    browser.assert_clean_console("navigation").await;
+    browser.finish().await;
+}
+
+async fn run_threads_check(browser: &Browser) -> Value {
+    let button = browser
+        .wait_for("[data-widget=threads-check] button", 10)
+        .await;
+    button.click().await.expect("click the threads check");
+    let widget = browser
+        .wait_for("[data-widget=threads-check][data-result]", 60)
+        .await;
+    let json = widget
+        .attr("data-result")
+        .await
+        .ok()
+        .flatten()
+        .expect("data-result");
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("data-result is not JSON ({e}): {json}"))
+}
+
+#[tokio::test]
+async fn the_threads_check_sees_several_threads_when_isolated() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", true);
+    let browser = Browser::start().await;
+    browser
+        .open(&page_url(&host.origin, "/", "core-definitions"))
+        .await;
+    let result = run_threads_check(&browser).await;
+    assert_eq!(result["isolated"], true, "{result}");
+    assert_eq!(result["checksum_matches"], true, "{result}");
+    assert!(result["fallback"].is_null(), "{result}");
+    assert!(
+        result["pool_threads"].as_u64().unwrap_or(0) >= 2,
+        "{result}"
+    );
+    assert!(
+        result["threads_seen"].as_u64().unwrap_or(0) >= 2,
+        "{result}"
+    );
+    browser.assert_clean_console("the threads check").await;
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn without_isolation_the_threads_check_explains_its_fallback() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", false);
+    let browser = Browser::start().await;
+    browser.open(&page_url(&host.origin, "/", "")).await;
+    let environment = browser
+        .wait_for("[data-widget=environment][data-result]", 10)
+        .await;
+    let report: Value = serde_json::from_str(
+        &environment
+            .attr("data-result")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+    )
+    .expect("JSON");
+    assert_eq!(report["isolated"], false, "{report}");
+
+    let result = run_threads_check(&browser).await;
+    assert_eq!(result["isolated"], false, "{result}");
+    assert_eq!(result["threads_seen"], 1, "{result}");
+    assert_eq!(result["pool_threads"], 0, "{result}");
+    let reason = result["fallback"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("cross-origin isolated"),
+        "the fallback says why: {result}"
+    );
+    let shown = browser
+        .wait_for("[data-widget=threads-check] .fallback", 5)
+        .await;
+    let shown = shown.text().await.unwrap_or_default();
+    assert!(shown.contains("Ran on one thread"), "{shown}");
+    assert!(
+        shown.contains("Cross-Origin-Opener-Policy"),
+        "the fallback says how to fix it: {shown}"
+    );
+    browser
+        .assert_clean_console("the threads check without isolation")
+        .await;
+    browser.finish().await;
+}

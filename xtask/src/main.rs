@@ -1,0 +1,174 @@
+//! `cargo xtask <command>`: the book's one build system.
+//!
+//! Every command first installs what it needs and is missing (see [`tools`]),
+//! so a fresh machine needs nothing but rustup and this checkout.
+
+mod site;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// What went wrong, in a sentence for the terminal.
+type Result<T = ()> = std::result::Result<T, String>;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  serve                      build and serve the book on http://127.0.0.1:8080 (COOP/COEP on)
+  dist [--public-url PATH]   write the release site to dist/ (or --out DIR); PATH like /book/
+       [--out DIR]
+  test                       install what is missing, then run every test: host, wasm in
+                             headless Chromium, and end-to-end on the built site
+  lint                       cargo fmt --check and clippy for the host and wasm targets
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("serve") => serve(),
+        Some("dist") => dist_command(&args[1..]),
+        Some("test") => test(),
+        Some("lint") => lint(),
+        Some("help" | "--help" | "-h") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown or missing command\n\n{USAGE}")),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root, whatever directory cargo was called from.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Runs `command` to completion, failing with its name if it fails.
+fn run(command: &mut Command) -> Result {
+    let shown = format!("{command:?}");
+    println!("xtask: running {shown}");
+    let status = command
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn serve() -> Result {
+    let tools = tools::ensure_build_tools()?;
+    let mut trunk = tools.trunk_command();
+    trunk.args(["serve", "--release"]);
+    println!("xtask: serving the book on http://127.0.0.1:8080/ (Ctrl-C to stop)");
+    run(&mut trunk)
+}
+
+fn dist_command(args: &[String]) -> Result {
+    let mut public_url = "/".to_owned();
+    let mut out = root().join("dist");
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--public-url" => public_url = args.next().ok_or("--public-url needs a path")?.clone(),
+            "--out" => out = PathBuf::from(args.next().ok_or("--out needs a directory")?),
+            other => return Err(format!("unknown option {other}\n\n{USAGE}")),
+        }
+    }
+    let tools = tools::ensure_build_tools()?;
+    site::build(&tools, &public_url, &out)
+}
+
+fn test() -> Result {
+    let started = std::time::Instant::now();
+    let tools = tools::ensure_build_tools()?;
+    let browser = tools::ensure_browser()?;
+    let root = root();
+
+    println!("\nxtask: [1/4] host tests (content model, kernels)");
+    run(tools.cargo(&root).args(["test", "--workspace"]))?;
+
+    println!("\nxtask: [2/4] wasm-bindgen-test in headless Chromium");
+    run(tools
+        .wasm_cargo(&root)
+        .args([
+            "test",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "web",
+        ])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+
+    println!("\nxtask: [3/4] release builds of the site, at / and under /book/");
+    let at_root = root.join("target").join("e2e-site-root");
+    let under_book = root.join("target").join("e2e-site-book");
+    site::build(&tools, "/", &at_root)?;
+    site::build(&tools, "/book/", &under_book)?;
+
+    println!("\nxtask: [4/4] end-to-end tests in headless Chromium");
+    run(tools
+        .cargo(&root)
+        .args([
+            "test",
+            "--features",
+            "e2e",
+            "--test",
+            "e2e",
+            "--",
+            "--test-threads=1",
+        ])
+        .env("BOOK_SITE_ROOT", &at_root)
+        .env("BOOK_SITE_SUBPATH", &under_book)
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("CHROMIUM", &browser.chromium))?;
+
+    println!(
+        "\nxtask: every test passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn lint() -> Result {
+    let tools = tools::ensure_build_tools()?;
+    let root = root();
+    run(tools.cargo(&root).args(["fmt", "--all", "--", "--check"]))?;
+    run(tools.cargo(&root).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--features",
+        "e2e",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(tools.wasm_cargo(&root).args([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--lib",
+        "--bins",
+        "--tests",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}

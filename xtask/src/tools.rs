@@ -1,0 +1,208 @@
+//! Installing what the build needs, once: each tool is checked first and only
+//! installed when missing or at the wrong version, outside the checkout (rustup's
+//! and cargo's own homes, and a user cache), so a fresh clone reuses them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{run, Result};
+
+/// The nightly that builds std with atomics (see `../shared/notes/toolchain.md`).
+pub const NIGHTLY: &str = "nightly-2026-05-19";
+const TRUNK_VERSION: &str = "0.22.1";
+/// Debian's wasm-opt (108) cannot read this compiler's output; binaryen 132 can.
+const BINARYEN_VERSION: &str = "132.0.0";
+
+/// The tools a build uses, with the PATH that puts the right versions first.
+pub struct BuildTools {
+    path: String,
+}
+
+/// Chromium and its WebDriver.
+pub struct Browser {
+    pub chromium: PathBuf,
+    pub chromedriver: PathBuf,
+}
+
+impl BuildTools {
+    /// `cargo` on the pinned nightly, for host work.
+    pub fn cargo(&self, root: &Path) -> Command {
+        let mut command = Command::new("cargo");
+        command
+            .current_dir(root)
+            .env("RUSTUP_TOOLCHAIN", NIGHTLY)
+            .env("PATH", &self.path)
+            .env_remove("CARGO")
+            .env_remove("RUSTC")
+            .env_remove("CARGO_UNSTABLE_BUILD_STD");
+        command
+    }
+
+    /// `cargo` for the wasm target: std is rebuilt with atomics. Scoped to wasm
+    /// invocations, because in `.cargo/config.toml` it would rebuild std for host tests too.
+    pub fn wasm_cargo(&self, root: &Path) -> Command {
+        let mut command = self.cargo(root);
+        command.env("CARGO_UNSTABLE_BUILD_STD", "panic_abort,std");
+        command
+    }
+
+    /// `trunk`, with the wasm environment and the pinned tools on PATH.
+    pub fn trunk_command(&self) -> Command {
+        let mut command = Command::new("trunk");
+        command
+            .current_dir(crate::root())
+            .env("RUSTUP_TOOLCHAIN", NIGHTLY)
+            .env("PATH", &self.path)
+            .env("CARGO_UNSTABLE_BUILD_STD", "panic_abort,std")
+            .env_remove("CARGO")
+            .env_remove("RUSTC");
+        command
+    }
+}
+
+/// The nightly with `rust-src`, Trunk, wasm-bindgen-cli at Cargo.lock's version, and wasm-opt.
+pub fn ensure_build_tools() -> Result<BuildTools> {
+    ensure_nightly()?;
+    let cargo_bin = home()?.join(".cargo").join("bin");
+    let binaryen_bin = ensure_binaryen()?;
+    let path = std::env::join_paths([binaryen_bin, cargo_bin].into_iter().chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .map_err(|e| format!("cannot build PATH: {e}"))?
+    .to_string_lossy()
+    .into_owned();
+    let tools = BuildTools { path };
+    let wasm_bindgen = wasm_bindgen_version()?;
+    ensure_cargo_tool(&tools, "trunk", "trunk", TRUNK_VERSION, &["--locked"])?;
+    ensure_cargo_tool(
+        &tools,
+        "wasm-bindgen-cli",
+        "wasm-bindgen",
+        &wasm_bindgen,
+        &[],
+    )?;
+    Ok(tools)
+}
+
+/// Debian's `chromium` and `chromium-driver`, installed with apt when absent.
+pub fn ensure_browser() -> Result<Browser> {
+    let browser = Browser {
+        chromium: PathBuf::from("/usr/bin/chromium"),
+        chromedriver: PathBuf::from("/usr/bin/chromedriver"),
+    };
+    if browser.chromium.exists() && browser.chromedriver.exists() {
+        return Ok(browser);
+    }
+    println!("xtask: installing Chromium and ChromeDriver from Debian's packages");
+    run(Command::new("apt-get").arg("update").arg("-q"))?;
+    run(Command::new("apt-get")
+        .args([
+            "install",
+            "-y",
+            "-q",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    Ok(browser)
+}
+
+fn home() -> Result<PathBuf> {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .ok_or_else(|| "HOME is not set".to_owned())
+}
+
+fn ensure_nightly() -> Result {
+    let installed = Command::new("rustup")
+        .args(["run", NIGHTLY, "rustc", "--print", "sysroot"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    let has_everything = installed.as_ref().is_some_and(|sysroot| {
+        sysroot
+            .join("lib/rustlib/src/rust/library/Cargo.lock")
+            .exists()
+            && sysroot.join("bin/rustfmt").exists()
+            && sysroot.join("bin/cargo-clippy").exists()
+    });
+    if has_everything {
+        return Ok(());
+    }
+    println!("xtask: installing the {NIGHTLY} toolchain with rust-src, rustfmt and clippy");
+    run(Command::new("rustup").args([
+        "toolchain",
+        "install",
+        NIGHTLY,
+        "--profile",
+        "minimal",
+        "--component",
+        "rust-src,rustfmt,clippy",
+    ]))
+}
+
+/// The `wasm-bindgen` version in Cargo.lock: the CLI must match it exactly.
+fn wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(crate::root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
+                return Ok(version.to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock names no wasm-bindgen version".to_owned())
+}
+
+/// Installs `krate` at `version` with the nightly unless `binary --version` already says it.
+fn ensure_cargo_tool(
+    tools: &BuildTools,
+    krate: &str,
+    binary: &str,
+    version: &str,
+    flags: &[&str],
+) -> Result {
+    let current = Command::new(binary)
+        .arg("--version")
+        .env("PATH", &tools.path)
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    if current.split_whitespace().nth(1) == Some(version) {
+        return Ok(());
+    }
+    println!("xtask: installing {krate} {version} (once; this takes minutes)");
+    run(tools
+        .cargo(&crate::root())
+        .args(["install", krate, "--version", version])
+        .args(flags))
+}
+
+/// wasm-opt from the npm package `binaryen`, in a user cache; returns its bin folder.
+fn ensure_binaryen() -> Result<PathBuf> {
+    let prefix = home()?
+        .join(".cache")
+        .join("concurrency-book")
+        .join(format!("binaryen-{BINARYEN_VERSION}"));
+    let bin = prefix.join("node_modules").join(".bin");
+    if bin.join("wasm-opt").exists() {
+        return Ok(bin);
+    }
+    println!("xtask: installing wasm-opt (npm binaryen@{BINARYEN_VERSION})");
+    std::fs::create_dir_all(&prefix)
+        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    run(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&prefix)
+        .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
+    Ok(bin)
+}
