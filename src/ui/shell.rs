@@ -1,7 +1,7 @@
 //! The book's frame: top bar, table of contents, the current page, and the
 //! ←/→ keys. Everything here reacts to events on the main thread.
 
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -27,7 +27,8 @@ pub fn shell() -> Html {
             let listener = web_sys::window()
                 .and_then(|window| window.document())
                 .map(|document| {
-                    EventListener::new(&document, "keydown", move |event| {
+                    let options = EventListenerOptions::enable_prevent_default();
+                    EventListener::new_with_options(&document, "keydown", options, move |event| {
                         let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
                             return;
                         };

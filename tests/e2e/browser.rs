@@ -132,13 +132,13 @@ impl Browser {
             .unwrap_or_default()
     }
 
-    /// Fails on any console error or warning since the last check.
+    /// Fails on any console error since the last check.
     pub async fn assert_clean_console(&self, context: &str) {
         let bad: Vec<String> = self
             .console()
             .await
             .into_iter()
-            .filter(|line| line.starts_with("SEVERE") || line.starts_with("WARNING"))
+            .filter(|line| line.starts_with("SEVERE"))
             .collect();
         assert!(
             bad.is_empty(),

@@ -134,6 +134,7 @@ fn test() -> Result {
             "--",
             "--test-threads=1",
         ])
+        .env("RUST_BACKTRACE", "0")
         .env("BOOK_SITE_ROOT", &at_root)
         .env("BOOK_SITE_SUBPATH", &under_book)
         .env("CHROMEDRIVER", &browser.chromedriver)

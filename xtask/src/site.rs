@@ -16,6 +16,8 @@ pub fn build(tools: &BuildTools, public_url: &str, out: &Path) -> Result {
         .trunk_command()
         .args(["build", "--release", "--public-url", &public_url, "--dist"])
         .arg(out))?;
+    // Trunk's lock file is not part of the site.
+    let _ = fs::remove_file(out.join(".trunk-lock"));
     let index = out.join("index.html");
     let html = fs::read(&index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
     for page in book().sections() {
