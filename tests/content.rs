@@ -138,3 +138,30 @@ fn headings_have_unique_ids_on_every_page() {
         );
     }
 }
+
+#[test]
+fn the_shipped_emoji_font_covers_every_emoji_in_the_book() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let css = std::fs::read_to_string(root.join("www/book.css")).expect("www/book.css");
+    let range = css
+        .split("unicode-range:")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .expect("the emoji @font-face has a unicode-range");
+    let covered: Vec<u32> = range
+        .split(',')
+        .filter_map(|item| u32::from_str_radix(item.trim().trim_start_matches("U+"), 16).ok())
+        .collect();
+    assert!(covered.len() > 10, "parsed {covered:?}");
+    let is_emoji = |c: char| matches!(c as u32, 0x2600..=0x27BF | 0x1F000..=0x1FAFF);
+    for page in book().pages() {
+        for c in page.source.chars().filter(|&c| is_emoji(c)) {
+            assert!(
+                covered.contains(&(c as u32)),
+                "{c} (U+{:04X}) on {:?} is not in the shipped emoji font: see www/fonts/README.md",
+                c as u32,
+                page.slug
+            );
+        }
+    }
+}

@@ -52,7 +52,7 @@ impl Environment {
                 "this page is not cross-origin isolated, so the browser withholds \
                  SharedArrayBuffer and Web Workers cannot share the WebAssembly memory. \
                  Serve the book with the headers Cross-Origin-Opener-Policy: same-origin and \
-                 Cross-Origin-Embedder-Policy: require-corp (`cargo xtask serve` does).",
+                 Cross-Origin-Embedder-Policy: require-corp (cargo xtask serve does).",
             ),
             (true, false) => Some(
                 "the page is cross-origin isolated, but this browser does not offer \

@@ -72,7 +72,9 @@ pub fn shell() -> Html {
             <header class="top-bar">
                 <button class="menu-toggle" type="button" aria-controls="toc"
                         aria-expanded={menu_open.to_string()} onclick={toggle_menu}>
-                    <span aria-hidden="true">{ "☰" }</span>
+                    <svg aria-hidden="true" width="18" height="14" viewBox="0 0 18 14">
+                        <path d="M0 1h18M0 7h18M0 13h18" stroke="currentColor" stroke-width="2" />
+                    </svg>
                     <span class="visually-hidden">{ "Table of contents" }</span>
                 </button>
                 <Link<Route> to={Route::Home} classes="book-title">

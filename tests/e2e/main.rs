@@ -163,6 +163,28 @@ async fn the_table_of_contents_and_arrow_keys_reach_every_section() {
     browser.finish().await;
 }
 
+#[tokio::test]
+async fn the_emoji_font_ships_with_the_site() {
+    let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", true);
+    let browser = Browser::start().await;
+    browser
+        .open(&page_url(&host.origin, "/book/", "hld-scenarios"))
+        .await;
+    let loaded = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             document.fonts.load('16px \"Book Emoji\"', '✅🧱').then(faces => done(faces.length), () => done(-1));",
+            vec![],
+        )
+        .await
+        .expect("document.fonts.load");
+    assert_eq!(loaded, 1, "the emoji font loads from the site itself");
+    browser.assert_clean_console("the emoji font").await;
+    browser.assert_only_local_requests(&host.origin).await;
+    browser.finish().await;
+}
+
 async fn run_threads_check(browser: &Browser) -> Value {
     let button = browser
         .wait_for("[data-widget=threads-check] button", 10)
