@@ -11,6 +11,10 @@
 //! - `ui` (browser only) is what runs *concurrently* on the main thread's event
 //!   loop: the yew app, the book shell and the widgets.
 
+// The browser build is always on the pinned nightly (WebAssembly threads need
+// it); this lets a worker report an allocation failure before it aborts.
+#![cfg_attr(target_arch = "wasm32", feature(alloc_error_hook))]
+
 pub mod compute;
 pub mod content;
 

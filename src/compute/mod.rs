@@ -2,7 +2,19 @@
 //!
 //! Everything here runs the same natively and in WebAssembly, so the host test
 //! suite proves it correct and the browser only adds threads and timers.
-//! Parallel versions use whatever rayon pool they are called in: the UI's runtime
-//! installs them in the browser's worker pool, tests in a local pool.
+//! Parallel versions use whatever rayon pool they are called in: the browser
+//! runtime runs them inside its worker pool, tests inside a local pool.
 
+pub mod active_threads;
+pub mod blur;
+pub mod control;
+pub mod kernel;
+pub mod lab;
+pub mod mandelbrot;
+pub mod matmul;
+pub mod measure;
+pub mod primes;
+pub mod sort;
+pub mod stats;
 pub mod threads_probe;
+pub mod xorshift;

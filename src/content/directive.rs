@@ -16,17 +16,48 @@ pub enum WidgetKind {
     Environment,
     /// Starts the worker pool and proves that more than one thread did work.
     ThreadsCheck,
+    /// Mandelbrot on a number of threads the reader picks, drawn as an image.
+    Mandelbrot,
+    /// Blocked matrix multiply, speedup over 1..N threads.
+    Matmul,
+    /// Image blur, before and after, speedup over 1..N threads.
+    Blur,
+    /// Merge sort with `join`, speedup over 1..N threads.
+    Sort,
+    /// Uneven prime count: work stealing against static chunks.
+    Primes,
+    /// Which pool worker did how much of a job.
+    PoolWorkers,
+    /// Every kernel over 1..N threads, on one chart.
+    SpeedupSweep,
 }
 
 impl WidgetKind {
     /// All kinds, for documentation and tests.
-    pub const ALL: [WidgetKind; 2] = [WidgetKind::Environment, WidgetKind::ThreadsCheck];
+    pub const ALL: [WidgetKind; 9] = [
+        WidgetKind::Environment,
+        WidgetKind::ThreadsCheck,
+        WidgetKind::Mandelbrot,
+        WidgetKind::Matmul,
+        WidgetKind::Blur,
+        WidgetKind::Sort,
+        WidgetKind::Primes,
+        WidgetKind::PoolWorkers,
+        WidgetKind::SpeedupSweep,
+    ];
 
     /// The id written in markdown and in the root's `data-widget` attribute.
     pub fn id(self) -> &'static str {
         match self {
             WidgetKind::Environment => "environment",
             WidgetKind::ThreadsCheck => "threads-check",
+            WidgetKind::Mandelbrot => "mandelbrot",
+            WidgetKind::Matmul => "matmul",
+            WidgetKind::Blur => "blur",
+            WidgetKind::Sort => "sort",
+            WidgetKind::Primes => "primes",
+            WidgetKind::PoolWorkers => "pool-workers",
+            WidgetKind::SpeedupSweep => "speedup-sweep",
         }
     }
 

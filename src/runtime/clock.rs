@@ -1,9 +1,17 @@
-//! Time as the page measures it.
+//! Time as the page measures it, on the main thread and in workers alike.
 
-/// Milliseconds from `performance.now()`: monotonic, sub-millisecond where the
-/// browser allows (cross-origin isolated pages get the finer resolution).
+use wasm_bindgen::JsCast;
+
+thread_local! {
+    static PERFORMANCE: Option<web_sys::Performance> =
+        js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+            .ok()
+            .and_then(|p| p.dyn_into().ok());
+}
+
+/// Milliseconds from this thread's `performance.now()`: monotonic, and finer
+/// on cross-origin isolated pages. Each worker has its own origin of time, so
+/// only differences taken on one thread mean anything.
 pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|window| window.performance())
-        .map_or(0.0, |performance| performance.now())
+    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, web_sys::Performance::now))
 }

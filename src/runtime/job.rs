@@ -6,7 +6,10 @@
 //! through a oneshot channel that the UI awaits on the event loop.
 
 use futures::channel::oneshot;
+use futures::future::{select, Either};
+use gloo::timers::future::TimeoutFuture;
 
+use super::panics;
 use super::pool::{self, PoolUnavailable};
 
 /// Why a job produced no result.
@@ -14,22 +17,47 @@ use super::pool::{self, PoolUnavailable};
 pub enum JobError {
     /// There is no pool on this page; run on one thread instead, and say why.
     NoPool(PoolUnavailable),
-    /// The job stopped without a result (it panicked inside a worker).
+    /// The job panicked (or ran out of memory) inside a worker.
+    Panicked(String),
+    /// The job's thread went away without a result.
     Lost,
 }
 
+impl std::fmt::Display for JobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JobError::NoPool(unavailable) => write!(f, "no worker pool: {}", unavailable.reason),
+            JobError::Panicked(message) => write!(
+                f,
+                "a worker stopped ({message}). Try a smaller size; reload the page to restore the full pool."
+            ),
+            JobError::Lost => f.write_str("the job stopped without a result; reload the page to restore the pool"),
+        }
+    }
+}
+
 /// Runs `job` on a pool thread (its own parallel iterators use the whole pool)
-/// and resolves with its result.
+/// and resolves with its result. Checks for a worker panic every 100 ms.
 pub async fn run_in_pool<T, F>(job: F) -> Result<T, JobError>
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
     pool::ready().await.map_err(JobError::NoPool)?;
-    let (sender, receiver) = oneshot::channel();
+    let (sender, mut receiver) = oneshot::channel();
     rayon::spawn(move || {
         // The receiver may be gone if the widget was unmounted: nothing to report to.
         let _ = sender.send(job());
     });
-    receiver.await.map_err(|_| JobError::Lost)
+    loop {
+        match select(receiver, TimeoutFuture::new(100)).await {
+            Either::Left((result, _)) => return result.map_err(|_| JobError::Lost),
+            Either::Right((_, pending)) => {
+                if let Some(message) = panics::take() {
+                    return Err(JobError::Panicked(message));
+                }
+                receiver = pending;
+            }
+        }
+    }
 }

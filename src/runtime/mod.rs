@@ -3,9 +3,13 @@
 //! - [`environment`] asks the browser what it offers (isolation, shared memory, cores).
 //! - [`pool`] starts the wasm-bindgen-rayon pool of Web Workers once, or says why not.
 //! - [`job`] runs a whole job inside the pool while the main thread only awaits it.
-//! - [`clock`] is the page's high-resolution timer.
+//! - [`lab`] is the parallelism lab's job: measure kernels on 1..N threads.
+//! - [`panics`] turns a worker's panic into a message for the waiting widget.
+//! - [`clock`] is the high-resolution timer, on the main thread and in workers.
 
 pub mod clock;
 pub mod environment;
 pub mod job;
+pub mod lab;
+pub mod panics;
 pub mod pool;

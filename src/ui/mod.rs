@@ -5,6 +5,8 @@
 //! event loop goes to the worker pool through [`crate::runtime::job`].
 
 mod app;
+mod chart;
+mod image_view;
 mod page;
 mod route;
 mod shell;
@@ -18,6 +20,7 @@ pub use theme::Theme;
 /// Mounts the book into the page's `<body>`, with the reader's remembered theme
 /// applied first so the page does not flash in the wrong colours.
 pub fn start() {
+    crate::runtime::panics::install_hook();
     theme::apply(theme::remembered());
     yew::Renderer::<App>::new().render();
 }

@@ -13,6 +13,8 @@ mod server;
 use std::path::PathBuf;
 
 use concurrency_book::content::book;
+use concurrency_book::content::directive::WidgetKind;
+use concurrency_book::content::markdown::{self, Block};
 use serde_json::Value;
 
 use browser::Browser;
@@ -265,5 +267,198 @@ async fn without_isolation_the_threads_check_explains_its_fallback() {
     browser
         .assert_clean_console("the threads check without isolation")
         .await;
+    browser.finish().await;
+}
+
+/// Every parallelism-lab widget in the book, with the page it sits on.
+fn lab_widgets() -> Vec<(&'static str, &'static str)> {
+    let mut found = Vec::new();
+    for page in book().pages() {
+        for block in markdown::render(page.source, "/") {
+            if let Block::Widget(directive) = block {
+                if !matches!(
+                    directive.kind,
+                    WidgetKind::Environment | WidgetKind::ThreadsCheck
+                ) {
+                    found.push((page.slug, directive.kind.id()));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Clicks the widget's first button and returns its `data-result` when it is written.
+async fn run_widget(browser: &Browser, id: &str) -> Value {
+    let button = browser
+        .wait_for(&format!("[data-widget={id}] button"), 10)
+        .await;
+    button
+        .click()
+        .await
+        .expect("click the widget's first button");
+    let widget = browser
+        .wait_for(&format!("[data-widget={id}][data-result]"), 240)
+        .await;
+    let json = widget
+        .attr("data-result")
+        .await
+        .ok()
+        .flatten()
+        .expect("data-result");
+    serde_json::from_str(&json)
+        .unwrap_or_else(|e| panic!("data-result of {id} is not JSON ({e}): {json}"))
+}
+
+/// Starts recording main-thread long tasks (over 50 ms) from now on.
+async fn watch_long_tasks(browser: &Browser) {
+    browser
+        .eval(
+            "window.__longTasks = [];
+             new PerformanceObserver(list => {
+                 for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+             }).observe({type: 'longtask'});
+             return null",
+        )
+        .await;
+}
+
+async fn long_tasks(browser: &Browser) -> Vec<Value> {
+    browser
+        .eval("return window.__longTasks")
+        .await
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn every_lab_widget_measures_on_several_threads_without_blocking_the_page() {
+    let widgets = lab_widgets();
+    assert!(
+        widgets.len() >= 7,
+        "the lab widgets are placed in the book: {widgets:?}"
+    );
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", true);
+    let browser = Browser::start().await;
+    for (slug, id) in widgets {
+        browser.open(&page_url(&host.origin, "/", slug)).await;
+        watch_long_tasks(&browser).await;
+        let result = run_widget(&browser, id).await;
+        assert!(result["fallback"].is_null(), "{id}: {result}");
+        assert!(
+            result["pool_threads"].as_u64().unwrap_or(0) >= 2,
+            "{id}: {result}"
+        );
+        assert!(
+            result["threads_seen"].as_u64().unwrap_or(0) >= 2,
+            "{id} ran on several threads: {result}"
+        );
+        for sweep in result["sweeps"].as_array().expect("sweeps") {
+            for point in sweep["points"].as_array().expect("points") {
+                assert!(
+                    point["threads_seen"].as_u64() <= point["threads"].as_u64(),
+                    "{id}: {point}"
+                );
+            }
+        }
+        if id == "mandelbrot" {
+            let speedup = result["speedup"].as_f64().unwrap_or(0.0);
+            assert!(
+                speedup > 1.0,
+                "the Mandelbrot set is faster on several threads: {speedup}"
+            );
+        }
+        let long = long_tasks(&browser).await;
+        assert!(
+            long.is_empty(),
+            "{id}: main-thread long tasks during the run (ms): {long:?}"
+        );
+        browser.assert_clean_console(id).await;
+    }
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn without_isolation_every_lab_widget_explains_and_runs_on_one_thread() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", false);
+    let browser = Browser::start().await;
+    for (slug, id) in lab_widgets() {
+        browser.open(&page_url(&host.origin, "/", slug)).await;
+        let result = run_widget(&browser, id).await;
+        assert_eq!(result["threads_seen"], 1, "{id}: {result}");
+        assert_eq!(result["pool_threads"], 0, "{id}: {result}");
+        let reason = result["fallback"].as_str().unwrap_or_default();
+        assert!(
+            reason.contains("cross-origin isolated"),
+            "{id} says why: {result}"
+        );
+        let shown = browser
+            .wait_for(&format!("[data-widget={id}] .fallback"), 5)
+            .await;
+        let shown = shown.text().await.unwrap_or_default();
+        assert!(shown.contains("Ran on one thread"), "{id}: {shown}");
+        browser.assert_clean_console(id).await;
+    }
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn a_cancelled_sweep_leaves_the_widget_ready_for_another_run() {
+    let (slug, id) = lab_widgets()
+        .into_iter()
+        .find(|(_, id)| *id == "speedup-sweep")
+        .expect("the full sweep is in the book");
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", true);
+    let browser = Browser::start().await;
+    browser.open(&page_url(&host.origin, "/", slug)).await;
+    let start = browser
+        .wait_for(&format!("[data-widget={id}] button"), 10)
+        .await;
+    start.click().await.expect("start the sweep");
+    browser
+        .wait_for(&format!("[data-widget={id}] progress"), 10)
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let cancel = browser
+        .wait_for(
+            &format!("[data-widget={id}] .lab-controls button.secondary"),
+            5,
+        )
+        .await;
+    cancel.click().await.expect("cancel the sweep");
+    let status = browser
+        .wait_for(&format!("[data-widget={id}] .widget-output"), 5)
+        .await;
+    let mut text = String::new();
+    for _ in 0..50 {
+        text = status.text().await.unwrap_or_default();
+        if text.contains("Cancelled") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        text.contains("Cancelled"),
+        "the widget says it was cancelled: {text}"
+    );
+    let widget = browser.wait_for(&format!("[data-widget={id}]"), 5).await;
+    assert!(
+        widget.attr("data-result").await.ok().flatten().is_none(),
+        "a cancelled run writes no result"
+    );
+
+    // The same widget, and the pool, run again: here on the Mandelbrot page.
+    let (slug, id) = lab_widgets()
+        .into_iter()
+        .find(|(_, id)| *id == "mandelbrot")
+        .expect("mandelbrot");
+    browser.open(&page_url(&host.origin, "/", slug)).await;
+    let result = run_widget(&browser, id).await;
+    assert!(
+        result["threads_seen"].as_u64().unwrap_or(0) >= 2,
+        "{result}"
+    );
+    browser.assert_clean_console("cancel and run again").await;
     browser.finish().await;
 }

@@ -7,6 +7,7 @@
 
 mod environment;
 mod frame;
+mod lab;
 mod threads_check;
 
 use yew::prelude::*;
@@ -19,5 +20,12 @@ pub fn mount(directive: &WidgetDirective) -> Html {
     match directive.kind {
         WidgetKind::Environment => html! { <environment::EnvironmentWidget /> },
         WidgetKind::ThreadsCheck => html! { <threads_check::ThreadsCheck /> },
+        WidgetKind::Mandelbrot
+        | WidgetKind::Matmul
+        | WidgetKind::Blur
+        | WidgetKind::Sort
+        | WidgetKind::Primes
+        | WidgetKind::PoolWorkers
+        | WidgetKind::SpeedupSweep => html! { <lab::LabWidget kind={directive.kind} /> },
     }
 }

@@ -98,7 +98,7 @@ async fn check(size: ProbeSize) -> Result<Report, String> {
                 (outcome, rayon::current_num_threads())
             })
             .await
-            .map_err(|e| format!("{e:?}"))?;
+            .map_err(|e| e.to_string())?;
             let parallel_ms = now_ms() - started;
             let (outcome, pool_threads) = parallel;
             Ok(report(
@@ -126,7 +126,7 @@ async fn check(size: ProbeSize) -> Result<Report, String> {
                 Some(unavailable.reason),
             ))
         }
-        Err(JobError::Lost) => Err("the job stopped inside a worker without a result".to_owned()),
+        Err(error) => Err(error.to_string()),
     }
 }
 

@@ -1,0 +1,103 @@
+//! Honest figures from repeated timings: the median and the spread of the
+//! repetitions, speedup and efficiency against the sequential baseline, and
+//! Amdahl's law fitted to a speedup curve.
+
+use serde::{Deserialize, Serialize};
+
+/// The spread of repeated timings, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub median_ms: f64,
+    pub min_ms: f64,
+    pub max_ms: f64,
+    pub repetitions: usize,
+}
+
+impl Summary {
+    /// `None` for no samples; NaNs are ignored.
+    pub fn of(samples: &[f64]) -> Option<Self> {
+        let mut sorted: Vec<f64> = samples.iter().copied().filter(|x| !x.is_nan()).collect();
+        if sorted.is_empty() {
+            return None;
+        }
+        sorted.sort_by(f64::total_cmp);
+        let n = sorted.len();
+        let median = if n % 2 == 1 {
+            sorted[n / 2]
+        } else {
+            (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+        };
+        Some(Self {
+            median_ms: median,
+            min_ms: sorted[0],
+            max_ms: sorted[n - 1],
+            repetitions: n,
+        })
+    }
+}
+
+/// Amdahl's law, S(n) = 1 / (s + (1 - s) / n), fitted to measured speedups by
+/// least squares on 1/S, where it is linear in the serial fraction s:
+/// 1/S - 1/n = s (1 - 1/n). Points at n = 1 carry no information and are skipped.
+/// Returns s clamped to [0, 1], or `None` without a point at n > 1.
+pub fn amdahl_serial_fraction(points: &[(usize, f64)]) -> Option<f64> {
+    let (mut xy, mut xx) = (0.0, 0.0);
+    for &(threads, speedup) in points {
+        if threads < 2 || speedup <= 0.0 || !speedup.is_finite() {
+            continue;
+        }
+        let inv_n = 1.0 / threads as f64;
+        let x = 1.0 - inv_n;
+        let y = 1.0 / speedup - inv_n;
+        xy += x * y;
+        xx += x * x;
+    }
+    (xx > 0.0).then(|| (xy / xx).clamp(0.0, 1.0))
+}
+
+/// The speedup Amdahl's law predicts on `threads` threads for serial fraction `s`.
+pub fn amdahl_speedup(serial_fraction: f64, threads: usize) -> f64 {
+    1.0 / (serial_fraction + (1.0 - serial_fraction) / threads.max(1) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_and_spread() {
+        let s = Summary::of(&[5.0, 1.0, 3.0]).expect("samples");
+        assert_eq!(
+            (s.median_ms, s.min_ms, s.max_ms, s.repetitions),
+            (3.0, 1.0, 5.0, 3)
+        );
+        assert_eq!(
+            Summary::of(&[4.0, 1.0, 2.0, 3.0])
+                .expect("samples")
+                .median_ms,
+            2.5
+        );
+        assert!(Summary::of(&[]).is_none());
+        assert_eq!(
+            Summary::of(&[f64::NAN, 2.0]).expect("samples").repetitions,
+            1
+        );
+    }
+
+    #[test]
+    fn amdahl_fit_recovers_the_serial_fraction() {
+        for s in [0.0, 0.05, 0.3, 1.0] {
+            let points: Vec<(usize, f64)> = (1..=16).map(|n| (n, amdahl_speedup(s, n))).collect();
+            let fitted = amdahl_serial_fraction(&points).expect("points");
+            assert!((fitted - s).abs() < 1e-9, "{s} fitted as {fitted}");
+        }
+    }
+
+    #[test]
+    fn amdahl_fit_needs_more_than_one_thread() {
+        assert_eq!(amdahl_serial_fraction(&[(1, 1.0)]), None);
+        assert_eq!(amdahl_serial_fraction(&[]), None);
+        // Superlinear speedups clamp to a serial fraction of zero.
+        assert_eq!(amdahl_serial_fraction(&[(2, 2.5)]), Some(0.0));
+    }
+}

@@ -1,0 +1,31 @@
+//! The parallelism lab as one job inside the worker pool: the page awaits it,
+//! reads its progress from shared memory and can cancel it.
+
+use super::clock::now_ms;
+use super::job::{run_in_pool, JobError};
+use crate::compute::control::Control;
+use crate::compute::lab::{self, LabError, LabRequest, LabResult};
+
+/// Why a lab run has no figures: the job failed, or the lab said why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunError {
+    Job(JobError),
+    Lab(LabError),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Job(error) => error.fmt(f),
+            RunError::Lab(error) => error.fmt(f),
+        }
+    }
+}
+
+/// Runs `request` inside the pool; the caller keeps a clone of `control`.
+pub async fn run(request: LabRequest, control: Control) -> Result<LabResult, RunError> {
+    run_in_pool(move || lab::run(&request, &control, &now_ms))
+        .await
+        .map_err(RunError::Job)?
+        .map_err(RunError::Lab)
+}

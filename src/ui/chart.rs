@@ -1,0 +1,156 @@
+//! Charts as plain SVG components: speedup against threads, and work per
+//! thread. Colours come from CSS classes, so both themes read well.
+
+use yew::prelude::*;
+
+use crate::compute::stats::amdahl_speedup;
+
+/// One measured curve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub label: String,
+    /// (threads, speedup) pairs, in thread order.
+    pub points: Vec<(usize, f64)>,
+    /// Amdahl's fitted serial fraction, drawn as a dotted curve.
+    pub serial_fraction: Option<f64>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SpeedupChartProps {
+    pub series: Vec<Series>,
+    /// The x axis runs from 1 to this many threads.
+    pub max_threads: usize,
+}
+
+const W: f64 = 520.0;
+const H: f64 = 300.0;
+const LEFT: f64 = 46.0;
+const RIGHT: f64 = 14.0;
+const TOP: f64 = 14.0;
+const BOTTOM: f64 = 40.0;
+
+/// Speedup against threads, with the ideal line (speedup = threads) and each
+/// series' Amdahl fit.
+#[function_component(SpeedupChart)]
+pub fn speedup_chart(props: &SpeedupChartProps) -> Html {
+    let max_x = props.max_threads.max(2) as f64;
+    let top_speedup = props
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .fold(max_x, f64::max);
+    let max_y = (top_speedup * 1.08).ceil();
+    let x = |threads: f64| LEFT + (threads - 1.0) / (max_x - 1.0) * (W - LEFT - RIGHT);
+    let y = |speedup: f64| H - BOTTOM - speedup / max_y * (H - TOP - BOTTOM);
+    let path = |points: &[(f64, f64)]| -> String {
+        points
+            .iter()
+            .enumerate()
+            .map(|(i, (px, py))| {
+                format!(
+                    "{}{:.1},{:.1}",
+                    if i == 0 { "M" } else { "L" },
+                    x(*px),
+                    y(*py)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let x_ticks: Vec<usize> = ticks(props.max_threads.max(2));
+    let y_ticks: Vec<usize> = ticks(max_y as usize);
+    let ideal = path(&[(1.0, 1.0), (max_x, max_x)]);
+    let description = props
+        .series
+        .iter()
+        .map(|s| {
+            let last = s
+                .points
+                .last()
+                .map_or(String::new(), |(n, sp)| format!("{sp:.2}x on {n} threads"));
+            format!("{}: {last}", s.label)
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+
+    html! {
+        <figure class="chart">
+            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={format!("Speedup against threads. {description}")}>
+                { for y_ticks.iter().map(|&t| html! {
+                    <g class="grid">
+                        <line x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={y(t as f64).to_string()} y2={y(t as f64).to_string()} />
+                        <text x={(LEFT - 8.0).to_string()} y={(y(t as f64) + 4.0).to_string()} text-anchor="end">{ t }</text>
+                    </g>
+                }) }
+                { for x_ticks.iter().map(|&t| html! {
+                    <text class="tick" x={x(t as f64).to_string()} y={(H - BOTTOM + 18.0).to_string()} text-anchor="middle">{ t }</text>
+                }) }
+                <text class="axis-label" x={((LEFT + W - RIGHT) / 2.0).to_string()} y={(H - 6.0).to_string()} text-anchor="middle">{ "threads" }</text>
+                <text class="axis-label" transform={format!("translate(12 {}) rotate(-90)", (TOP + H - BOTTOM) / 2.0)} text-anchor="middle">{ "speedup" }</text>
+                <path class="ideal" d={ideal} />
+                { for props.series.iter().enumerate().map(|(i, s)| {
+                    let measured: Vec<(f64, f64)> = s.points.iter().map(|&(n, sp)| (n as f64, sp)).collect();
+                    let fit = s.serial_fraction.map(|f| {
+                        let curve: Vec<(f64, f64)> = (1..=props.max_threads.max(2))
+                            .map(|n| (n as f64, amdahl_speedup(f, n)))
+                            .collect();
+                        html! { <path class={format!("fit series-{i}")} d={path(&curve)} /> }
+                    });
+                    html! {
+                        <g class={format!("series series-{i}")}>
+                            { fit.unwrap_or_default() }
+                            <path class="measured" d={path(&measured)} />
+                            { for measured.iter().map(|&(px, py)| html! {
+                                <circle cx={x(px).to_string()} cy={y(py).to_string()} r="3.5" />
+                            }) }
+                        </g>
+                    }
+                }) }
+            </svg>
+            <figcaption class="legend">
+                <span class="key ideal">{ "ideal (speedup = threads)" }</span>
+                { for props.series.iter().enumerate().map(|(i, s)| html! {
+                    <span class={format!("key series-{i}")}>
+                        { s.label.clone() }
+                        { s.serial_fraction.map(|f| format!(" — Amdahl fit: {:.1}% serial", f * 100.0)).unwrap_or_default() }
+                    </span>
+                }) }
+            </figcaption>
+        </figure>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct WorkChartProps {
+    /// Units of work done by each pool thread.
+    pub work: Vec<usize>,
+    pub unit: AttrValue,
+}
+
+/// One bar per pool thread: how much of the job each one did.
+#[function_component(WorkChart)]
+pub fn work_chart(props: &WorkChartProps) -> Html {
+    let most = props.work.iter().copied().max().unwrap_or(1).max(1) as f64;
+    html! {
+        <div class="work-chart" role="list" aria-label="Work done by each worker thread">
+            { for props.work.iter().enumerate().map(|(i, &units)| html! {
+                <div class="work-row" role="listitem">
+                    <span class="work-label">{ format!("worker {i}") }</span>
+                    <span class="work-bar" style={format!("width: {:.1}%", units as f64 / most * 100.0)} />
+                    <span class="work-value">{ format!("{units} {}", props.unit) }</span>
+                </div>
+            }) }
+        </div>
+    }
+}
+
+/// About five round tick values from 0 (or 1) to `max`.
+fn ticks(max: usize) -> Vec<usize> {
+    let step = match max {
+        0..=8 => 1,
+        9..=16 => 2,
+        17..=40 => 5,
+        _ => 10,
+    };
+    (0..=max).filter(|t| t % step == 0 && *t > 0).collect()
+}

@@ -1,0 +1,549 @@
+//! The parallelism lab's widgets: one component for every kernel. A run is a
+//! single job inside the worker pool; this component only starts it, shows its
+//! progress (read from shared memory every 100 ms), cancels it, and draws the
+//! figures that come back.
+
+use std::rc::Rc;
+
+use gloo::timers::callback::Interval;
+use gloo::timers::future::TimeoutFuture;
+use serde::Serialize;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::frame::WidgetFrame;
+use crate::compute::control::Control;
+use crate::compute::kernel::{Image, Input, KernelKind, KernelRequest, Strategy};
+use crate::compute::lab::{LabRequest, LabResult, Split};
+use crate::compute::measure::{measure, sweep_counts, Plan, Sweep};
+use crate::content::directive::WidgetKind;
+use crate::runtime::clock::now_ms;
+use crate::runtime::environment::Environment;
+use crate::runtime::job::JobError;
+use crate::runtime::lab::{self, RunError};
+use crate::ui::chart::{Series, SpeedupChart, WorkChart};
+use crate::ui::image_view::ImageView;
+
+#[derive(Properties, PartialEq)]
+pub struct LabProps {
+    /// Which lab widget this is; decides kernels, thread counts and pictures.
+    pub kind: WidgetKind,
+}
+
+pub enum Msg {
+    Start,
+    Cancel,
+    Tick,
+    Finished(Result<LabResult, RunError>),
+    FellBack(Vec<Sweep>, String),
+    SetThreads(usize),
+    SetSize(String),
+}
+
+enum State {
+    Idle,
+    Running,
+    Done(Rc<Report>),
+    Cancelled,
+    Failed(String),
+}
+
+/// A finished run, ready to draw and to copy.
+struct Report {
+    sweeps: Vec<Sweep>,
+    before: Option<Rc<Image>>,
+    after: Option<Rc<Image>>,
+    /// Why the run was on one thread, when it was.
+    fallback: Option<String>,
+    json: String,
+}
+
+/// The figures written to `data-result`.
+#[derive(Serialize)]
+struct ResultJson<'a> {
+    widget: &'a str,
+    isolated: bool,
+    shared_array_buffer: bool,
+    hardware_concurrency: usize,
+    pool_threads: usize,
+    /// Most distinct threads that did work in any measured run.
+    threads_seen: usize,
+    /// Speedup of the first sweep's largest thread count.
+    speedup: Option<f64>,
+    fallback: Option<&'a str>,
+    user_agent: &'a str,
+    sweeps: &'a [Sweep],
+}
+
+/// A parallelism lab widget.
+pub struct LabWidget {
+    environment: Environment,
+    threads: usize,
+    size: String,
+    state: State,
+    control: Option<Control>,
+    progress: f64,
+    ticker: Option<Interval>,
+}
+
+impl Component for LabWidget {
+    type Message = Msg;
+    type Properties = LabProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let environment = Environment::detect();
+        let threads = environment.hardware_concurrency;
+        let size = kernels(ctx.props().kind)[0].sizes().default.to_string();
+        Self {
+            environment,
+            threads,
+            size,
+            state: State::Idle,
+            control: None,
+            progress: 0.0,
+            ticker: None,
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
+        let kind = ctx.props().kind;
+        match msg {
+            Msg::Start => {
+                if matches!(self.state, State::Running) {
+                    return false;
+                }
+                match self.requests(kind) {
+                    Err(message) => self.state = State::Failed(message),
+                    Ok(requests) => self.start(ctx, requests),
+                }
+            }
+            Msg::Cancel => {
+                if let Some(control) = &self.control {
+                    control.cancel();
+                }
+                return false;
+            }
+            Msg::Tick => {
+                self.progress = self.control.as_ref().map_or(0.0, Control::progress);
+            }
+            Msg::Finished(outcome) => {
+                self.ticker = None;
+                self.control = None;
+                self.state = match outcome {
+                    Ok(result) => State::Done(Rc::new(self.report(
+                        kind,
+                        result.sweeps,
+                        result.pool_threads,
+                        None,
+                        result.before,
+                        result.after,
+                    ))),
+                    Err(RunError::Lab(crate::compute::lab::LabError::Cancelled)) => {
+                        State::Cancelled
+                    }
+                    Err(RunError::Job(JobError::NoPool(unavailable))) => {
+                        self.fall_back(ctx, unavailable.reason);
+                        State::Running
+                    }
+                    Err(error) => State::Failed(error.to_string()),
+                };
+            }
+            Msg::FellBack(sweeps, reason) => {
+                self.state = State::Done(Rc::new(self.report(
+                    kind,
+                    sweeps,
+                    0,
+                    Some(reason),
+                    None,
+                    None,
+                )));
+            }
+            Msg::SetThreads(threads) => {
+                self.threads = threads.clamp(1, self.environment.hardware_concurrency)
+            }
+            Msg::SetSize(size) => self.size = size,
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let kind = ctx.props().kind;
+        let link = ctx.link();
+        let running = matches!(self.state, State::Running);
+        let result = match &self.state {
+            State::Done(report) => Some(AttrValue::from(report.json.clone())),
+            _ => None,
+        };
+        let single = kernels(kind).len() == 1;
+        let kernel = kernels(kind)[0];
+        let range = kernel.sizes();
+        let input_id = format!("{}-size", kind.id());
+        let slider_id = format!("{}-threads", kind.id());
+        html! {
+            <WidgetFrame id={kind.id()} title={title(kind)} {result} busy={running}>
+                <div class="lab-controls">
+                    <button type="button" onclick={link.callback(|_| Msg::Start)} disabled={running}>
+                        { if running { "Measuring…" } else { start_label(kind) } }
+                    </button>
+                    <button type="button" class="secondary" onclick={link.callback(|_| Msg::Cancel)} disabled={!running}>
+                        { "Cancel" }
+                    </button>
+                    if single {
+                        <label for={input_id.clone()}>
+                            { format!("Size ({} to {} {})", range.min, range.max, range.unit) }
+                        </label>
+                        <input id={input_id} type="number" min={range.min.to_string()} max={range.max.to_string()}
+                               value={self.size.clone()} disabled={running}
+                               oninput={link.callback(|e: InputEvent| Msg::SetSize(input_value(&e)))} />
+                    }
+                    if kind == WidgetKind::Mandelbrot {
+                        <label for={slider_id.clone()}>{ format!("Threads: {}", self.threads) }</label>
+                        <input id={slider_id} type="range" min="1" max={self.environment.hardware_concurrency.to_string()}
+                               value={self.threads.to_string()} disabled={running}
+                               oninput={link.callback(|e: InputEvent| Msg::SetThreads(input_value(&e).parse().unwrap_or(1)))} />
+                    }
+                </div>
+                if running {
+                    <progress max="1" value={self.progress.to_string()} aria-label="Progress of the measurement" />
+                }
+                <div class="widget-output" role="status" aria-live="polite">
+                    { self.view_state(kind) }
+                </div>
+            </WidgetFrame>
+        }
+    }
+}
+
+impl LabWidget {
+    /// The kernel requests this widget measures, or why the size is refused.
+    fn requests(&self, kind: WidgetKind) -> Result<Vec<KernelRequest>, String> {
+        let list = kernels(kind);
+        if list.len() > 1 {
+            return Ok(list.into_iter().map(KernelRequest::standard).collect());
+        }
+        let size = self.size.trim().parse::<usize>().map_err(|_| {
+            format!(
+                "“{}” is not a whole number of {}",
+                self.size.trim(),
+                list[0].sizes().unit
+            )
+        })?;
+        Ok(vec![KernelRequest::new(list[0], size)?])
+    }
+
+    fn start(&mut self, ctx: &Context<Self>, kernels: Vec<KernelRequest>) {
+        self.environment = Environment::detect();
+        self.state = State::Running;
+        self.progress = 0.0;
+        if let Some(reason) = self.environment.obstacle() {
+            self.fall_back(ctx, reason.to_owned());
+            return;
+        }
+        let kind = ctx.props().kind;
+        let pool = self.environment.hardware_concurrency;
+        let thread_counts = match kind {
+            WidgetKind::Mandelbrot => vec![self.threads],
+            WidgetKind::PoolWorkers => vec![pool],
+            _ => sweep_counts(pool),
+        };
+        let request = LabRequest {
+            kernels,
+            splits: vec![Split::WorkStealing, Split::StaticChunks],
+            thread_counts,
+            plan: Plan::default(),
+        };
+        let control = Control::new();
+        self.control = Some(control.clone());
+        let link = ctx.link().clone();
+        self.ticker = Some(Interval::new(100, move || link.send_message(Msg::Tick)));
+        let link = ctx.link().clone();
+        spawn_local(async move {
+            link.send_message(Msg::Finished(lab::run(request, control).await));
+        });
+    }
+
+    /// Without a pool: the kernels on this thread, at a size that keeps each
+    /// run well under a frame budget, yielding to the event loop between runs.
+    fn fall_back(&mut self, ctx: &Context<Self>, reason: String) {
+        let kinds = kernels(ctx.props().kind);
+        let link = ctx.link().clone();
+        spawn_local(async move {
+            let mut sweeps = Vec::new();
+            for kind in kinds {
+                let request = KernelRequest::new(kind, fallback_size(kind))
+                    .unwrap_or_else(|_| KernelRequest::standard(kind));
+                let input = Input::prepare(request);
+                let control = Control::new();
+                let Ok(reference) = input.run(Strategy::Sequential, &control) else {
+                    continue;
+                };
+                let mut samples = Vec::new();
+                for _ in 0..3 {
+                    TimeoutFuture::new(0).await;
+                    let plan = Plan {
+                        warmup: 0,
+                        repetitions: 1,
+                    };
+                    if let Ok(m) = measure(
+                        &input,
+                        Strategy::Sequential,
+                        1,
+                        reference.digest(),
+                        plan,
+                        &control,
+                        &now_ms,
+                    ) {
+                        samples.push(m.summary.median_ms);
+                    }
+                }
+                if let Some(summary) = crate::compute::stats::Summary::of(&samples) {
+                    sweeps.push(Sweep::new(
+                        request,
+                        Strategy::Sequential,
+                        summary,
+                        Vec::new(),
+                    ));
+                }
+            }
+            link.send_message(Msg::FellBack(sweeps, reason));
+        });
+    }
+
+    fn report(
+        &self,
+        kind: WidgetKind,
+        sweeps: Vec<Sweep>,
+        pool_threads: usize,
+        fallback: Option<String>,
+        before: Option<Image>,
+        after: Option<Image>,
+    ) -> Report {
+        let threads_seen = sweeps
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.threads_seen))
+            .max()
+            .unwrap_or(1);
+        let speedup = sweeps
+            .first()
+            .and_then(|s| s.points.last())
+            .map(|p| p.speedup);
+        let json = serde_json::to_string(&ResultJson {
+            widget: kind.id(),
+            isolated: self.environment.isolated,
+            shared_array_buffer: self.environment.shared_array_buffer,
+            hardware_concurrency: self.environment.hardware_concurrency,
+            pool_threads,
+            threads_seen,
+            speedup,
+            fallback: fallback.as_deref(),
+            user_agent: &self.environment.user_agent,
+            sweeps: &sweeps,
+        })
+        .unwrap_or_default();
+        Report {
+            sweeps,
+            before: before.map(Rc::new),
+            after: after.map(Rc::new),
+            fallback,
+            json,
+        }
+    }
+
+    fn view_state(&self, kind: WidgetKind) -> Html {
+        match &self.state {
+            State::Idle => html! { <p>{ intro(kind) }</p> },
+            State::Running => html! {
+                <p>{ format!("Measuring in the worker pool: {:.0}% done. The page stays responsive; Cancel stops within a tenth of a second.", self.progress * 100.0) }</p>
+            },
+            State::Cancelled => {
+                html! { <p>{ "Cancelled. The pool is free again: start another run whenever you like." }</p> }
+            }
+            State::Failed(message) => {
+                html! { <p class="error" role="alert">{ message.clone() }</p> }
+            }
+            State::Done(report) => self.view_report(kind, report),
+        }
+    }
+
+    fn view_report(&self, kind: WidgetKind, report: &Report) -> Html {
+        let pictures = html! {
+            <div class="lab-images">
+                { report.before.clone().map(|image| html! {
+                    <figure><ImageView {image} label="The generated image before the blur" /><figcaption>{ "before" }</figcaption></figure>
+                }).unwrap_or_default() }
+                { report.after.clone().map(|image| html! {
+                    <figure>
+                        <ImageView image={image} label={if kind == WidgetKind::Blur { "The image after the blur" } else { "The Mandelbrot set the pool computed" }} />
+                        <figcaption>{ if kind == WidgetKind::Blur { "after" } else { "computed by the pool" } }</figcaption>
+                    </figure>
+                }).unwrap_or_default() }
+            </div>
+        };
+        if let Some(reason) = &report.fallback {
+            return html! {
+                <div class="fallback">
+                    <p><strong>{ "Ran on one thread. " }</strong>{ format!("The worker pool is not available: {reason}") }</p>
+                    <p>{ "To keep the page responsive the kernels ran on the main thread at a small size, three times each:" }</p>
+                    <ul>
+                        { for report.sweeps.iter().map(|s| html! {
+                            <li>{ format!("{} ({}): median {:.1} ms, {:.1}–{:.1} ms", s.request.kernel.label(), s.request.kernel.describe(s.request.size), s.sequential.median_ms, s.sequential.min_ms, s.sequential.max_ms) }</li>
+                        }) }
+                    </ul>
+                </div>
+            };
+        }
+        let series: Vec<Series> = report
+            .sweeps
+            .iter()
+            .map(|s| Series {
+                label: series_label(kind, s),
+                points: s.points.iter().map(|p| (p.threads, p.speedup)).collect(),
+                serial_fraction: s.serial_fraction,
+            })
+            .collect();
+        let max_threads = report
+            .sweeps
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.threads))
+            .max()
+            .unwrap_or(1);
+        html! {
+            <>
+                { pictures }
+                if kind == WidgetKind::PoolWorkers {
+                    { for report.sweeps.iter().filter_map(|s| s.points.last()).map(|p| html! {
+                        <WorkChart work={p.work_per_thread.clone()} unit="rows" />
+                    }) }
+                } else if max_threads > 1 {
+                    <SpeedupChart {series} max_threads={max_threads} />
+                }
+                { for report.sweeps.iter().map(|s| results_table(kind, s)) }
+                <p class="explanation">{ explanation(kind, report, &self.environment) }</p>
+            </>
+        }
+    }
+}
+
+fn results_table(kind: WidgetKind, sweep: &Sweep) -> Html {
+    html! {
+        <table class="results">
+            <caption>{ format!("{} — {}: sequential median {:.1} ms ({:.1}–{:.1})", series_label(kind, sweep), sweep.request.kernel.describe(sweep.request.size), sweep.sequential.median_ms, sweep.sequential.min_ms, sweep.sequential.max_ms) }</caption>
+            <thead><tr>
+                <th scope="col">{ "threads" }</th><th scope="col">{ "median ms" }</th><th scope="col">{ "min–max ms" }</th>
+                <th scope="col">{ "speedup" }</th><th scope="col">{ "efficiency" }</th><th scope="col">{ "threads seen" }</th>
+            </tr></thead>
+            <tbody>
+                { for sweep.points.iter().map(|p| html! {
+                    <tr>
+                        <td>{ p.threads }</td><td>{ format!("{:.1}", p.median_ms) }</td>
+                        <td>{ format!("{:.1}–{:.1}", p.min_ms, p.max_ms) }</td>
+                        <td>{ format!("{:.2}x", p.speedup) }</td><td>{ format!("{:.0}%", p.efficiency * 100.0) }</td>
+                        <td>{ p.threads_seen }</td>
+                    </tr>
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+fn input_value(event: &InputEvent) -> String {
+    event
+        .target_dyn_into::<web_sys::HtmlInputElement>()
+        .map(|input| input.value())
+        .unwrap_or_default()
+}
+
+/// The kernels a widget measures.
+fn kernels(kind: WidgetKind) -> Vec<KernelKind> {
+    match kind {
+        WidgetKind::Matmul => vec![KernelKind::Matmul],
+        WidgetKind::Blur => vec![KernelKind::Blur],
+        WidgetKind::Sort => vec![KernelKind::Sort],
+        WidgetKind::Primes => vec![KernelKind::Primes],
+        WidgetKind::SpeedupSweep => KernelKind::ALL.to_vec(),
+        _ => vec![KernelKind::Mandelbrot],
+    }
+}
+
+/// Sizes that run in a few milliseconds, for the main thread.
+fn fallback_size(kind: KernelKind) -> usize {
+    match kind {
+        KernelKind::Mandelbrot => 160,
+        KernelKind::Matmul => 96,
+        KernelKind::Blur => 96,
+        KernelKind::Sort => 1 << 16,
+        KernelKind::Primes => 100_000,
+    }
+}
+
+fn title(kind: WidgetKind) -> &'static str {
+    match kind {
+        WidgetKind::Mandelbrot => "Many chefs: the Mandelbrot set on your cores",
+        WidgetKind::Matmul => "CPU-bound: blocked matrix multiply",
+        WidgetKind::Blur => "Image processing: a blur, row by row",
+        WidgetKind::Sort => "Divide and conquer: merge sort with join",
+        WidgetKind::Primes => "Uneven work: work stealing against static chunks",
+        WidgetKind::PoolWorkers => "The pool's workers: who did what",
+        _ => "Scaling per CPU: every kernel, 1 to N threads",
+    }
+}
+
+fn start_label(kind: WidgetKind) -> &'static str {
+    match kind {
+        WidgetKind::Mandelbrot => "Draw and time it",
+        WidgetKind::PoolWorkers => "Run one job on every worker",
+        _ => "Measure the speedup curve",
+    }
+}
+
+fn intro(kind: WidgetKind) -> &'static str {
+    match kind {
+        WidgetKind::Mandelbrot => "Computes the set once on one thread, then on the number of threads you choose, and compares the medians of five timed runs after a warm-up.",
+        WidgetKind::PoolWorkers => "Runs the Mandelbrot job on the whole pool and counts the rows each worker computed.",
+        WidgetKind::SpeedupSweep => "Measures every kernel of the book on 1, 2, … N threads. This takes a while: progress shows below, and Cancel stops it.",
+        _ => "Checks the parallel result against the sequential one, then times five runs (after a warm-up) on 1, 2, … N threads, with the rest of the pool parked.",
+    }
+}
+
+fn series_label(kind: WidgetKind, sweep: &Sweep) -> String {
+    let base = if kind == WidgetKind::SpeedupSweep {
+        sweep.request.kernel.id()
+    } else {
+        sweep.request.kernel.label()
+    };
+    match sweep.strategy {
+        Strategy::StaticChunks { .. } => format!("{base}, static chunks"),
+        _ if sweep.request.kernel == KernelKind::Primes => format!("{base}, work stealing"),
+        _ => base.to_owned(),
+    }
+}
+
+/// What the reader just measured, and why it is not exactly N.
+fn explanation(kind: WidgetKind, report: &Report, environment: &Environment) -> String {
+    let best = report.sweeps.first().and_then(|s| {
+        s.points
+            .iter()
+            .max_by(|a, b| a.speedup.total_cmp(&b.speedup))
+    });
+    let headline = best.map_or(String::new(), |p| {
+        format!(
+            "Best: {:.2}x on {} threads ({:.0}% efficiency). ",
+            p.speedup,
+            p.threads,
+            p.efficiency * 100.0
+        )
+    });
+    let why = match kind {
+        WidgetKind::Mandelbrot | WidgetKind::PoolWorkers => "Rows through the set cost far more than rows outside it; work stealing evens that out, so the curve stays close to ideal. What is left is the cost of starting and joining the job, and cores that slow down when all of them run (a shared power budget).",
+        WidgetKind::Matmul => "Every thread streams its rows of A and all of B through the caches: with more threads, the shared cache and memory bandwidth, not arithmetic, become the limit.",
+        WidgetKind::Blur => "A blur reads many neighbours per pixel and does little arithmetic with them, so memory bandwidth limits it; and each of its six passes ends in a barrier where every thread waits for the slowest.",
+        WidgetKind::Sort => "The leaves sort in parallel, but each merge is done by one thread and the last merge touches every element: that sequential part is the serial fraction Amdahl's law fits.",
+        WidgetKind::Primes => "Equal static chunks take very different times (the last holds the largest numbers), so threads sit idle waiting for the slowest; work stealing hands out small grains and keeps every thread busy to the end.",
+        _ => "Each curve bends for its own reason: the sections on each kernel explain it.",
+    };
+    format!(
+        "{headline}{why} Measured on {} threads of {} reported by this browser (navigator.hardwareConcurrency; browsers may clamp it, so where the curve stops rising is where your real cores end).",
+        report.sweeps.iter().flat_map(|s| s.points.iter().map(|p| p.threads)).max().unwrap_or(1),
+        environment.hardware_concurrency
+    )
+}
