@@ -197,7 +197,7 @@ impl Input {
             KernelKind::Matmul => Input::Matmul(MatMul::new(request.size)),
             KernelKind::Blur => Input::Blur(Blur::new(request.size)),
             KernelKind::Sort => Input::Sort(Sort::new(request.size)),
-            KernelKind::Primes => Input::Primes(Primes::new(request.size as u64)),
+            KernelKind::Primes => Input::Primes(Primes::new(request.size as u32)),
         }
     }
 

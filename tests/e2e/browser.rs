@@ -79,11 +79,18 @@ impl Browser {
         self.wait_for("article.page, .not-found", 20).await;
     }
 
-    /// Waits for `selector` for at most `seconds`.
+    /// Waits for `selector` for at most `seconds`. Long waits poll once a
+    /// second, so the driver takes as little CPU as possible from a measurement.
     pub async fn wait_for(&self, selector: &str, seconds: u64) -> fantoccini::elements::Element {
+        let period = if seconds > 30 {
+            Duration::from_secs(1)
+        } else {
+            Duration::from_millis(100)
+        };
         self.client
             .wait()
             .at_most(Duration::from_secs(seconds))
+            .every(period)
             .for_element(Locator::Css(selector))
             .await
             .unwrap_or_else(|e| panic!("{selector} did not appear within {seconds} s: {e}"))

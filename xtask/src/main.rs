@@ -3,6 +3,7 @@
 //! Every command first installs what it needs and is missing (see [`tools`]),
 //! so a fresh machine needs nothing but rustup and this checkout.
 
+mod bench;
 mod site;
 mod tools;
 
@@ -22,6 +23,8 @@ commands:
   test                       install what is missing, then run every test: host, wasm in
                              headless Chromium, and end-to-end on the built site
   lint                       cargo fmt --check and clippy for the host and wasm targets
+  bench [--sweep]            every kernel natively (rayon) and in headless Chromium (worker
+                             pool), printed as a markdown table; --sweep adds native 1..N
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         Some("dist") => dist_command(&args[1..]),
         Some("test") => test(),
         Some("lint") => lint(),
+        Some("bench") => bench::bench(args[1..].iter().any(|a| a == "--sweep")),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())

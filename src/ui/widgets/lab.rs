@@ -1,6 +1,6 @@
 //! The parallelism lab's widgets: one component for every kernel. A run is a
 //! single job inside the worker pool; this component only starts it, shows its
-//! progress (read from shared memory every 100 ms), cancels it, and draws the
+//! progress (read from shared memory every 250 ms), cancels it, and draws the
 //! figures that come back.
 
 use std::rc::Rc;
@@ -124,7 +124,12 @@ impl Component for LabWidget {
                 return false;
             }
             Msg::Tick => {
-                self.progress = self.control.as_ref().map_or(0.0, Control::progress);
+                // Redraw only when the bar moves a whole percent: the main thread
+                // shares the cores with the measurement.
+                let progress = self.control.as_ref().map_or(0.0, Control::progress);
+                let moved = (progress * 100.0).floor() != (self.progress * 100.0).floor();
+                self.progress = progress;
+                return moved;
             }
             Msg::Finished(outcome) => {
                 self.ticker = None;
@@ -255,7 +260,7 @@ impl LabWidget {
         let control = Control::new();
         self.control = Some(control.clone());
         let link = ctx.link().clone();
-        self.ticker = Some(Interval::new(100, move || link.send_message(Msg::Tick)));
+        self.ticker = Some(Interval::new(250, move || link.send_message(Msg::Tick)));
         let link = ctx.link().clone();
         spawn_local(async move {
             link.send_message(Msg::Finished(lab::run(request, control).await));

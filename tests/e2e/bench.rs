@@ -1,0 +1,67 @@
+//! The browser half of `cargo xtask bench`: the book's own full-sweep widget,
+//! run in headless Chromium on the release site, its figures written to
+//! `BENCH_OUT` for xtask to put beside the native ones. It checks correctness
+//! (every kernel ran, on several threads), never speed.
+
+// Shared with the end-to-end tests; the bench uses only part of them.
+#[allow(dead_code)]
+mod browser;
+mod server;
+
+use std::path::PathBuf;
+
+use concurrency_book::content::book;
+use concurrency_book::content::directive::WidgetKind;
+use concurrency_book::content::markdown::{self, Block};
+
+use browser::Browser;
+use server::StaticHost;
+
+#[tokio::test]
+async fn measure_every_kernel_in_chromium() {
+    let site = std::env::var_os("BOOK_SITE_ROOT")
+        .map(PathBuf::from)
+        .expect("BOOK_SITE_ROOT: run `cargo xtask bench`");
+    let out = std::env::var_os("BENCH_OUT")
+        .map(PathBuf::from)
+        .expect("BENCH_OUT: run `cargo xtask bench`");
+    let page = book()
+        .pages()
+        .iter()
+        .find(|page| {
+            markdown::render(page.source, "/")
+                .iter()
+                .any(|b| matches!(b, Block::Widget(w) if w.kind == WidgetKind::SpeedupSweep))
+        })
+        .expect("a page holds the speedup-sweep widget");
+    let host = StaticHost::start(&site, "/", true);
+    let browser = Browser::start().await;
+    browser
+        .open(&format!("{}/{}/", host.origin, page.slug))
+        .await;
+    let button = browser
+        .wait_for("[data-widget=speedup-sweep] button", 10)
+        .await;
+    button.click().await.expect("start the sweep");
+    let widget = browser
+        .wait_for("[data-widget=speedup-sweep][data-result]", 1200)
+        .await;
+    let json = widget
+        .attr("data-result")
+        .await
+        .ok()
+        .flatten()
+        .expect("data-result");
+    let result: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert!(
+        result["fallback"].is_null(),
+        "the bench page is isolated: {result}"
+    );
+    assert!(
+        result["sweeps"].as_array().map_or(0, Vec::len) >= 5,
+        "{result}"
+    );
+    std::fs::write(&out, json).expect("write BENCH_OUT");
+    browser.assert_clean_console("the bench").await;
+    browser.finish().await;
+}

@@ -1,0 +1,155 @@
+//! `cargo xtask bench`: the same kernels natively and in the browser, in one
+//! table. It measures and prints; it never fails on speed.
+
+use std::path::Path;
+use std::process::Command;
+
+use concurrency_book::compute::kernel::Strategy;
+use concurrency_book::compute::measure::{Sweep, SweepPoint};
+
+use crate::tools::{self, BuildTools};
+use crate::{root, run, site, Result};
+
+pub fn bench(native_sweep: bool) -> Result {
+    let tools = tools::ensure_build_tools()?;
+    let browser = tools::ensure_browser()?;
+    let root = root();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+
+    println!("xtask: [1/3] native: every kernel sequentially and on {threads} rayon threads");
+    let native = native_sweeps(&tools, &root, threads, false)?;
+
+    println!("xtask: [2/3] release site");
+    let site_dir = root.join("target").join("bench-site");
+    site::build(&tools, "/", &site_dir)?;
+
+    println!("xtask: [3/3] headless Chromium: the book's full sweep on its worker pool");
+    let out = root.join("target").join("bench-wasm.json");
+    let _ = std::fs::remove_file(&out);
+    run(tools
+        .cargo(&root)
+        .args([
+            "test",
+            "--release",
+            "--features",
+            "e2e",
+            "--test",
+            "browser-bench",
+            "--",
+            "--nocapture",
+        ])
+        .env("RUST_BACKTRACE", "0")
+        .env("BOOK_SITE_ROOT", &site_dir)
+        .env("BENCH_OUT", &out)
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("CHROMIUM", &browser.chromium))?;
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&out)
+            .map_err(|e| format!("cannot read {}: {e}", out.display()))?,
+    )
+    .map_err(|e| format!("the browser's figures are not JSON: {e}"))?;
+    let wasm: Vec<Sweep> = serde_json::from_value(report["sweeps"].clone())
+        .map_err(|e| format!("the browser's sweeps do not parse: {e}"))?;
+
+    println!(
+        "\nMachine: {threads} threads available natively; browser: hardwareConcurrency {}, pool {} ({})\n",
+        report["hardware_concurrency"], report["pool_threads"], report["user_agent"].as_str().unwrap_or("?")
+    );
+    println!("| kernel | size | native seq ms | native par ms | wasm seq ms | wasm par ms | wasm/native (1 thread) | speedup (wasm) | efficiency (wasm) | threads |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for sweep in &wasm {
+        let Some(wasm_par) = sweep.points.last() else {
+            continue;
+        };
+        let native_sweep = native
+            .iter()
+            .find(|n| n.request == sweep.request && same_split(n.strategy, sweep.strategy));
+        let native_par = native_sweep.and_then(|n| n.points.last());
+        let native_seq = native_sweep.map(|n| n.sequential.median_ms);
+        println!(
+            "| {}{} | {} | {} | {} | {:.1} | {:.1} | {} | {:.2} | {:.2} | {} |",
+            sweep.request.kernel.id(),
+            if matches!(sweep.strategy, Strategy::StaticChunks { .. }) {
+                " (static)"
+            } else {
+                ""
+            },
+            sweep.request.kernel.describe(sweep.request.size),
+            native_seq.map_or("-".into(), |ms| format!("{ms:.1}")),
+            native_par.map_or("-".into(), |p: &SweepPoint| format!("{:.1}", p.median_ms)),
+            sweep.sequential.median_ms,
+            wasm_par.median_ms,
+            native_seq.map_or("-".into(), |ms| format!(
+                "{:.2}",
+                sweep.sequential.median_ms / ms
+            )),
+            wasm_par.speedup,
+            wasm_par.efficiency,
+            wasm_par.threads,
+        );
+    }
+    println!("\nMedians of 5 timed runs after a warm-up; every parallel result was checked against the sequential one first.");
+
+    if native_sweep {
+        println!("\nNative speedup curves, 1..{threads} threads:\n");
+        for sweep in native_sweeps(&tools, &root, threads, true)? {
+            let curve: Vec<String> = sweep
+                .points
+                .iter()
+                .map(|p| format!("{}:{:.2}", p.threads, p.speedup))
+                .collect();
+            println!(
+                "- {} {:?}: seq {:.1} ms; speedup {}; Amdahl serial fraction {}",
+                sweep.request.kernel.id(),
+                sweep.strategy,
+                sweep.sequential.median_ms,
+                curve.join(" "),
+                sweep
+                    .serial_fraction
+                    .map_or("-".into(), |s| format!("{s:.3}"))
+            );
+        }
+    }
+    Ok(())
+}
+
+fn same_split(a: Strategy, b: Strategy) -> bool {
+    matches!(a, Strategy::StaticChunks { .. }) == matches!(b, Strategy::StaticChunks { .. })
+}
+
+/// Runs the native bench and parses its JSON lines.
+fn native_sweeps(
+    tools: &BuildTools,
+    root: &Path,
+    threads: usize,
+    sweep: bool,
+) -> Result<Vec<Sweep>> {
+    let mut command: Command = tools.cargo(root);
+    command.args([
+        "bench",
+        "--bench",
+        "native",
+        "--",
+        "--json",
+        "--threads",
+        &threads.to_string(),
+    ]);
+    if sweep {
+        command.arg("--sweep");
+    }
+    println!("xtask: running {command:?}");
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run the native bench: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the native bench failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| serde_json::from_str(line).map_err(|e| format!("bad bench line ({e}): {line}")))
+        .collect()
+}
