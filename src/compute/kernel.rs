@@ -81,7 +81,7 @@ impl KernelKind {
             KernelKind::Matmul => SizeRange {
                 min: 8,
                 max: 1536,
-                default: 512,
+                default: 768,
                 unit: "rows and columns",
             },
             KernelKind::Blur => SizeRange {

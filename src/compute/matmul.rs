@@ -9,8 +9,10 @@ use rayon::prelude::*;
 use super::control::{Cancelled, Control};
 use super::xorshift;
 
-/// Rows and columns per block: three 64x64 f32 blocks (48 KiB) fit in L2.
+/// Columns and inner-dimension length per block: 64x64 f32 blocks (16 KiB) fit in L1/L2.
 const BLOCK: usize = 64;
+/// Rows of C per unit of work.
+const BAND: usize = 16;
 
 /// Two `n` x `n` matrices of f32, row-major, to multiply.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,12 +31,12 @@ impl MatMul {
         Self { n, a, b }
     }
 
-    /// Blocks of rows: the units of work.
+    /// Bands of rows: the units of work.
     pub fn units(&self) -> usize {
-        self.n.div_ceil(BLOCK)
+        self.n.div_ceil(BAND)
     }
 
-    /// Rows `rows.start..` of C (as many as `c_rows` holds), block by block.
+    /// Rows `first_row..` of C (as many as `c_rows` holds), block by block.
     fn block_rows(&self, first_row: usize, c_rows: &mut [f32]) {
         let n = self.n;
         let rows = c_rows.len() / n;
@@ -59,22 +61,22 @@ impl MatMul {
     /// C = A x B on the calling thread.
     pub fn sequential(&self, control: &Control) -> Result<Vec<f32>, Cancelled> {
         let mut c = vec![0f32; self.n * self.n];
-        for (block, rows) in c.chunks_mut(BLOCK * self.n.max(1)).enumerate() {
+        for (band, rows) in c.chunks_mut(BAND * self.n.max(1)).enumerate() {
             control.check()?;
-            self.block_rows(block * BLOCK, rows);
+            self.block_rows(band * BAND, rows);
             control.record(1);
         }
         Ok(c)
     }
 
-    /// C = A x B, blocks of rows spread over the current rayon pool.
+    /// C = A x B, bands of rows spread over the current rayon pool.
     pub fn parallel(&self, control: &Control) -> Result<Vec<f32>, Cancelled> {
         let mut c = vec![0f32; self.n * self.n];
-        c.par_chunks_mut(BLOCK * self.n.max(1))
+        c.par_chunks_mut(BAND * self.n.max(1))
             .enumerate()
-            .try_for_each(|(block, rows)| {
+            .try_for_each(|(band, rows)| {
                 control.check()?;
-                self.block_rows(block * BLOCK, rows);
+                self.block_rows(band * BAND, rows);
                 control.record(1);
                 Ok(())
             })?;
