@@ -22,7 +22,9 @@ pub fn install_hook() {
     });
 }
 
-fn record(message: String) {
+/// Leaves `message` for the waiting widget, as the hooks do; public so the
+/// browser tests can check the hand-over without killing a worker.
+pub fn record(message: String) {
     web_sys::console::error_1(&format!("worker stopped: {message}").into());
     if let Ok(mut slot) = MESSAGE.try_lock() {
         *slot = Some(message);
