@@ -15,7 +15,8 @@
 // it); this lets a worker report an allocation failure before it aborts.
 #![cfg_attr(target_arch = "wasm32", feature(alloc_error_hook))]
 
-pub mod compute;
+/// The kernels and the measuring harness (the `book-compute` crate in `compute/`).
+pub use book_compute as compute;
 pub mod content;
 
 #[cfg(target_arch = "wasm32")]

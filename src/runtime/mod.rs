@@ -6,6 +6,8 @@
 //! - [`lab`] is the parallelism lab's job: measure kernels on 1..N threads.
 //! - [`panics`] turns a worker's panic into a message for the waiting widget.
 //! - [`clock`] is the high-resolution timer, on the main thread and in workers.
+//! - [`service_worker`] registers the book's service worker: offline reading, and
+//!   isolation (one reload) on hosts that cannot send the headers.
 
 pub mod clock;
 pub mod environment;
@@ -13,3 +15,4 @@ pub mod job;
 pub mod lab;
 pub mod panics;
 pub mod pool;
+pub mod service_worker;

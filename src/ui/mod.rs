@@ -22,5 +22,8 @@ pub use theme::Theme;
 pub fn start() {
     crate::runtime::panics::install_hook();
     theme::apply(theme::remembered());
+    yew::platform::spawn_local(async {
+        crate::runtime::service_worker::start().await;
+    });
     yew::Renderer::<App>::new().render();
 }

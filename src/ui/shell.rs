@@ -17,6 +17,14 @@ pub fn shell() -> Html {
     let route = use_route::<Route>().unwrap_or(Route::NotFound);
     let navigator = use_navigator();
     let menu_open = use_state(|| false);
+    let updated = use_state(|| false);
+    {
+        let updated = updated.clone();
+        use_effect_with((), move |_| {
+            let listener = crate::runtime::service_worker::on_update(move || updated.set(true));
+            move || drop(listener)
+        });
+    }
 
     // ←/→ move through the book, as in mdBook; keys typed into a field are left alone.
     {
@@ -65,10 +73,21 @@ pub fn shell() -> Html {
         Callback::from(move |_| menu_open.set(false))
     };
     let current = route.page().map(|page| page.number);
+    // `<base href>` would send "#content" to the front page: move focus instead.
+    let skip_to_content = Callback::from(|event: MouseEvent| {
+        event.prevent_default();
+        let content = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("content"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(content) = content {
+            let _ = content.focus();
+        }
+    });
 
     html! {
         <div class={classes!("book", (*menu_open).then_some("menu-open"))}>
-            <a class="skip-link" href="#content">{ "Skip to content" }</a>
+            <a class="skip-link" href="#content" onclick={skip_to_content}>{ "Skip to content" }</a>
             <header class="top-bar">
                 <button class="menu-toggle" type="button" aria-controls="toc"
                         aria-expanded={menu_open.to_string()} onclick={toggle_menu}>
@@ -82,6 +101,12 @@ pub fn shell() -> Html {
                 </Link<Route>>
                 <ThemeToggle />
             </header>
+            if *updated {
+                <div class="update-notice" role="status">
+                    { "A new version of the book is installed. " }
+                    <button type="button" onclick={Callback::from(|_| reload())}>{ "Reload to read it" }</button>
+                </div>
+            }
             <nav id="toc" class="sidebar" aria-label="Table of contents" onclick={close_menu}>
                 <ol>
                     { for book().pages().iter().map(|page| {
@@ -103,6 +128,12 @@ pub fn shell() -> Html {
                 } }
             </main>
         </div>
+    }
+}
+
+fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
     }
 }
 

@@ -141,11 +141,18 @@ impl Browser {
 
     /// Fails on any console error since the last check.
     pub async fn assert_clean_console(&self, context: &str) {
+        self.assert_console_clean_but(context, &[]).await;
+    }
+
+    /// Fails on any console error since the last check but those containing
+    /// one of `expected`: errors a test causes on purpose.
+    pub async fn assert_console_clean_but(&self, context: &str, expected: &[&str]) {
         let bad: Vec<String> = self
             .console()
             .await
             .into_iter()
             .filter(|line| line.starts_with("SEVERE"))
+            .filter(|line| !expected.iter().any(|e| line.contains(e)))
             .collect();
         assert!(
             bad.is_empty(),
@@ -174,6 +181,119 @@ impl Browser {
 }
 
 impl Browser {
+    /// Presses `key` (a WebDriver key code) on the focused element.
+    pub async fn press(&self, key: &str) {
+        let focused = self
+            .client
+            .active_element()
+            .await
+            .expect("a focused element");
+        focused.send_keys(key).await.expect("send a key");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    /// Starts collecting Content-Security-Policy violations on this page.
+    pub async fn watch_csp(&self) {
+        self.eval(
+            "window.__csp = [];
+             document.addEventListener('securitypolicyviolation',
+                 e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+             return null",
+        )
+        .await;
+    }
+
+    /// Fails on any CSP violation since [`Browser::watch_csp`].
+    pub async fn assert_no_csp_violation(&self, context: &str) {
+        let violations = self.eval("return window.__csp || []").await;
+        assert_eq!(
+            violations,
+            serde_json::json!([]),
+            "CSP violations on {context}"
+        );
+    }
+
+    /// Runs axe-core on the page; fails on serious or critical violations.
+    pub async fn assert_accessible(&self, context: &str) {
+        let path =
+            std::env::var("AXE_CORE").expect("AXE_CORE: run the tests with `cargo xtask test`");
+        let source =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+        self.client
+            .execute(&format!("{source}; return null"), vec![])
+            .await
+            .expect("inject axe-core");
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document).then(r => done(r.violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', '))),
+                   e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        assert_eq!(
+            found,
+            serde_json::json!([]),
+            "accessibility violations on {context}"
+        );
+    }
+
+    /// Waits (through the service worker's one reload) until the page is isolated.
+    pub async fn wait_until_isolated(&self) {
+        for _ in 0..150 {
+            let isolated = self
+                .client
+                .execute(
+                    "return self.crossOriginIsolated && !!document.querySelector('article.page')",
+                    vec![],
+                )
+                .await;
+            if matches!(isolated, Ok(Value::Bool(true))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("the page did not become cross-origin isolated within 30 s");
+    }
+
+    /// Waits until the service worker is active and its offline cache holds the
+    /// app: the page, the module and the stylesheet.
+    pub async fn wait_for_offline_cache(&self) {
+        let cached = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 navigator.serviceWorker.ready
+                   .then(() => caches.keys())
+                   .then(keys => Promise.all(keys.map(k => caches.open(k).then(c => c.keys()))))
+                   .then(lists => done(lists.flat().map(r => r.url)), e => done([]));",
+                vec![],
+            )
+            .await
+            .expect("ask the service worker");
+        let urls: Vec<&str> = cached
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        for ending in [
+            "/index.html",
+            "_bg.wasm",
+            ".css",
+            "workerHelpers.no-bundler.js",
+        ] {
+            assert!(
+                urls.iter().any(|u| u.ends_with(ending)),
+                "the offline cache lacks *{ending}: {urls:?}"
+            );
+        }
+    }
+
     /// Ends the browser session cleanly before ChromeDriver is stopped.
     pub async fn finish(self) {
         let _ = self.client.clone().close().await;

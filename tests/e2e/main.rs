@@ -18,7 +18,7 @@ use concurrency_book::content::markdown::{self, Block};
 use serde_json::Value;
 
 use browser::Browser;
-use server::StaticHost;
+use server::{Hosting, StaticHost};
 
 fn site(variable: &str) -> PathBuf {
     let path = std::env::var_os(variable)
@@ -43,13 +43,14 @@ fn page_url(origin: &str, prefix: &str, slug: &str) -> String {
 }
 
 /// Every page loads from its own URL (a reload), shows its title, every cell of
-/// its seed tables and no console error, and nothing leaves 127.0.0.1.
-async fn read_every_page(host: &StaticHost, prefix: &str) {
-    let browser = Browser::start().await;
+/// its seed tables, no console error (a CSP violation is one), no accessibility
+/// violation that axe rates serious or critical, and nothing leaves 127.0.0.1.
+async fn read_every_page(browser: &Browser, host: &StaticHost, prefix: &str, isolated: bool) {
     let sections = seed::sections();
     for page in book().pages() {
         let url = page_url(&host.origin, prefix, page.slug);
         browser.open(&url).await;
+        browser.watch_csp().await;
         let heading = browser
             .wait_for("article.page h1, article.page h2", 10)
             .await;
@@ -74,33 +75,191 @@ async fn read_every_page(host: &StaticHost, prefix: &str) {
             title.contains("Concurrency vs Parallelism"),
             "document title of {url}: {title}"
         );
-        browser.assert_clean_console(&url).await;
+        assert_eq!(
+            browser.eval("return self.crossOriginIsolated").await,
+            isolated,
+            "isolation of {url}"
+        );
+        browser.assert_accessible(&url).await;
+        browser.assert_no_csp_violation(&url).await;
+        browser
+            .assert_console_clean_but(&url, host.expected_errors())
+            .await;
         browser.assert_only_local_requests(&host.origin).await;
     }
-    browser.finish().await;
 }
 
 #[tokio::test]
 async fn every_page_reads_at_the_site_root() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", true);
-    read_every_page(&host, "/").await;
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
+    let browser = Browser::start().await;
+    read_every_page(&browser, &host, "/", true).await;
+    browser.finish().await;
 }
 
 #[tokio::test]
 async fn every_page_reads_under_a_sub_path() {
-    let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", true);
-    read_every_page(&host, "/book/").await;
+    let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", Hosting::ISOLATED);
+    let browser = Browser::start().await;
+    read_every_page(&browser, &host, "/book/", true).await;
+    browser.finish().await;
 }
 
 #[tokio::test]
 async fn every_page_reads_without_isolation() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", false);
-    read_every_page(&host, "/").await;
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::UNISOLATED);
+    let browser = Browser::start().await;
+    read_every_page(&browser, &host, "/", false).await;
+    browser.finish().await;
 }
 
 #[tokio::test]
+async fn the_dark_theme_is_accessible_too() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
+    let browser = Browser::start().await;
+    browser.open(&page_url(&host.origin, "/", "")).await;
+    browser
+        .eval("localStorage.setItem('concurrency-book.theme', JSON.stringify('dark')); return null")
+        .await;
+    for slug in ["", "hld-scenarios", "in-system-design"] {
+        browser.open(&page_url(&host.origin, "/", slug)).await;
+        assert_eq!(
+            browser
+                .eval("return document.documentElement.dataset.theme")
+                .await,
+            "dark"
+        );
+        if slug == "in-system-design" {
+            run_widget(&browser, "primes").await;
+        }
+        browser.assert_accessible(&format!("{slug} (dark)")).await;
+    }
+    browser.assert_clean_console("the dark theme").await;
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn a_plain_host_under_a_sub_path_is_isolated_by_the_service_worker() {
+    let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", Hosting::PLAIN);
+    let browser = Browser::start().await;
+    browser.open(&page_url(&host.origin, "/book/", "")).await;
+    browser.wait_until_isolated().await;
+    let reloads = browser
+        .eval("return performance.getEntriesByType('navigation')[0].type")
+        .await;
+    assert_eq!(reloads, "reload", "isolation took exactly the one reload");
+    let result = run_threads_check(&browser).await;
+    assert!(
+        result["threads_seen"].as_u64().unwrap_or(0) >= 2,
+        "{result}"
+    );
+    read_every_page(&browser, &host, "/book/", true).await;
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn the_book_and_its_widgets_work_offline() {
+    let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", Hosting::PLAIN);
+    let origin = host.origin.clone();
+    let browser = Browser::start().await;
+    browser.open(&page_url(&origin, "/book/", "")).await;
+    browser.wait_until_isolated().await;
+    browser.wait_for_offline_cache().await;
+    host.go_offline();
+
+    browser
+        .open(&page_url(&origin, "/book/", "hld-scenarios"))
+        .await;
+    let heading = browser.wait_for("article.page h2", 10).await;
+    assert!(heading
+        .text()
+        .await
+        .unwrap_or_default()
+        .contains("HLD Scenarios"));
+    assert_eq!(
+        browser.eval("return self.crossOriginIsolated").await,
+        true,
+        "isolated offline too"
+    );
+    browser
+        .open(&page_url(&origin, "/book/", "high-level-intuition"))
+        .await;
+    let result = run_widget(&browser, "mandelbrot").await;
+    assert!(
+        result["threads_seen"].as_u64().unwrap_or(0) >= 2,
+        "{result}"
+    );
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn everything_is_reachable_and_startable_by_keyboard() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
+    let browser = Browser::start().await;
+    browser
+        .open(&page_url(&host.origin, "/", "core-definitions"))
+        .await;
+    // The first Tab lands on the skip link, which moves focus past the table of contents.
+    browser.press(TAB).await;
+    assert_eq!(
+        browser
+            .eval("return document.activeElement.className")
+            .await,
+        "skip-link"
+    );
+    browser.press(ENTER).await;
+    assert_eq!(
+        browser.eval("return document.activeElement.id").await,
+        "content"
+    );
+    assert_eq!(
+        browser.client.current_url().await.expect("a URL").path(),
+        "/core-definitions/"
+    );
+    // From the content, Tab reaches the widget's button; Enter starts it.
+    let mut reached = false;
+    for _ in 0..40 {
+        browser.press(TAB).await;
+        let focused = browser
+            .eval("const e = document.activeElement; return e.closest('[data-widget]') && e.tagName === 'BUTTON' ? e.closest('[data-widget]').dataset.widget : null")
+            .await;
+        if focused == "threads-check" {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab reaches the threads check's button");
+    browser.press(ENTER).await;
+    browser
+        .wait_for("[data-widget=threads-check][data-result]", 60)
+        .await;
+    // Every entry of the table of contents is on the Tab path too.
+    browser.open(&page_url(&host.origin, "/", "")).await;
+    let mut focused_links = std::collections::BTreeSet::new();
+    for _ in 0..30 {
+        browser.press(TAB).await;
+        let href = browser
+            .eval("const e = document.activeElement; return e.closest('.sidebar') ? e.getAttribute('href') : null")
+            .await;
+        if let Some(href) = href.as_str() {
+            focused_links.insert(href.to_owned());
+        }
+    }
+    assert_eq!(
+        focused_links.len(),
+        book().pages().len(),
+        "every page's link takes focus: {focused_links:?}"
+    );
+    browser.assert_clean_console("keyboard").await;
+    browser.finish().await;
+}
+
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+
+#[tokio::test]
 async fn the_table_of_contents_and_arrow_keys_reach_every_section() {
-    let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", true);
+    let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", Hosting::ISOLATED);
     let browser = Browser::start().await;
     browser.open(&page_url(&host.origin, "/book/", "")).await;
     for page in book().sections() {
@@ -167,7 +326,7 @@ async fn the_table_of_contents_and_arrow_keys_reach_every_section() {
 
 #[tokio::test]
 async fn the_emoji_font_ships_with_the_site() {
-    let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", true);
+    let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", Hosting::ISOLATED);
     let browser = Browser::start().await;
     browser
         .open(&page_url(&host.origin, "/book/", "hld-scenarios"))
@@ -206,7 +365,7 @@ async fn run_threads_check(browser: &Browser) -> Value {
 
 #[tokio::test]
 async fn the_threads_check_sees_several_threads_when_isolated() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", true);
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
     let browser = Browser::start().await;
     browser
         .open(&page_url(&host.origin, "/", "core-definitions"))
@@ -229,7 +388,7 @@ async fn the_threads_check_sees_several_threads_when_isolated() {
 
 #[tokio::test]
 async fn without_isolation_the_threads_check_explains_its_fallback() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", false);
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::UNISOLATED);
     let browser = Browser::start().await;
     browser.open(&page_url(&host.origin, "/", "")).await;
     let environment = browser
@@ -265,7 +424,10 @@ async fn without_isolation_the_threads_check_explains_its_fallback() {
         "the fallback says how to fix it: {shown}"
     );
     browser
-        .assert_clean_console("the threads check without isolation")
+        .assert_console_clean_but(
+            "the threads check without isolation",
+            host.expected_errors(),
+        )
         .await;
     browser.finish().await;
 }
@@ -339,7 +501,7 @@ async fn every_lab_widget_measures_on_several_threads_without_blocking_the_page(
         widgets.len() >= 7,
         "the lab widgets are placed in the book: {widgets:?}"
     );
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", true);
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
     let browser = Browser::start().await;
     for (slug, id) in widgets {
         browser.open(&page_url(&host.origin, "/", slug)).await;
@@ -381,7 +543,7 @@ async fn every_lab_widget_measures_on_several_threads_without_blocking_the_page(
 
 #[tokio::test]
 async fn without_isolation_every_lab_widget_explains_and_runs_on_one_thread() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", false);
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::UNISOLATED);
     let browser = Browser::start().await;
     for (slug, id) in lab_widgets() {
         browser.open(&page_url(&host.origin, "/", slug)).await;
@@ -398,7 +560,9 @@ async fn without_isolation_every_lab_widget_explains_and_runs_on_one_thread() {
             .await;
         let shown = shown.text().await.unwrap_or_default();
         assert!(shown.contains("Ran on one thread"), "{id}: {shown}");
-        browser.assert_clean_console(id).await;
+        browser
+            .assert_console_clean_but(id, host.expected_errors())
+            .await;
     }
     browser.finish().await;
 }
@@ -409,7 +573,7 @@ async fn a_cancelled_sweep_leaves_the_widget_ready_for_another_run() {
         .into_iter()
         .find(|(_, id)| *id == "speedup-sweep")
         .expect("the full sweep is in the book");
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", true);
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
     let browser = Browser::start().await;
     browser.open(&page_url(&host.origin, "/", slug)).await;
     let start = browser
@@ -461,4 +625,23 @@ async fn a_cancelled_sweep_leaves_the_widget_ready_for_another_run() {
     );
     browser.assert_clean_console("cancel and run again").await;
     browser.finish().await;
+}
+
+#[test]
+fn an_offline_host_fails_every_request() {
+    use std::io::{Read, Write};
+    let host = StaticHost::start(&std::env::temp_dir(), "/", Hosting::ISOLATED);
+    let address = host.origin.trim_start_matches("http://").to_owned();
+    let ask = || {
+        let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .expect("send");
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    };
+    assert!(ask().starts_with("HTTP/1.1 "), "online, the host answers");
+    host.go_offline();
+    assert!(ask().starts_with("HTTP/1.1 503"), "offline, it fails");
 }

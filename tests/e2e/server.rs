@@ -2,31 +2,88 @@
 //! `index.html`, optionally the COOP/COEP headers, optionally under a sub-path.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::thread;
 
 use tiny_http::{Header, Response, Server};
 
-/// A server on an ephemeral port of 127.0.0.1, serving until the test process ends.
+/// How the host behaves.
+#[derive(Debug, Clone, Copy)]
+pub struct Hosting {
+    /// Sends COOP/COEP with every response.
+    pub headers: bool,
+    /// Serves the book's service worker (`sw.js`); without it the book cannot
+    /// isolate itself, which is how a "no isolation at all" reader is tested.
+    pub service_worker: bool,
+}
+
+impl Hosting {
+    /// A host that sends the isolation headers.
+    pub const ISOLATED: Hosting = Hosting {
+        headers: true,
+        service_worker: true,
+    };
+    /// A plain host (GitHub Pages): no headers, but the service worker is there.
+    pub const PLAIN: Hosting = Hosting {
+        headers: false,
+        service_worker: true,
+    };
+    /// No headers and no service worker: the page cannot be isolated.
+    pub const UNISOLATED: Hosting = Hosting {
+        headers: false,
+        service_worker: false,
+    };
+}
+
+/// A server on an ephemeral port of 127.0.0.1, serving until stopped or the test ends.
 pub struct StaticHost {
     pub origin: String,
+    online: Arc<AtomicBool>,
+    hosting: Hosting,
 }
 
 impl StaticHost {
-    /// Serves `site` at `prefix` (`/` or `/book/`), with the isolation headers if `isolated`.
-    pub fn start(site: &Path, prefix: &str, isolated: bool) -> Self {
+    /// Serves `site` at `prefix` (`/` or `/book/`) as `hosting` says.
+    pub fn start(site: &Path, prefix: &str, hosting: Hosting) -> Self {
         let server = Server::http("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = server.server_addr().to_ip().expect("an IP address").port();
         let site = site.to_path_buf();
         let prefix = prefix.to_owned();
+        let online = Arc::new(AtomicBool::new(true));
+        let serving = Arc::clone(&online);
         thread::spawn(move || {
             for request in server.incoming_requests() {
-                let response = respond(&site, &prefix, request.url(), isolated);
-                let _ = request.respond(response);
+                if serving.load(Ordering::Relaxed) {
+                    let response = respond(&site, &prefix, request.url(), hosting);
+                    let _ = request.respond(response);
+                } else {
+                    // Offline: the host is down. (A closed port cannot be had here:
+                    // the browser's open keep-alive connections would hang instead.)
+                    let _ = request.respond(Response::from_string("offline").with_status_code(503));
+                }
             }
         });
         Self {
             origin: format!("http://127.0.0.1:{port}"),
+            online,
+            hosting,
         }
+    }
+
+    /// Console errors this host causes on purpose: Chromium reports the missing
+    /// service worker script when the host does not serve it.
+    pub fn expected_errors(&self) -> &'static [&'static str] {
+        if self.hosting.service_worker {
+            &[]
+        } else {
+            &["A bad HTTP response code (404) was received when fetching the script"]
+        }
+    }
+
+    /// From now on every request fails (503), as when the host or the network is down.
+    pub fn go_offline(&self) {
+        self.online.store(false, Ordering::Relaxed);
     }
 }
 
@@ -34,18 +91,22 @@ fn respond(
     site: &Path,
     prefix: &str,
     url: &str,
-    isolated: bool,
+    hosting: Hosting,
 ) -> Response<std::io::Cursor<Vec<u8>>> {
     let path = url.split(['?', '#']).next().unwrap_or("/");
-    let response = match file_for(site, prefix, path)
-        .and_then(|file| std::fs::read(&file).ok().map(|b| (file, b)))
-    {
+    let hidden = !hosting.service_worker && path.ends_with("/sw.js");
+    let file = if hidden {
+        None
+    } else {
+        file_for(site, prefix, path)
+    };
+    let response = match file.and_then(|file| std::fs::read(&file).ok().map(|body| (file, body))) {
         Some((file, body)) => {
             Response::from_data(body).with_header(header("Content-Type", content_type(&file)))
         }
         None => Response::from_string("not found").with_status_code(404),
     };
-    if isolated {
+    if hosting.headers {
         response
             .with_header(header("Cross-Origin-Opener-Policy", "same-origin"))
             .with_header(header("Cross-Origin-Embedder-Policy", "require-corp"))
@@ -79,6 +140,9 @@ fn content_type(file: &Path) -> &'static str {
         Some("css") => "text/css",
         Some("svg") => "image/svg+xml",
         Some("json") => "application/json",
+        Some("webmanifest") => "application/manifest+json",
+        Some("png") => "image/png",
+        Some("woff2") => "font/woff2",
         _ => "application/octet-stream",
     }
 }

@@ -89,6 +89,12 @@ pub fn bench(native_sweep: bool) -> Result {
         );
     }
     println!("\nMedians of 5 timed runs after a warm-up; every parallel result was checked against the sequential one first.");
+    println!("\nFirst page:");
+    crate::budget::first_page(&site_dir, "/")?.print();
+    println!(
+        "  first contentful paint in headless Chromium on localhost: {} ms",
+        report["first_contentful_paint_ms"]
+    );
 
     if native_sweep {
         println!("\nNative speedup curves, 1..{threads} threads:\n");

@@ -4,6 +4,7 @@
 //! so a fresh machine needs nothing but rustup and this checkout.
 
 mod bench;
+mod budget;
 mod site;
 mod tools;
 
@@ -98,6 +99,7 @@ fn test() -> Result {
     let started = std::time::Instant::now();
     let tools = tools::ensure_build_tools()?;
     let browser = tools::ensure_browser()?;
+    let axe = tools::ensure_axe()?;
     let root = root();
 
     println!("\nxtask: [1/4] host tests (content model, kernels)");
@@ -125,6 +127,15 @@ fn test() -> Result {
     let under_book = root.join("target").join("e2e-site-book");
     site::build(&tools, "/", &at_root)?;
     site::build(&tools, "/book/", &under_book)?;
+    let transfer = budget::first_page(&at_root, "/")?;
+    transfer.print();
+    if transfer.gzip_total() > budget::FIRST_PAGE_LIMIT {
+        return Err(format!(
+            "the first page weighs {} B gzip, over the {} B budget",
+            transfer.gzip_total(),
+            budget::FIRST_PAGE_LIMIT
+        ));
+    }
 
     println!("\nxtask: [4/4] end-to-end tests in headless Chromium");
     run(tools
@@ -141,6 +152,7 @@ fn test() -> Result {
         .env("RUST_BACKTRACE", "0")
         .env("BOOK_SITE_ROOT", &at_root)
         .env("BOOK_SITE_SUBPATH", &under_book)
+        .env("AXE_CORE", &axe)
         .env("CHROMEDRIVER", &browser.chromedriver)
         .env("CHROMIUM", &browser.chromium))?;
 

@@ -2,9 +2,11 @@
 //! that every URL of the book is a real file on any static host.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use base64::Engine;
 use concurrency_book::content::book;
+use sha2::{Digest, Sha256};
 
 use crate::tools::BuildTools;
 use crate::{run, Result};
@@ -19,7 +21,11 @@ pub fn build(tools: &BuildTools, public_url: &str, out: &Path) -> Result {
     // Trunk's lock file is not part of the site.
     let _ = fs::remove_file(out.join(".trunk-lock"));
     let index = out.join("index.html");
-    let html = fs::read(&index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let html =
+        fs::read_to_string(&index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let html = with_content_security_policy(&html)?;
+    fs::write(&index, &html).map_err(|e| format!("cannot write {}: {e}", index.display()))?;
+    finish_service_worker(out)?;
     for page in book().sections() {
         let folder = out.join(page.slug);
         fs::create_dir_all(&folder)
@@ -46,4 +52,126 @@ fn normalise(public_url: &str) -> Result<String> {
     } else {
         format!("/{trimmed}/")
     })
+}
+
+/// The policy the built site satisfies; the end-to-end tests fail on any
+/// violation (Chromium reports each one as a console error).
+/// - `'wasm-unsafe-eval'`: compiling the WebAssembly module;
+/// - the hash: Trunk's inline module script that starts the app;
+/// - `worker-src blob:`: wasm-bindgen-rayon starts its workers from blob URLs.
+fn content_security_policy(script_hashes: &[String]) -> String {
+    let hashes: String = script_hashes
+        .iter()
+        .map(|h| format!(" 'sha256-{h}'"))
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
+         img-src 'self'; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; \
+         manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'"
+    )
+}
+
+/// Adds the policy as a `<meta>` right after the charset, hashing every inline script.
+fn with_content_security_policy(html: &str) -> Result<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let open_end = after.find('>').ok_or("unterminated <script> tag")?;
+        let close = after
+            .find("</script>")
+            .ok_or("<script> without </script>")?;
+        let tag = &after[..open_end];
+        if !tag.contains("src=") {
+            let body = &after[open_end + 1..close];
+            hashes.push(
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes())),
+            );
+        }
+        rest = &after[close + "</script>".len()..];
+    }
+    let charset = "<meta charset=\"utf-8\" />";
+    if !html.contains(charset) {
+        return Err("index.html has no <meta charset=\"utf-8\" /> to put the policy after".into());
+    }
+    let meta = format!(
+        "{charset}\n    <meta http-equiv=\"Content-Security-Policy\" content=\"{}\" />",
+        content_security_policy(&hashes)
+    );
+    Ok(html.replacen(charset, &meta, 1))
+}
+
+/// Fills in the service worker's build id and the files it caches for offline reading.
+fn finish_service_worker(out: &Path) -> Result {
+    let worker = out.join("sw.js");
+    let script = fs::read_to_string(&worker)
+        .map_err(|e| format!("cannot read {}: {e}", worker.display()))?;
+    let mut files = Vec::new();
+    collect_files(out, out, &mut files)?;
+    files.retain(|f| f != "sw.js" && f != "_headers" && f != "404.html" && !f.starts_with('.'));
+    files.sort();
+    let mut hasher = Sha256::new();
+    for file in &files {
+        hasher.update(file.as_bytes());
+        hasher.update(fs::read(out.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?);
+    }
+    let build: String = hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let list = serde_json::to_string(&files).map_err(|e| e.to_string())?;
+    let filled = script
+        .replacen(
+            "const BUILD = \"dev\";",
+            &format!("const BUILD = \"{build}\";"),
+            1,
+        )
+        .replacen(
+            "const PRECACHE = [];",
+            &format!("const PRECACHE = {list};"),
+            1,
+        );
+    if !filled.contains(&build) || !filled.contains(&list) {
+        return Err("www/sw.js lost its BUILD or PRECACHE line: xtask cannot fill them in".into());
+    }
+    fs::write(&worker, filled).map_err(|e| format!("cannot write {}: {e}", worker.display()))?;
+    println!(
+        "xtask: service worker for build {build} caches {} files",
+        files.len()
+    );
+    Ok(())
+}
+
+fn collect_files(root: &Path, dir: &Path, files: &mut Vec<String>) -> Result {
+    for entry in fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))? {
+        let path: PathBuf = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            collect_files(root, &path, files)?;
+        } else if let Ok(relative) = path.strip_prefix(root) {
+            files.push(relative.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_hashed_and_external_ones_are_not() {
+        let html = "<meta charset=\"utf-8\" />\n<script type=\"module\">go()</script><script src=\"a.js\"></script>";
+        let out = with_content_security_policy(html).expect("a policy");
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"go()"));
+        assert!(out.contains(&format!("'sha256-{expected}'")), "{out}");
+        assert_eq!(out.matches("sha256-").count(), 1, "{out}");
+        assert!(out.contains("script-src 'self' 'wasm-unsafe-eval'"));
+    }
+
+    #[test]
+    fn a_page_without_a_charset_is_refused() {
+        assert!(with_content_security_policy("<html></html>").is_err());
+    }
 }

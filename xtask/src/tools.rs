@@ -12,6 +12,8 @@ pub const NIGHTLY: &str = "nightly-2026-05-19";
 const TRUNK_VERSION: &str = "0.22.1";
 /// Debian's wasm-opt (108) cannot read this compiler's output; binaryen 132 can.
 const BINARYEN_VERSION: &str = "132.0.0";
+/// The accessibility checker the end-to-end tests inject into every page.
+const AXE_VERSION: &str = "4.14.1";
 
 /// The tools a build uses, with the PATH that puts the right versions first.
 pub struct BuildTools {
@@ -64,7 +66,9 @@ impl BuildTools {
 pub fn ensure_build_tools() -> Result<BuildTools> {
     ensure_nightly()?;
     let cargo_bin = home()?.join(".cargo").join("bin");
-    let binaryen_bin = ensure_binaryen()?;
+    let binaryen_bin = ensure_npm_package("binaryen", BINARYEN_VERSION)?
+        .join("node_modules")
+        .join(".bin");
     let path = std::env::join_paths([binaryen_bin, cargo_bin].into_iter().chain(
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
     ))
@@ -187,22 +191,38 @@ fn ensure_cargo_tool(
         .args(flags))
 }
 
-/// wasm-opt from the npm package `binaryen`, in a user cache; returns its bin folder.
-fn ensure_binaryen() -> Result<PathBuf> {
+/// axe-core's browser build, for the end-to-end tests' accessibility check.
+pub fn ensure_axe() -> Result<PathBuf> {
+    let script = ensure_npm_package("axe-core", AXE_VERSION)?
+        .join("node_modules")
+        .join("axe-core")
+        .join("axe.min.js");
+    if script.exists() {
+        Ok(script)
+    } else {
+        Err(format!(
+            "{} is missing after installing axe-core",
+            script.display()
+        ))
+    }
+}
+
+/// `npm install name@version` into a user cache folder (once); returns the folder.
+fn ensure_npm_package(name: &str, version: &str) -> Result<PathBuf> {
     let prefix = home()?
         .join(".cache")
         .join("concurrency-book")
-        .join(format!("binaryen-{BINARYEN_VERSION}"));
-    let bin = prefix.join("node_modules").join(".bin");
-    if bin.join("wasm-opt").exists() {
-        return Ok(bin);
+        .join(format!("{name}-{version}"));
+    let installed = prefix.join("node_modules").join(name).join("package.json");
+    if installed.exists() {
+        return Ok(prefix);
     }
-    println!("xtask: installing wasm-opt (npm binaryen@{BINARYEN_VERSION})");
+    println!("xtask: installing {name}@{version} from npm");
     std::fs::create_dir_all(&prefix)
         .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
     run(Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
         .arg(&prefix)
-        .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
-    Ok(bin)
+        .arg(format!("{name}@{version}")))?;
+    Ok(prefix)
 }

@@ -83,8 +83,8 @@ pub fn with_active_threads<R>(active: usize, job: impl FnOnce() -> R) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compute::control::Control;
-    use crate::compute::kernel::{Input, KernelKind, KernelRequest, Strategy};
+    use crate::control::Control;
+    use crate::kernel::{Input, KernelKind, KernelRequest, Strategy};
 
     fn busy_job(control: &Control) {
         let input = Input::prepare(KernelRequest::new(KernelKind::Primes, 400_000).expect("valid"));

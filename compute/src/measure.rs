@@ -206,7 +206,7 @@ fn round(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compute::kernel::KernelKind;
+    use crate::kernel::KernelKind;
     use std::sync::atomic::{AtomicU64, Ordering};
 
     /// A clock that advances 5 ms each time it is read.

@@ -1,5 +1,8 @@
 //! Pure compute: deterministic kernels with no web dependency.
 //!
+//! A crate of its own so that it is built for speed (opt-level 3) while the
+//! rest of the book is built for a small download.
+//!
 //! Everything here runs the same natively and in WebAssembly, so the host test
 //! suite proves it correct and the browser only adds threads and timers.
 //! Parallel versions use whatever rayon pool they are called in: the browser

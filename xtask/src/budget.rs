@@ -1,0 +1,62 @@
+//! The first page's weight: what a reader downloads before the book paints
+//! (wasm, JavaScript, CSS), gzip-compressed as static hosts serve it.
+
+use std::io::Write;
+use std::path::Path;
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+use crate::Result;
+
+/// The budget for the first page's transfer, in bytes (350 kB).
+pub const FIRST_PAGE_LIMIT: usize = 350_000;
+
+/// Each asset `index.html` loads, with its raw and gzip sizes.
+pub struct Transfer {
+    pub assets: Vec<(String, usize, usize)>,
+}
+
+impl Transfer {
+    pub fn gzip_total(&self) -> usize {
+        self.assets.iter().map(|(_, _, gz)| gz).sum()
+    }
+
+    pub fn print(&self) {
+        for (name, raw, gz) in &self.assets {
+            println!("  {name}: {raw} B raw, {gz} B gzip");
+        }
+        println!(
+            "  first page: {} B gzip (budget {FIRST_PAGE_LIMIT} B)",
+            self.gzip_total()
+        );
+    }
+}
+
+/// The assets the site's `index.html` references, measured.
+pub fn first_page(site: &Path, public_url: &str) -> Result<Transfer> {
+    let html = std::fs::read_to_string(site.join("index.html"))
+        .map_err(|e| format!("cannot read index.html: {e}"))?;
+    let mut assets: Vec<(String, usize, usize)> = Vec::new();
+    for quoted in html.split(['"', '\'']) {
+        let is_asset = [".js", ".wasm", ".css"]
+            .iter()
+            .any(|ext| quoted.ends_with(ext));
+        let Some(relative) = quoted.strip_prefix(public_url) else {
+            continue;
+        };
+        if !is_asset || assets.iter().any(|(name, _, _)| name == relative) {
+            continue;
+        }
+        let bytes = std::fs::read(site.join(relative))
+            .map_err(|e| format!("cannot read {relative}: {e}"))?;
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+        encoder.write_all(&bytes).map_err(|e| e.to_string())?;
+        let gz = encoder.finish().map_err(|e| e.to_string())?.len();
+        assets.push((relative.to_owned(), bytes.len(), gz));
+    }
+    if !assets.iter().any(|(name, _, _)| name.ends_with(".wasm")) {
+        return Err("index.html references no .wasm: cannot measure the first page".into());
+    }
+    Ok(Transfer { assets })
+}
