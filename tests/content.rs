@@ -165,3 +165,19 @@ fn the_shipped_emoji_font_covers_every_emoji_in_the_book() {
         }
     }
 }
+
+#[test]
+fn no_page_relies_on_raw_html() {
+    // The renderer shows raw HTML as text (it is never passed through), so any
+    // in `content/` would reach the reader as literal tags: refuse it here.
+    use pulldown_cmark::{Event, Options, Parser};
+    for page in book().pages() {
+        let raw: Vec<String> = Parser::new_ext(page.source, Options::ENABLE_TABLES)
+            .filter_map(|event| match event {
+                Event::Html(html) | Event::InlineHtml(html) => Some(html.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert!(raw.is_empty(), "raw HTML on {:?}: {raw:?}", page.slug);
+    }
+}

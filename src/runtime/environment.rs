@@ -51,8 +51,10 @@ impl Environment {
             (false, _) => Some(
                 "this page is not cross-origin isolated, so the browser withholds \
                  SharedArrayBuffer and Web Workers cannot share the WebAssembly memory. \
-                 Serve the book with the headers Cross-Origin-Opener-Policy: same-origin and \
-                 Cross-Origin-Embedder-Policy: require-corp (cargo xtask serve does).",
+                 The host should send Cross-Origin-Opener-Policy: same-origin and \
+                 Cross-Origin-Embedder-Policy: require-corp (cargo xtask serve does); where it \
+                 cannot, the book's service worker adds them after one reload, unless the \
+                 browser keeps service workers off (some private modes do).",
             ),
             (true, false) => Some(
                 "the page is cross-origin isolated, but this browser does not offer \
