@@ -95,10 +95,7 @@ mod tests {
 
     #[test]
     fn only_the_active_threads_do_the_work() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .expect("pool");
+        let pool = crate::test_pool(4);
         for active in [1, 2, 3] {
             let control = Control::new();
             pool.install(|| with_active_threads(active, || busy_job(&control)));
@@ -109,10 +106,7 @@ mod tests {
 
     #[test]
     fn the_pool_is_whole_again_afterwards() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .expect("pool");
+        let pool = crate::test_pool(3);
         pool.install(|| with_active_threads(1, || ()));
         // Every thread can take a broadcast again: none is still parked.
         let answered = pool.broadcast(|context| context.index());
@@ -121,10 +115,7 @@ mod tests {
 
     #[test]
     fn parked_threads_are_released_when_the_job_panics() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .expect("pool");
+        let pool = crate::test_pool(3);
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             pool.install(|| with_active_threads(1, || panic!("a failing job")))
         }));
@@ -134,10 +125,7 @@ mod tests {
 
     #[test]
     fn asking_for_more_threads_than_the_pool_has_uses_them_all() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .expect("pool");
+        let pool = crate::test_pool(2);
         assert_eq!(pool.install(|| with_active_threads(8, || 7)), 7);
     }
 }

@@ -128,10 +128,7 @@ mod tests {
             let blur = Blur::new(side);
             let expected = blur.sequential(&Control::new()).expect("not cancelled");
             for threads in [1, 2, 3] {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .expect("pool");
+                let pool = crate::test_pool(threads);
                 let got = pool
                     .install(|| blur.parallel(&Control::new()))
                     .expect("not cancelled");

@@ -152,10 +152,7 @@ mod tests {
 
     #[test]
     fn the_tally_counts_pool_threads() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .expect("pool");
+        let pool = crate::test_pool(2);
         let control = Control::new();
         pool.broadcast(|_| control.record(1));
         assert_eq!(control.threads_seen(), 2);

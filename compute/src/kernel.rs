@@ -318,10 +318,7 @@ mod tests {
 
     #[test]
     fn every_kernel_gives_the_same_digest_sequentially_and_in_parallel() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .expect("pool");
+        let pool = crate::test_pool(3);
         for kind in KernelKind::ALL {
             let input = Input::prepare(KernelRequest::new(kind, kind.sizes().min).expect("valid"));
             let control = Control::new();

@@ -169,10 +169,7 @@ mod tests {
 
     #[test]
     fn a_sweep_measures_every_thread_count_on_that_many_threads() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(3)
-            .build()
-            .expect("pool");
+        let pool = crate::test_pool(3);
         let control = Control::new();
         let clock = clock();
         let result = pool
@@ -199,10 +196,7 @@ mod tests {
 
     #[test]
     fn images_come_back_for_the_image_kernels() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .expect("pool");
+        let pool = crate::test_pool(2);
         let clock = clock();
         let result = pool
             .install(|| {
@@ -219,10 +213,7 @@ mod tests {
 
     #[test]
     fn a_cancelled_lab_stops_and_leaves_the_pool_usable() {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .expect("pool");
+        let pool = crate::test_pool(2);
         let control = Control::new();
         control.cancel();
         let clock = clock();

@@ -21,3 +21,13 @@ pub mod sort;
 pub mod stats;
 pub mod threads_probe;
 pub mod xorshift;
+
+/// A local rayon pool of `threads` threads, for the tests that compare a
+/// parallel run with the sequential one on several pool sizes.
+#[cfg(test)]
+pub(crate) fn test_pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a local thread pool")
+}

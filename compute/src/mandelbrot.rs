@@ -98,10 +98,7 @@ mod tests {
             let image = Mandelbrot::new(width);
             let expected = image.sequential(&Control::new()).expect("not cancelled");
             for threads in [1, 2, 3] {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .expect("pool");
+                let pool = crate::test_pool(threads);
                 let got = pool
                     .install(|| image.parallel(&Control::new()))
                     .expect("not cancelled");

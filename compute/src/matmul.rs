@@ -119,10 +119,7 @@ mod tests {
             let m = MatMul::new(n);
             let expected = m.sequential(&Control::new()).expect("not cancelled");
             for threads in [1, 2, 4] {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .expect("pool");
+                let pool = crate::test_pool(threads);
                 let got = pool
                     .install(|| m.parallel(&Control::new()))
                     .expect("not cancelled");

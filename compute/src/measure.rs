@@ -227,10 +227,7 @@ mod tests {
             warmup: 1,
             repetitions: 5,
         };
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .expect("pool");
+        let pool = crate::test_pool(1);
         let clock = fake_clock();
         let m = pool
             .install(|| {

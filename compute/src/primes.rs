@@ -142,10 +142,7 @@ mod tests {
             let primes = Primes::new(limit);
             let expected = primes.sequential(&Control::new()).expect("not cancelled");
             for threads in [1, 2, 3] {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .expect("pool");
+                let pool = crate::test_pool(threads);
                 for split in [
                     Split::WorkStealing,
                     Split::Static { chunks: threads },

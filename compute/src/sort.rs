@@ -108,10 +108,7 @@ mod tests {
                 "len {len}"
             );
             for threads in [1, 2, 3] {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .expect("pool");
+                let pool = crate::test_pool(threads);
                 let got = pool
                     .install(|| sort.parallel(&Control::new()))
                     .expect("not cancelled");

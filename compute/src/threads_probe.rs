@@ -118,19 +118,12 @@ pub fn run_parallel(size: ProbeSize) -> ProbeOutcome {
 mod tests {
     use super::*;
 
-    fn pool(threads: usize) -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("a local pool")
-    }
-
     #[test]
     fn parallel_equals_sequential() {
         let size = ProbeSize::new(64, 2_000).expect("valid size");
         let expected = run_sequential(size);
         for threads in [1, 2, 3] {
-            let got = pool(threads).install(|| run_parallel(size));
+            let got = crate::test_pool(threads).install(|| run_parallel(size));
             assert_eq!(got.checksum, expected.checksum, "{threads} threads");
             assert!(
                 got.threads_seen >= 1 && got.threads_seen <= threads,
@@ -142,7 +135,12 @@ mod tests {
     #[test]
     fn a_one_thread_pool_is_seen_as_one_thread() {
         let size = ProbeSize::new(32, 1_000).expect("valid size");
-        assert_eq!(pool(1).install(|| run_parallel(size)).threads_seen, 1);
+        assert_eq!(
+            crate::test_pool(1)
+                .install(|| run_parallel(size))
+                .threads_seen,
+            1
+        );
     }
 
     #[test]
