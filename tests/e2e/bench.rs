@@ -45,20 +45,7 @@ async fn measure_every_kernel_in_chromium() {
     browser
         .open(&format!("{}/{}/", host.origin, page.slug))
         .await;
-    let button = browser
-        .wait_for("[data-widget=speedup-sweep] button", 10)
-        .await;
-    button.click().await.expect("start the sweep");
-    let widget = browser
-        .wait_for("[data-widget=speedup-sweep][data-result]", 1200)
-        .await;
-    let json = widget
-        .attr("data-result")
-        .await
-        .ok()
-        .flatten()
-        .expect("data-result");
-    let mut result: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let mut result = browser.run_widget("speedup-sweep", 1200).await;
     assert!(
         result["fallback"].is_null(),
         "the bench page is isolated: {result}"

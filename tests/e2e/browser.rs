@@ -96,6 +96,29 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{selector} did not appear within {seconds} s: {e}"))
     }
 
+    /// Clicks widget `id`'s first button (the widget contract) and returns the
+    /// JSON it writes to `data-result`, waiting at most `seconds`.
+    pub async fn run_widget(&self, id: &str, seconds: u64) -> Value {
+        let button = self
+            .wait_for(&format!("[data-widget={id}] button"), 10)
+            .await;
+        button
+            .click()
+            .await
+            .expect("click the widget's first button");
+        let widget = self
+            .wait_for(&format!("[data-widget={id}][data-result]"), seconds)
+            .await;
+        let json = widget
+            .attr("data-result")
+            .await
+            .ok()
+            .flatten()
+            .expect("data-result");
+        serde_json::from_str(&json)
+            .unwrap_or_else(|e| panic!("data-result of {id} is not JSON ({e}): {json}"))
+    }
+
     /// Runs `script` in the page and returns its value.
     pub async fn eval(&self, script: &str) -> Value {
         self.client

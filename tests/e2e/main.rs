@@ -130,7 +130,7 @@ async fn the_dark_theme_is_accessible_too() {
             "dark"
         );
         if slug == "in-system-design" {
-            run_widget(&browser, "primes").await;
+            browser.run_widget("primes", 240).await;
         }
         browser.assert_accessible(&format!("{slug} (dark)")).await;
     }
@@ -148,7 +148,7 @@ async fn a_plain_host_under_a_sub_path_is_isolated_by_the_service_worker() {
         .eval("return performance.getEntriesByType('navigation')[0].type")
         .await;
     assert_eq!(reloads, "reload", "isolation took exactly the one reload");
-    let result = run_threads_check(&browser).await;
+    let result = browser.run_widget("threads-check", 60).await;
     assert!(
         result["threads_seen"].as_u64().unwrap_or(0) >= 2,
         "{result}"
@@ -184,7 +184,7 @@ async fn the_book_and_its_widgets_work_offline() {
     browser
         .open(&page_url(&origin, "/book/", "high-level-intuition"))
         .await;
-    let result = run_widget(&browser, "mandelbrot").await;
+    let result = browser.run_widget("mandelbrot", 240).await;
     assert!(
         result["threads_seen"].as_u64().unwrap_or(0) >= 2,
         "{result}"
@@ -346,23 +346,6 @@ async fn the_emoji_font_ships_with_the_site() {
     browser.finish().await;
 }
 
-async fn run_threads_check(browser: &Browser) -> Value {
-    let button = browser
-        .wait_for("[data-widget=threads-check] button", 10)
-        .await;
-    button.click().await.expect("click the threads check");
-    let widget = browser
-        .wait_for("[data-widget=threads-check][data-result]", 60)
-        .await;
-    let json = widget
-        .attr("data-result")
-        .await
-        .ok()
-        .flatten()
-        .expect("data-result");
-    serde_json::from_str(&json).unwrap_or_else(|e| panic!("data-result is not JSON ({e}): {json}"))
-}
-
 #[tokio::test]
 async fn the_threads_check_sees_several_threads_when_isolated() {
     let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
@@ -370,7 +353,7 @@ async fn the_threads_check_sees_several_threads_when_isolated() {
     browser
         .open(&page_url(&host.origin, "/", "core-definitions"))
         .await;
-    let result = run_threads_check(&browser).await;
+    let result = browser.run_widget("threads-check", 60).await;
     assert_eq!(result["isolated"], true, "{result}");
     assert_eq!(result["checksum_matches"], true, "{result}");
     assert!(result["fallback"].is_null(), "{result}");
@@ -405,7 +388,7 @@ async fn without_isolation_the_threads_check_explains_its_fallback() {
     .expect("JSON");
     assert_eq!(report["isolated"], false, "{report}");
 
-    let result = run_threads_check(&browser).await;
+    let result = browser.run_widget("threads-check", 60).await;
     assert_eq!(result["isolated"], false, "{result}");
     assert_eq!(result["threads_seen"], 1, "{result}");
     assert_eq!(result["pool_threads"], 0, "{result}");
@@ -450,28 +433,6 @@ fn lab_widgets() -> Vec<(&'static str, &'static str)> {
     found
 }
 
-/// Clicks the widget's first button and returns its `data-result` when it is written.
-async fn run_widget(browser: &Browser, id: &str) -> Value {
-    let button = browser
-        .wait_for(&format!("[data-widget={id}] button"), 10)
-        .await;
-    button
-        .click()
-        .await
-        .expect("click the widget's first button");
-    let widget = browser
-        .wait_for(&format!("[data-widget={id}][data-result]"), 240)
-        .await;
-    let json = widget
-        .attr("data-result")
-        .await
-        .ok()
-        .flatten()
-        .expect("data-result");
-    serde_json::from_str(&json)
-        .unwrap_or_else(|e| panic!("data-result of {id} is not JSON ({e}): {json}"))
-}
-
 /// Starts recording main-thread long tasks (over 50 ms) from now on.
 async fn watch_long_tasks(browser: &Browser) {
     browser
@@ -506,7 +467,7 @@ async fn every_lab_widget_measures_on_several_threads_without_blocking_the_page(
     for (slug, id) in widgets {
         browser.open(&page_url(&host.origin, "/", slug)).await;
         watch_long_tasks(&browser).await;
-        let result = run_widget(&browser, id).await;
+        let result = browser.run_widget(id, 240).await;
         assert!(result["fallback"].is_null(), "{id}: {result}");
         assert!(
             result["pool_threads"].as_u64().unwrap_or(0) >= 2,
@@ -547,7 +508,7 @@ async fn without_isolation_every_lab_widget_explains_and_runs_on_one_thread() {
     let browser = Browser::start().await;
     for (slug, id) in lab_widgets() {
         browser.open(&page_url(&host.origin, "/", slug)).await;
-        let result = run_widget(&browser, id).await;
+        let result = browser.run_widget(id, 240).await;
         assert_eq!(result["threads_seen"], 1, "{id}: {result}");
         assert_eq!(result["pool_threads"], 0, "{id}: {result}");
         let reason = result["fallback"].as_str().unwrap_or_default();
@@ -618,7 +579,7 @@ async fn a_cancelled_sweep_leaves_the_widget_ready_for_another_run() {
         .find(|(_, id)| *id == "mandelbrot")
         .expect("mandelbrot");
     browser.open(&page_url(&host.origin, "/", slug)).await;
-    let result = run_widget(&browser, id).await;
+    let result = browser.run_widget(id, 240).await;
     assert!(
         result["threads_seen"].as_u64().unwrap_or(0) >= 2,
         "{result}"
