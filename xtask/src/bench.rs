@@ -26,23 +26,22 @@ pub fn bench(native_sweep: bool) -> Result {
     println!("xtask: [3/3] headless Chromium: the book's full sweep on its worker pool");
     let out = root.join("target").join("bench-wasm.json");
     let _ = std::fs::remove_file(&out);
-    run(tools
-        .cargo(&root)
-        .args([
-            "test",
-            "--release",
-            "--features",
-            "e2e",
-            "--test",
-            "browser-bench",
-            "--",
-            "--nocapture",
-        ])
-        .env("RUST_BACKTRACE", "0")
-        .env("BOOK_SITE_ROOT", &site_dir)
-        .env("BENCH_OUT", &out)
-        .env("CHROMEDRIVER", &browser.chromedriver)
-        .env("CHROMIUM", &browser.chromium))?;
+    run(browser.configure(
+        tools
+            .cargo(&root)
+            .args([
+                "test",
+                "--release",
+                "--features",
+                "e2e",
+                "--test",
+                "browser-bench",
+                "--",
+                "--nocapture",
+            ])
+            .env("BOOK_SITE_ROOT", &site_dir)
+            .env("BENCH_OUT", &out),
+    ))?;
     let report: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(&out)
             .map_err(|e| format!("cannot read {}: {e}", out.display()))?,

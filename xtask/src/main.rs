@@ -106,21 +106,22 @@ fn test() -> Result {
     run(tools.cargo(&root).args(["test", "--workspace"]))?;
 
     println!("\nxtask: [2/4] wasm-bindgen-test in headless Chromium");
-    run(tools
-        .wasm_cargo(&root)
-        .args([
-            "test",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--test",
-            "web",
-        ])
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            "wasm-bindgen-test-runner",
-        )
-        .env("CHROMEDRIVER", &browser.chromedriver)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))?;
+    run(browser.configure(
+        tools
+            .wasm_cargo(&root)
+            .args([
+                "test",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "web",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+    ))?;
 
     println!("\nxtask: [3/4] release builds of the site, at / and under /book/");
     let at_root = root.join("target").join("e2e-site-root");
@@ -138,23 +139,22 @@ fn test() -> Result {
     }
 
     println!("\nxtask: [4/4] end-to-end tests in headless Chromium");
-    run(tools
-        .cargo(&root)
-        .args([
-            "test",
-            "--features",
-            "e2e",
-            "--test",
-            "e2e",
-            "--",
-            "--test-threads=1",
-        ])
-        .env("RUST_BACKTRACE", "0")
-        .env("BOOK_SITE_ROOT", &at_root)
-        .env("BOOK_SITE_SUBPATH", &under_book)
-        .env("AXE_CORE", &axe)
-        .env("CHROMEDRIVER", &browser.chromedriver)
-        .env("CHROMIUM", &browser.chromium))?;
+    run(browser.configure(
+        tools
+            .cargo(&root)
+            .args([
+                "test",
+                "--features",
+                "e2e",
+                "--test",
+                "e2e",
+                "--",
+                "--test-threads=1",
+            ])
+            .env("BOOK_SITE_ROOT", &at_root)
+            .env("BOOK_SITE_SUBPATH", &under_book)
+            .env("AXE_CORE", &axe),
+    ))?;
 
     println!(
         "\nxtask: every test passed in {:.0} s",

@@ -26,6 +26,16 @@ pub struct Browser {
     pub chromedriver: PathBuf,
 }
 
+impl Browser {
+    /// Points a test run at this browser and its driver, with short failure output.
+    pub fn configure<'a>(&self, command: &'a mut Command) -> &'a mut Command {
+        command
+            .env("CHROMEDRIVER", &self.chromedriver)
+            .env("CHROMIUM", &self.chromium)
+            .env("RUST_BACKTRACE", "0")
+    }
+}
+
 impl BuildTools {
     /// `cargo` on the pinned nightly, for host work.
     pub fn cargo(&self, root: &Path) -> Command {
