@@ -4,10 +4,10 @@
 //! available, so "it ran in parallel" must be observed, not assumed: each work
 //! item notes the index of the rayon thread that computed it.
 
-use std::collections::BTreeSet;
-
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+
+use crate::control::Control;
 
 /// Largest job the widget accepts; more would keep a phone busy for seconds.
 pub const MAX_ITEMS: usize = 4096;
@@ -87,29 +87,21 @@ pub fn run_range(size: ProbeSize, range: std::ops::Range<usize>) -> u64 {
     range.fold(0u64, |sum, i| sum.wrapping_add(work(i, size.rounds)))
 }
 
-/// The same work split item by item over the current rayon pool.
+/// The same work split item by item over the current rayon pool; the
+/// [`Control`] tally every kernel uses counts the threads that took part.
 pub fn run_parallel(size: ProbeSize) -> ProbeOutcome {
-    let (checksum, threads) = (0..size.items)
+    let tally = Control::new();
+    let checksum = (0..size.items)
         .into_par_iter()
         .with_max_len(1)
-        .map(|i| (work(i, size.rounds), rayon::current_thread_index()))
-        .fold(
-            || (0u64, BTreeSet::new()),
-            |(sum, mut seen), (value, thread)| {
-                seen.insert(thread);
-                (sum.wrapping_add(value), seen)
-            },
-        )
-        .reduce(
-            || (0u64, BTreeSet::new()),
-            |(a, mut seen_a), (b, seen_b)| {
-                seen_a.extend(seen_b);
-                (a.wrapping_add(b), seen_a)
-            },
-        );
+        .map(|i| {
+            tally.record(1);
+            work(i, size.rounds)
+        })
+        .reduce(|| 0, u64::wrapping_add);
     ProbeOutcome {
         checksum,
-        threads_seen: threads.len(),
+        threads_seen: tally.threads_seen(),
         items: size.items,
     }
 }
