@@ -24,6 +24,11 @@ pub mod runtime;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 
+/// Counts live heap bytes, so the memory widget can weigh an async task.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: runtime::heap::CountingAllocator = runtime::heap::CountingAllocator;
+
 /// The pool's entry point, exported to JavaScript so that wasm-bindgen-rayon's
 /// worker bootstrap can find it in the main module.
 #[cfg(target_arch = "wasm32")]

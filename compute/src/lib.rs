@@ -16,6 +16,7 @@ pub mod lab;
 pub mod mandelbrot;
 pub mod matmul;
 pub mod measure;
+pub mod pitfalls;
 pub mod primes;
 pub mod sort;
 pub mod stats;

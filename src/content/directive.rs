@@ -30,11 +30,27 @@ pub enum WidgetKind {
     PoolWorkers,
     /// Every kernel over 1..N threads, on one chart.
     SpeedupSweep,
+    /// Workers incrementing one counter: load-then-store, `fetch_add`, mutex.
+    Race,
+    /// Two async tasks on the main thread losing updates across an `await`.
+    RaceOneThread,
+    /// Two workers, two locks in opposite order, a watchdog, the fix.
+    Deadlock,
+    /// Two async tasks each awaiting the other's message.
+    DeadlockOneThread,
+    /// Dining philosophers: naive, ordered forks, an arbitrator.
+    Philosophers,
+    /// One counter on many threads, from one mutex to padded per-thread slots.
+    Contention,
+    /// What one more Web Worker costs against one more async task.
+    MemoryOverhead,
+    /// The reader picks the interleaving; a model checker tries them all.
+    BeTheScheduler,
 }
 
 impl WidgetKind {
     /// All kinds, for documentation and tests.
-    pub const ALL: [WidgetKind; 9] = [
+    pub const ALL: [WidgetKind; 17] = [
         WidgetKind::Environment,
         WidgetKind::ThreadsCheck,
         WidgetKind::Mandelbrot,
@@ -44,6 +60,14 @@ impl WidgetKind {
         WidgetKind::Primes,
         WidgetKind::PoolWorkers,
         WidgetKind::SpeedupSweep,
+        WidgetKind::Race,
+        WidgetKind::RaceOneThread,
+        WidgetKind::Deadlock,
+        WidgetKind::DeadlockOneThread,
+        WidgetKind::Philosophers,
+        WidgetKind::Contention,
+        WidgetKind::MemoryOverhead,
+        WidgetKind::BeTheScheduler,
     ];
 
     /// The id written in markdown and in the root's `data-widget` attribute.
@@ -58,6 +82,14 @@ impl WidgetKind {
             WidgetKind::Primes => "primes",
             WidgetKind::PoolWorkers => "pool-workers",
             WidgetKind::SpeedupSweep => "speedup-sweep",
+            WidgetKind::Race => "race",
+            WidgetKind::RaceOneThread => "race-one-thread",
+            WidgetKind::Deadlock => "deadlock",
+            WidgetKind::DeadlockOneThread => "deadlock-one-thread",
+            WidgetKind::Philosophers => "philosophers",
+            WidgetKind::Contention => "contention",
+            WidgetKind::MemoryOverhead => "memory-overhead",
+            WidgetKind::BeTheScheduler => "be-the-scheduler",
         }
     }
 

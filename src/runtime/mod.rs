@@ -6,13 +6,17 @@
 //! - [`lab`] is the parallelism lab's job: measure kernels on 1..N threads.
 //! - [`panics`] turns a worker's panic into a message for the waiting widget.
 //! - [`clock`] is the high-resolution timer, on the main thread and in workers.
+//! - [`heap`] counts the bytes Rust code holds, and [`memory`] starts plain Web
+//!   Workers and asks the browser what the page weighs: the cost of a thread.
 //! - [`service_worker`] registers the book's service worker: offline reading, and
 //!   isolation (one reload) on hosts that cannot send the headers.
 
 pub mod clock;
 pub mod environment;
+pub mod heap;
 pub mod job;
 pub mod lab;
+pub mod memory;
 pub mod panics;
 pub mod pool;
 pub mod service_worker;

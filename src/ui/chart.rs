@@ -1,5 +1,5 @@
-//! Charts as plain SVG components: speedup against threads, and work per
-//! thread. Colours come from CSS classes, so both themes read well.
+//! Charts as plain SVG components: speedup against threads, and bars (work per
+//! thread, operations per second). Colours come from CSS classes, so both themes read well.
 
 use yew::prelude::*;
 
@@ -130,17 +130,50 @@ pub struct WorkChartProps {
 /// One bar per pool thread: how much of the job each one did.
 #[function_component(WorkChart)]
 pub fn work_chart(props: &WorkChartProps) -> Html {
-    let most = props.work.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let bars: Vec<Bar> = props
+        .work
+        .iter()
+        .enumerate()
+        .map(|(i, &units)| Bar {
+            label: format!("worker {i}"),
+            value: units as f64,
+            text: format!("{units} {}", props.unit),
+        })
+        .collect();
+    html! { <BarChart {bars} label="Work done by each worker thread" /> }
+}
+
+/// One labelled bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    /// The value as the reader reads it, shown beside the bar.
+    pub text: String,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct BarChartProps {
+    pub bars: Vec<Bar>,
+    /// What the chart shows, for assistive technology.
+    pub label: AttrValue,
+}
+
+/// Horizontal bars scaled to the largest value.
+#[function_component(BarChart)]
+pub fn bar_chart(props: &BarChartProps) -> Html {
+    let most = props.bars.iter().map(|b| b.value).fold(0.0, f64::max);
+    let most = if most > 0.0 { most } else { 1.0 };
     html! {
-        <div class="work-chart" role="list" aria-label="Work done by each worker thread">
-            { for props.work.iter().enumerate().map(|(i, &units)| html! {
+        <div class="work-chart" role="list" aria-label={props.label.clone()}>
+            { for props.bars.iter().map(|bar| html! {
                 <div class="work-row" role="listitem">
-                    <span class="work-label">{ format!("worker {i}") }</span>
+                    <span class="work-label">{ bar.label.clone() }</span>
                     // An SVG bar rather than a styled span: the CSP forbids inline styles.
                     <svg class="work-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
-                        <rect width={format!("{:.1}", (units as f64 / most * 100.0).max(0.5))} height="10" />
+                        <rect width={format!("{:.1}", (bar.value / most * 100.0).max(0.5))} height="10" />
                     </svg>
-                    <span class="work-value">{ format!("{units} {}", props.unit) }</span>
+                    <span class="work-value">{ bar.text.clone() }</span>
                 </div>
             }) }
         </div>

@@ -8,6 +8,7 @@
 mod seed;
 
 mod browser;
+mod pitfalls;
 mod server;
 
 use std::path::PathBuf;
@@ -421,9 +422,15 @@ fn lab_widgets() -> Vec<(&'static str, &'static str)> {
     for page in book().pages() {
         for block in markdown::render(page.source, "/") {
             if let Block::Widget(directive) = block {
-                if !matches!(
+                if matches!(
                     directive.kind,
-                    WidgetKind::Environment | WidgetKind::ThreadsCheck
+                    WidgetKind::Mandelbrot
+                        | WidgetKind::Matmul
+                        | WidgetKind::Blur
+                        | WidgetKind::Sort
+                        | WidgetKind::Primes
+                        | WidgetKind::PoolWorkers
+                        | WidgetKind::SpeedupSweep
                 ) {
                     found.push((page.slug, directive.kind.id()));
                 }
@@ -434,7 +441,7 @@ fn lab_widgets() -> Vec<(&'static str, &'static str)> {
 }
 
 /// Starts recording main-thread long tasks (over 50 ms) from now on.
-async fn watch_long_tasks(browser: &Browser) {
+pub(crate) async fn watch_long_tasks(browser: &Browser) {
     browser
         .eval(
             "window.__longTasks = [];
@@ -446,7 +453,7 @@ async fn watch_long_tasks(browser: &Browser) {
         .await;
 }
 
-async fn long_tasks(browser: &Browser) -> Vec<Value> {
+pub(crate) async fn long_tasks(browser: &Browser) -> Vec<Value> {
     browser
         .eval("return window.__longTasks")
         .await

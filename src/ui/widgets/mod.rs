@@ -8,6 +8,7 @@
 mod environment;
 mod frame;
 mod lab;
+mod pitfalls;
 mod threads_check;
 
 use yew::prelude::*;
@@ -27,5 +28,15 @@ pub fn mount(directive: &WidgetDirective) -> Html {
         | WidgetKind::Primes
         | WidgetKind::PoolWorkers
         | WidgetKind::SpeedupSweep => html! { <lab::LabWidget kind={directive.kind} /> },
+        WidgetKind::Race => html! { <pitfalls::race::RaceWidget /> },
+        WidgetKind::RaceOneThread => html! { <pitfalls::race_one_thread::RaceOneThread /> },
+        WidgetKind::Deadlock => html! { <pitfalls::deadlock::DeadlockWidget /> },
+        WidgetKind::DeadlockOneThread => {
+            html! { <pitfalls::deadlock_one_thread::DeadlockOneThread /> }
+        }
+        WidgetKind::Philosophers => html! { <pitfalls::philosophers::PhilosophersWidget /> },
+        WidgetKind::Contention => html! { <pitfalls::contention::ContentionWidget /> },
+        WidgetKind::MemoryOverhead => html! { <pitfalls::memory::MemoryWidget /> },
+        WidgetKind::BeTheScheduler => html! { <pitfalls::scheduler::BeTheScheduler /> },
     }
 }

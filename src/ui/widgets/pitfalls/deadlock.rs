@@ -1,0 +1,106 @@
+//! The two-lock deadlock on real threads, the watchdog that finds it, and the
+//! fix by lock ordering.
+
+use serde::Serialize;
+use yew::prelude::*;
+
+use super::{buttons, round_ms, use_pool_job, Machine};
+use crate::compute::control::{Cancelled, Control};
+use crate::compute::pitfalls::deadlock::{two_locks, LockOrder, TwoLocksOutcome, PATIENCE_MS};
+use crate::ui::widgets::frame::WidgetFrame;
+
+/// Rounds each worker attempts: a deadlock usually comes within the first few
+/// hundred; the fixed order finishes them all in well under a second.
+const ROUNDS: u32 = 100_000;
+
+#[derive(Serialize)]
+pub struct DeadlockReport {
+    widget: &'static str,
+    pool_threads: usize,
+    patience_ms: f64,
+    opposite: TwoLocksOutcome,
+    same: TwoLocksOutcome,
+    machine: Machine,
+}
+
+fn run(
+    machine: Machine,
+    control: &Control,
+    clock: &(dyn Fn() -> f64 + Sync),
+) -> Result<DeadlockReport, Cancelled> {
+    let opposite = two_locks(LockOrder::Opposite, ROUNDS, control, clock)?;
+    let same = two_locks(LockOrder::Same, ROUNDS, control, clock)?;
+    Ok(DeadlockReport {
+        widget: "deadlock",
+        pool_threads: rayon::current_num_threads(),
+        patience_ms: PATIENCE_MS,
+        opposite,
+        same,
+        machine,
+    })
+}
+
+/// The widget: one button runs the opposite orders, then the same order.
+#[function_component(DeadlockWidget)]
+pub fn deadlock_widget() -> Html {
+    let job = use_pool_job::<DeadlockReport>();
+    let start = {
+        let job = job.clone();
+        Callback::from(move |_| {
+            let machine = Machine::detect();
+            job.start(move |control, clock| run(machine, control, clock));
+        })
+    };
+    let cancel = {
+        let job = job.clone();
+        Callback::from(move |_| job.cancel())
+    };
+    let done = job.done();
+    let result = done
+        .as_ref()
+        .and_then(|r| serde_json::to_string(&**r).ok())
+        .map(AttrValue::from);
+    html! {
+        <WidgetFrame id="deadlock" title="Deadlock: two workers, two locks" {result} busy={job.running()}>
+            <div class="lab-controls">{ buttons("Take the locks", job.running(), start, cancel) }</div>
+            <pre><code>{ "worker 0: loop { let a = A.lock(); let b = B.lock(); … }\nworker 1: loop { let b = B.lock(); let a = A.lock(); … }   // opposite order\nfixed:    both take A, then B" }</code></pre>
+            <div class="widget-output" role="status" aria-live="polite">
+                { job.status("Two workers taking locks:") }
+                if let Some(report) = done {
+                    { view_outcome("Opposite orders", &report.opposite) }
+                    { view_outcome("One order (A, then B)", &report.same) }
+                    if report.pool_threads < 2 {
+                        <p class="fallback">{ "The pool has one thread, so the two workers took turns and could not deadlock. On two cores or more they will." }</p>
+                    }
+                }
+            </div>
+        </WidgetFrame>
+    }
+}
+
+fn view_outcome(title: &str, outcome: &TwoLocksOutcome) -> Html {
+    let total = 2 * u64::from(outcome.rounds_per_worker);
+    html! {
+        <div class="outcome">
+            <h5>{ title }</h5>
+            { match &outcome.deadlock {
+                Some(deadlock) => html! {
+                    <>
+                        <p><strong>{ format!(
+                            "Deadlocked after {} of {total} rounds. The watchdog found the cycle when a worker had waited {} ms:",
+                            outcome.rounds_done, round_ms(deadlock.detected_after_ms)) }</strong></p>
+                        <ul>{ for outcome.waits.iter().map(|w| html! { <li>{ w.clone() }</li> }) }</ul>
+                        <p>{ "It stopped both workers; each let go of the lock it held and returned, so the pool is free for the next run." }</p>
+                    </>
+                },
+                None if outcome.rounds_done == total => html! {
+                    <p>{ format!("All {total} rounds done in {} ms, no deadlock: with one order, whoever holds A is never waiting for A.", round_ms(outcome.ms)) }</p>
+                },
+                None => html! { <p>{ format!("{} of {total} rounds done.", outcome.rounds_done) }</p> },
+            } }
+            if outcome.order == LockOrder::Opposite && outcome.deadlock.is_none() {
+                <p>{ "No deadlock this time: the workers never held one lock each at the same moment. It depends on timing; run it again." }</p>
+            }
+        </div>
+    }
+}

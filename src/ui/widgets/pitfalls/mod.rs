@@ -1,0 +1,252 @@
+//! The pitfalls lab (seed §11): races, deadlocks, contention and memory, caused
+//! for real and then fixed.
+//!
+//! The threaded widgets ([`race`], [`deadlock`], [`philosophers`],
+//! [`contention`]) run one whole job inside the worker pool through
+//! [`use_pool_job`]; the page reads progress and raises Cancel through shared
+//! atomics. The one-thread widgets ([`race_one_thread`],
+//! [`deadlock_one_thread`]) are futures on this page's event loop and need no
+//! worker at all. [`memory`] weighs a Web Worker against an async task, and
+//! [`scheduler`] hands the reader the scheduler's choices.
+
+pub mod contention;
+pub mod deadlock;
+pub mod deadlock_one_thread;
+pub mod memory;
+pub mod philosophers;
+pub mod race;
+pub mod race_one_thread;
+pub mod scheduler;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::timers::callback::Interval;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::compute::control::{Cancelled, Control};
+use crate::runtime::clock::now_ms;
+use crate::runtime::environment::Environment;
+use crate::runtime::job::{run_in_pool, JobError};
+
+/// Where a pool job stands.
+pub enum Run<T> {
+    Idle,
+    Running,
+    Done(Rc<T>),
+    Cancelled,
+    /// No pool on this page: the reason, said to the reader.
+    NoPool(String),
+    Failed(String),
+}
+
+/// A job inside the worker pool, started and cancelled from a widget.
+pub struct PoolJob<T> {
+    pub state: UseStateHandle<Rc<Run<T>>>,
+    /// Whole percent done, read from shared memory four times a second.
+    pub percent: UseStateHandle<u32>,
+    control: Rc<RefCell<Option<Control>>>,
+    ticker: Rc<RefCell<Option<Interval>>>,
+}
+
+impl<T> Clone for PoolJob<T> {
+    fn clone(&self) -> Self {
+        Self {
+            state: self.state.clone(),
+            percent: self.percent.clone(),
+            control: Rc::clone(&self.control),
+            ticker: Rc::clone(&self.ticker),
+        }
+    }
+}
+
+/// The state of one widget's pool job, kept across renders.
+#[hook]
+pub fn use_pool_job<T: 'static>() -> PoolJob<T> {
+    PoolJob {
+        state: use_state(|| Rc::new(Run::Idle)),
+        percent: use_state(|| 0),
+        control: use_mut_ref(|| None),
+        ticker: use_mut_ref(|| None),
+    }
+}
+
+impl<T: Send + 'static> PoolJob<T> {
+    pub fn running(&self) -> bool {
+        matches!(**self.state, Run::Running)
+    }
+
+    /// Spawns `job` into the pool (the main thread only awaits it), with a
+    /// fresh [`Control`] and the workers' clock.
+    pub fn start<F>(&self, job: F)
+    where
+        F: FnOnce(&Control, &(dyn Fn() -> f64 + Sync)) -> Result<T, Cancelled> + Send + 'static,
+    {
+        if self.running() {
+            return;
+        }
+        let control = Control::new();
+        *self.control.borrow_mut() = Some(control.clone());
+        self.state.set(Rc::new(Run::Running));
+        self.percent.set(0);
+        let percent = self.percent.clone();
+        let watched = control.clone();
+        *self.ticker.borrow_mut() = Some(Interval::new(250, move || {
+            let now = (watched.progress() * 100.0).floor() as u32;
+            if now != *percent {
+                percent.set(now);
+            }
+        }));
+        let this = self.clone();
+        spawn_local(async move {
+            let outcome = run_in_pool(move || job(&control, &now_ms)).await;
+            this.ticker.borrow_mut().take();
+            this.control.borrow_mut().take();
+            this.state.set(Rc::new(match outcome {
+                Ok(Ok(done)) => Run::Done(Rc::new(done)),
+                Ok(Err(Cancelled)) => Run::Cancelled,
+                Err(JobError::NoPool(unavailable)) => Run::NoPool(unavailable.reason),
+                Err(error) => Run::Failed(error.to_string()),
+            }));
+        });
+    }
+
+    /// Raises the cancel flag; the job's threads see it within milliseconds.
+    pub fn cancel(&self) {
+        if let Some(control) = &*self.control.borrow() {
+            control.cancel();
+        }
+    }
+
+    /// The figures, once a run finished.
+    pub fn done(&self) -> Option<Rc<T>> {
+        match &**self.state {
+            Run::Done(done) => Some(Rc::clone(done)),
+            _ => None,
+        }
+    }
+
+    /// What the widget says while it runs or when it could not run.
+    pub fn status(&self, running_text: &str) -> Html {
+        match &**self.state {
+            Run::Idle | Run::Done(_) => Html::default(),
+            Run::Running => html! {
+                <>
+                    <progress max="100" value={self.percent.to_string()} aria-label="Progress" />
+                    <p>{ format!("{running_text} {}% done; Cancel stops it.", *self.percent) }</p>
+                </>
+            },
+            Run::Cancelled => {
+                html! { <p>{ "Cancelled. Every worker let go of its locks and returned; run it again whenever you like." }</p> }
+            }
+            Run::NoPool(reason) => no_pool(reason),
+            Run::Failed(message) => html! { <p class="error" role="alert">{ message.clone() }</p> },
+        }
+    }
+}
+
+/// Why a threaded pitfall cannot run here, and how the reader can fix it.
+pub fn no_pool(reason: &str) -> Html {
+    html! {
+        <div class="fallback">
+            <p>
+                <strong>{ "This one needs real threads. " }</strong>
+                { format!("The worker pool could not start: {reason} ") }
+                { "One thread cannot race or deadlock with itself at the instruction level, so there is nothing honest to show on the main thread. \
+                   The one-thread versions further down this page need no worker: they run here as they are." }
+            </p>
+        </div>
+    }
+}
+
+/// The start and Cancel buttons, in that order: the first button starts the widget.
+pub fn buttons(
+    label: &str,
+    running: bool,
+    start: Callback<MouseEvent>,
+    cancel: Callback<MouseEvent>,
+) -> Html {
+    html! {
+        <>
+            <button type="button" onclick={start} disabled={running}>
+                { if running { "Running…" } else { label } }
+            </button>
+            <button type="button" class="secondary" onclick={cancel} disabled={!running}>{ "Cancel" }</button>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NumberFieldProps {
+    /// Unique on the page: ties the label to the input.
+    pub id: AttrValue,
+    pub label: AttrValue,
+    pub value: AttrValue,
+    pub min: u64,
+    pub max: u64,
+    pub oninput: Callback<String>,
+}
+
+/// A labelled number input that reports its raw text; [`parse_clamped`] judges it on start.
+#[function_component(NumberField)]
+pub fn number_field(props: &NumberFieldProps) -> Html {
+    let oninput = props.oninput.reform(|event: InputEvent| {
+        event
+            .target_dyn_into::<web_sys::HtmlInputElement>()
+            .map(|input| input.value())
+            .unwrap_or_default()
+    });
+    html! {
+        <>
+            <label for={props.id.clone()}>{ format!("{} ({} to {})", props.label, props.min, props.max) }</label>
+            <input id={props.id.clone()} type="number" min={props.min.to_string()} max={props.max.to_string()}
+                   value={props.value.clone()} {oninput} />
+        </>
+    }
+}
+
+/// The reader's number, clamped into `min..=max`, and a note when it was
+/// changed; text that is not a whole number is refused with a reason.
+pub fn parse_clamped(
+    text: &str,
+    what: &str,
+    min: u64,
+    max: u64,
+) -> Result<(u64, Option<String>), String> {
+    let value: u64 = text.trim().parse().map_err(|_| {
+        format!(
+            "{what}: “{}” is not a whole number from {min} to {max}.",
+            text.trim()
+        )
+    })?;
+    let clamped = value.clamp(min, max);
+    let note = (clamped != value).then(|| {
+        format!("{what} {value} is out of range; used {clamped} (allowed: {min} to {max}).")
+    });
+    Ok((clamped, note))
+}
+
+/// The environment every result carries, so figures from two machines compare.
+#[derive(serde::Serialize)]
+pub struct Machine {
+    pub hardware_concurrency: usize,
+    pub isolated: bool,
+    pub user_agent: String,
+}
+
+impl Machine {
+    pub fn detect() -> Self {
+        let environment = Environment::detect();
+        Self {
+            hardware_concurrency: environment.hardware_concurrency,
+            isolated: environment.isolated,
+            user_agent: environment.user_agent,
+        }
+    }
+}
+
+/// Milliseconds rounded to a tenth, for tables and JSON.
+pub fn round_ms(ms: f64) -> f64 {
+    (ms * 10.0).round() / 10.0
+}

@@ -1,0 +1,450 @@
+//! "Be the scheduler": the reader picks which thread takes the next step of a
+//! tiny program, sees lost updates, broken invariants and deadlocks happen,
+//! and lets the book's model checker try every interleaving.
+//!
+//! All the logic is in `compute::pitfalls::scheduler` (pure, host-tested);
+//! this component only keeps the run being played and draws it. Exploring a
+//! level is a few thousand steps at most, so it runs right here on the main
+//! thread, well within a frame (and `explore` caps itself anyway).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+use yew::prelude::*;
+
+use crate::compute::pitfalls::scheduler::{
+    explore, levels, Exploration, Level, Play, Replay, State, Verdict,
+};
+use crate::ui::widgets::frame::WidgetFrame;
+
+/// The widget's id, also the prefix of its form controls' ids.
+const ID: &str = "be-the-scheduler";
+
+/// The element a permalink's fragment scrolls to once the page is drawn.
+const ANCHOR: &str = "be-the-scheduler-play";
+
+/// What the reader does.
+pub enum Msg {
+    /// Try every interleaving of the current level.
+    Explore,
+    /// Switch to the level with this id.
+    SelectLevel(String),
+    /// Split (or join) the non-atomic statements; the run starts over.
+    SetExpanded(bool),
+    /// Let this thread take the next step.
+    Step(usize),
+    Undo,
+    Reset,
+    /// Replay a schedule of the explored outcomes from the start.
+    Load(Vec<usize>),
+}
+
+/// The last exploration, for the level and mode it was made for.
+struct Explored {
+    level: &'static str,
+    expanded: bool,
+    exploration: Exploration,
+    json: String,
+}
+
+/// The figures written to `data-result`.
+#[derive(Serialize)]
+struct ResultJson<'a> {
+    level: &'a str,
+    expanded: bool,
+    interleavings: usize,
+    /// True when the search stopped at its cap, so counts are lower bounds.
+    capped: bool,
+    outcomes: Vec<OutcomeJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutcomeJson<'a> {
+    values: &'a BTreeMap<String, i64>,
+    deadlock: bool,
+    /// `correct`, `lost-update`, `broken-invariant` or `deadlock`.
+    verdict: &'static str,
+    count: usize,
+    /// One schedule reaching it: thread indices from 0.
+    example: &'a [usize],
+}
+
+/// The "Be the scheduler" widget.
+pub struct BeTheScheduler {
+    levels: Vec<Level>,
+    expanded: bool,
+    play: Play,
+    explored: Option<Explored>,
+    /// Why the permalink in the URL, or the last action, was refused.
+    error: Option<String>,
+}
+
+impl Component for BeTheScheduler {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(_ctx: &Context<Self>) -> Self {
+        let start = || Play::new(Level::default(), false);
+        let (play, error) = match permalink_in_url()
+            .map(|link| Replay::parse(&link).and_then(|replay| replay.play()))
+        {
+            Some(Ok(play)) => (play, None),
+            Some(Err(refused)) => (
+                start(),
+                Some(format!("The permalink could not be replayed: {refused}.")),
+            ),
+            None => (start(), None),
+        };
+        Self {
+            expanded: play.expanded(),
+            levels: levels(),
+            play,
+            explored: None,
+            error,
+        }
+    }
+
+    fn update(&mut self, _ctx: &Context<Self>, msg: Self::Message) -> bool {
+        match msg {
+            Msg::Explore => {
+                let level = self.play.level();
+                let exploration = explore(level, self.expanded);
+                let json = result_json(level.id(), self.expanded, &exploration);
+                self.explored = Some(Explored {
+                    level: level.id(),
+                    expanded: self.expanded,
+                    exploration,
+                    json,
+                });
+            }
+            Msg::SelectLevel(id) => {
+                let Some(level) = self.levels.iter().find(|l| l.id() == id) else {
+                    return false;
+                };
+                self.play = Play::new(level.clone(), self.expanded);
+                self.explored = None;
+                self.error = None;
+            }
+            Msg::SetExpanded(expanded) => {
+                self.expanded = expanded;
+                self.play = Play::new(self.play.level().clone(), expanded);
+                self.explored = None;
+                self.error = None;
+            }
+            Msg::Step(thread) => {
+                self.error = self.play.step(thread).err().map(|e| format!("{e}."));
+            }
+            Msg::Undo => {
+                self.play.undo();
+                self.error = None;
+            }
+            Msg::Reset => {
+                self.play.reset();
+                self.error = None;
+            }
+            Msg::Load(choices) => {
+                let replay = Replay {
+                    choices,
+                    ..self.play.replay()
+                };
+                match replay.play() {
+                    Ok(play) => {
+                        self.play = play;
+                        self.error = None;
+                    }
+                    Err(refused) => self.error = Some(format!("{refused}.")),
+                }
+            }
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let level = self.play.level();
+        let state = self.play.state();
+        let program = state.program();
+        let explored = self
+            .explored
+            .as_ref()
+            .filter(|e| e.level == level.id() && e.expanded == self.expanded);
+        let result = explored.map(|e| AttrValue::from(e.json.clone()));
+        let level_id = format!("{ID}-level");
+        let expand_id = format!("{ID}-expand");
+        let on_level = link.callback(|e: Event| Msg::SelectLevel(target_value(&e)));
+        let on_expand = link.callback(|e: Event| {
+            Msg::SetExpanded(
+                e.target_dyn_into::<web_sys::HtmlInputElement>()
+                    .is_some_and(|input| input.checked()),
+            )
+        });
+        let can_expand = level.program(false).has_non_atomic();
+        html! {
+            <WidgetFrame id={ID} title="Be the scheduler" {result}>
+                <div class="lab-controls" id={ANCHOR}>
+                    <button type="button" onclick={link.callback(|_| Msg::Explore)}>
+                        { "Explore all interleavings" }
+                    </button>
+                    <label for={level_id.clone()}>{ "Level" }</label>
+                    <select id={level_id} onchange={on_level}>
+                        { for self.levels.iter().enumerate().map(|(i, l)| html! {
+                            <option value={l.id()} selected={l.id() == level.id()}>
+                                { format!("{}. {}", i + 1, l.title()) }
+                            </option>
+                        }) }
+                    </select>
+                    <input id={expand_id.clone()} type="checkbox" checked={self.expanded}
+                           disabled={!can_expand} onchange={on_expand} />
+                    <label for={expand_id}>{ "expand non-atomic statements" }</label>
+                </div>
+                <p class="scheduler-goal">{ level.goal() }</p>
+                if !can_expand {
+                    <p class="scheduler-note">{ "Every statement of this program is already one indivisible step: there is nothing to expand." }</p>
+                }
+                if let Some(message) = &self.error {
+                    <p class="error" role="alert">{ message.clone() }</p>
+                }
+                <div class="scheduler-threads">
+                    { for (0..program.threads()).map(|t| self.view_thread(ctx, state, t)) }
+                </div>
+                <div class="scheduler-controls">
+                    <button type="button" class="secondary" onclick={link.callback(|_| Msg::Undo)}
+                            disabled={self.play.choices().is_empty()}>{ "Undo" }</button>
+                    <button type="button" class="secondary" onclick={link.callback(|_| Msg::Reset)}
+                            disabled={self.play.choices().is_empty()}>{ "Reset" }</button>
+                    <a class="scheduler-permalink" href={permalink_href(&self.play.replay())}>
+                        { "Permalink" }
+                    </a>
+                    <code>{ self.play.replay().to_permalink() }</code>
+                </div>
+                { view_memory(state) }
+                <div class="widget-output" role="status" aria-live="polite">
+                    { match self.play.verdict() {
+                        Some(verdict) => view_verdict(&verdict, self.play.choices().len()),
+                        None => html! {
+                            <p>{ match self.play.choices().len() {
+                                0 => "No step yet. Pick the thread that runs first.".to_owned(),
+                                1 => "1 step so far. Pick the thread that runs next.".to_owned(),
+                                n => format!("{n} steps so far. Pick the thread that runs next."),
+                            } }</p>
+                        },
+                    } }
+                </div>
+                if let Some(explored) = explored {
+                    { self.view_exploration(ctx, explored) }
+                }
+            </WidgetFrame>
+        }
+    }
+}
+
+impl BeTheScheduler {
+    /// One thread: its code with the next line marked, what it waits for,
+    /// its register when it has one, and its step button.
+    fn view_thread(&self, ctx: &Context<Self>, state: &State, thread: usize) -> Html {
+        let program = state.program();
+        let pc = state.pc(thread);
+        let lines = program.lines(thread);
+        let enabled = state.enabled_threads().contains(&thread);
+        let number = thread + 1;
+        let status = format!("Thread {number} {}", state.describe(thread));
+        let title = if enabled {
+            format!("Run the highlighted line of thread {number}")
+        } else {
+            status.clone()
+        };
+        let uses_register = lines.iter().any(|line| line.is_expansion());
+        html! {
+            <div class="scheduler-thread">
+                <h5>{ format!("Thread {number}") }</h5>
+                <ol class="scheduler-code" aria-label={format!("Code of thread {number}")}>
+                    { for program.listing(thread).into_iter().enumerate().map(|(i, text)| {
+                        let current = pc == Some(i);
+                        let expansion = lines.get(i).is_some_and(|line| line.is_expansion());
+                        html! {
+                            <li class={classes!(current.then_some("current"), expansion.then_some("expansion"))}
+                                aria-current={current.then_some(AttrValue::Static("step"))}>
+                                <code>{ text }</code>
+                            </li>
+                        }
+                    }) }
+                </ol>
+                <p class="scheduler-status">{ status }</p>
+                if uses_register {
+                    <p class="scheduler-register">{ format!("r = {}", state.register(thread).unwrap_or_default()) }</p>
+                }
+                <button type="button" onclick={ctx.link().callback(move |_| Msg::Step(thread))}
+                        disabled={!enabled} {title}>
+                    { format!("Step thread {number}") }
+                </button>
+            </div>
+        }
+    }
+
+    /// Every outcome the model checker found, with a button to replay one.
+    fn view_exploration(&self, ctx: &Context<Self>, explored: &Explored) -> Html {
+        let e = &explored.exploration;
+        let names = self.play.state().program().var_names();
+        let mode = if explored.expanded {
+            "expanded"
+        } else {
+            "as written"
+        };
+        html! {
+            <>
+                <table class="results scheduler-outcomes">
+                    <caption>{ format!(
+                        "{} interleavings of “{}” ({mode}) end in {} distinct outcomes",
+                        e.interleavings, self.play.level().title(), e.outcomes.len()
+                    ) }</caption>
+                    <thead><tr>
+                        <th scope="col">{ "final values" }</th>
+                        <th scope="col">{ "verdict" }</th>
+                        <th scope="col">{ "interleavings" }</th>
+                        <th scope="col">{ "example" }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for e.outcomes.iter().map(|o| {
+                            let values = names
+                                .iter()
+                                .map(|n| format!("{n} = {}", o.values.get(*n).copied().unwrap_or_default()))
+                                .collect::<Vec<_>>()
+                                .join(", ");
+                            let share = if e.interleavings == 0 { 0.0 } else { 100.0 * o.count as f64 / e.interleavings as f64 };
+                            let example = o.example.clone();
+                            html! {
+                                <tr>
+                                    <td><code>{ values.clone() }</code></td>
+                                    <td class={classes!("verdict", format!("verdict-{}", o.verdict.kind()))}>{ verdict_words(&o.verdict) }</td>
+                                    <td>{ format!("{} ({share:.0}%)", o.count) }</td>
+                                    <td>
+                                        <button type="button" class="secondary"
+                                                aria-label={format!("Replay a schedule that ends with {values}")}
+                                                onclick={ctx.link().callback(move |_| Msg::Load(example.clone()))}>
+                                            { "Replay" }
+                                        </button>
+                                    </td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+                if e.capped {
+                    <p class="fallback">{ "The search stopped at its limit: these counts are lower bounds." }</p>
+                }
+            </>
+        }
+    }
+}
+
+/// Shared variables, who holds each lock, who sleeps on each condition variable.
+fn view_memory(state: &State) -> Html {
+    let program = state.program();
+    let holder = |owner: Option<usize>| match owner {
+        Some(t) => format!("held by thread {}", t + 1),
+        None => "free".to_owned(),
+    };
+    let sleepers = |threads: &[usize]| {
+        if threads.is_empty() {
+            "no one waits".to_owned()
+        } else {
+            let names: Vec<String> = threads
+                .iter()
+                .map(|t| format!("thread {}", t + 1))
+                .collect();
+            format!("{} waiting", names.join(", "))
+        }
+    };
+    html! {
+        <table class="results scheduler-memory">
+            <caption>{ "Shared memory" }</caption>
+            <tbody>
+                { for state.values().into_iter().map(|(name, value)| html! {
+                    <tr><th scope="row"><code>{ name }</code></th><td>{ value }</td></tr>
+                }) }
+                { for program.lock_names().iter().zip(state.lock_owners()).map(|(name, owner)| html! {
+                    <tr><th scope="row">{ format!("lock {name}") }</th><td>{ holder(*owner) }</td></tr>
+                }) }
+                { for program.condvar_names().iter().zip(state.waiters()).map(|(name, waiting)| html! {
+                    <tr><th scope="row">{ format!("condition variable {name}") }</th><td>{ sleepers(waiting) }</td></tr>
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+/// The verdict of a finished run, in words and with a class per kind.
+fn view_verdict(verdict: &Verdict, steps: usize) -> Html {
+    html! {
+        <p class={classes!("verdict", format!("verdict-{}", verdict.kind()))}>
+            <strong>{ format!("The run is over after {steps} steps. ") }</strong>
+            { verdict.to_string() }
+        </p>
+    }
+}
+
+/// The kind of verdict as the table says it.
+fn verdict_words(verdict: &Verdict) -> &'static str {
+    match verdict {
+        Verdict::Correct => "correct",
+        Verdict::LostUpdate { .. } => "lost update",
+        Verdict::BrokenInvariant(_) => "broken invariant",
+        Verdict::Deadlock { .. } => "deadlock",
+    }
+}
+
+fn result_json(level: &str, expanded: bool, exploration: &Exploration) -> String {
+    serde_json::to_string(&ResultJson {
+        level,
+        expanded,
+        interleavings: exploration.interleavings,
+        capped: exploration.capped,
+        outcomes: exploration
+            .outcomes
+            .iter()
+            .map(|o| OutcomeJson {
+                values: &o.values,
+                deadlock: o.deadlock,
+                verdict: o.verdict.kind(),
+                count: o.count,
+                example: &o.example,
+            })
+            .collect(),
+    })
+    .unwrap_or_default()
+}
+
+/// This page with `?play=<permalink>`, and a fragment that brings the reader
+/// back to the widget.
+fn permalink_href(replay: &Replay) -> String {
+    let path = gloo::utils::window()
+        .location()
+        .pathname()
+        .unwrap_or_default();
+    format!("{path}?play={}#{ANCHOR}", replay.to_permalink())
+}
+
+/// The `play` parameter of this page's URL, percent-decoded, if there is one.
+fn permalink_in_url() -> Option<String> {
+    let search = gloo::utils::window().location().search().ok()?;
+    let query = search.strip_prefix('?').unwrap_or(&search);
+    let raw = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("play="))?;
+    Some(
+        js_sys::decode_uri_component(raw)
+            .map(String::from)
+            .unwrap_or_else(|_| raw.to_owned()),
+    )
+}
+
+/// The `value` of the element an event came from (a `<select>` here; the
+/// book's web-sys features leave out `HtmlSelectElement`).
+fn target_value(event: &Event) -> String {
+    event
+        .target()
+        .and_then(|target| js_sys::Reflect::get(target.as_ref(), &JsValue::from_str("value")).ok())
+        .and_then(|value| value.as_string())
+        .unwrap_or_default()
+}
