@@ -100,16 +100,25 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{selector} did not appear within {seconds} s: {e}"))
     }
 
+    /// Clicks the first element matching `selector`, scrolled to the middle of
+    /// the window so that the sticky top bar cannot be what receives the click.
+    pub async fn click(&self, selector: &str) {
+        let element = self.wait_for(selector, 10).await;
+        let quoted = serde_json::to_string(selector).expect("a selector is a string");
+        self.eval(&format!(
+            "document.querySelector({quoted}).scrollIntoView({{block: 'center'}}); return null"
+        ))
+        .await;
+        element
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {selector}: {e}"));
+    }
+
     /// Clicks widget `id`'s first button (the widget contract) and returns the
     /// JSON it writes to `data-result`, waiting at most `seconds`.
     pub async fn run_widget(&self, id: &str, seconds: u64) -> Value {
-        let button = self
-            .wait_for(&format!("[data-widget={id}] button"), 10)
-            .await;
-        button
-            .click()
-            .await
-            .expect("click the widget's first button");
+        self.click(&format!("[data-widget={id}] button")).await;
         let widget = self
             .wait_for(&format!("[data-widget={id}][data-result]"), seconds)
             .await;

@@ -66,8 +66,7 @@ async fn two_tasks_on_one_thread_lose_updates_with_no_worker_at_all() {
     assert_eq!(fixed["actual"], fixed["expected"], "{result}");
 
     // The threaded widgets on the same page explain why they cannot run.
-    let start = browser.wait_for("[data-widget=race] button", 10).await;
-    start.click().await.expect("start the race");
+    browser.click("[data-widget=race] button").await;
     let shown = browser.wait_for("[data-widget=race] .fallback", 30).await;
     let shown = shown.text().await.unwrap_or_default();
     assert!(shown.contains("cross-origin isolated"), "{shown}");
