@@ -5,6 +5,8 @@
 //! cores). Instead the job is spawned into the pool and its result comes back
 //! through a oneshot channel that the UI awaits on the event loop.
 
+use std::rc::Rc;
+
 use futures::channel::oneshot;
 use futures::future::{select, Either};
 use gloo::timers::future::TimeoutFuture;
@@ -36,14 +38,25 @@ impl std::fmt::Display for JobError {
     }
 }
 
+thread_local! {
+    /// One job in the pool at a time. Two jobs would share the threads and
+    /// both measure wrong; worse, a job that parks threads (a sweep) and one
+    /// that waits for every thread at a barrier (the pitfalls) would wait for
+    /// each other forever. Widgets queue here, on the event loop.
+    static TURN: Rc<futures::lock::Mutex<()>> = Rc::new(futures::lock::Mutex::new(()));
+}
+
 /// Runs `job` on a pool thread (its own parallel iterators use the whole pool)
-/// and resolves with its result. Checks for a worker panic every 100 ms.
+/// and resolves with its result, after any job another widget started first.
+/// Checks for a worker panic every 100 ms.
 pub async fn run_in_pool<T, F>(job: F) -> Result<T, JobError>
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
     pool::ready().await.map_err(JobError::NoPool)?;
+    let turn = TURN.with(Rc::clone);
+    let _turn = turn.lock().await;
     let (sender, mut receiver) = oneshot::channel();
     rayon::spawn(move || {
         // The receiver may be gone if the widget was unmounted: nothing to report to.

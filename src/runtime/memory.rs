@@ -100,16 +100,16 @@ pub async fn measure_echo_workers() -> Result<WorkerMemory, String> {
             Some(attribution) => attribution,
             None => continue,
         };
-        let echo_workers = attribution
-            .iter()
-            .filter(|context| {
-                js_sys::Reflect::get(context, &"url".into())
-                    .ok()
-                    .and_then(|url| url.as_string())
-                    .is_some_and(|url| url.ends_with(ECHO_WORKER))
-            })
-            .count();
-        if echo_workers > 0 {
+        let is_echo_worker = |context: &JsValue| {
+            js_sys::Reflect::get(context, &"url".into())
+                .ok()
+                .and_then(|url| url.as_string())
+                .is_some_and(|url| url.ends_with(ECHO_WORKER))
+        };
+        // Only entries that belong to echo workers alone: bytes shared with
+        // the page or the pool cannot be pinned on a worker.
+        let echo_workers = attribution.iter().filter(is_echo_worker).count();
+        if echo_workers > 0 && echo_workers == attribution.length() as usize {
             memory.bytes += js_sys::Reflect::get(&entry, &"bytes".into())
                 .ok()
                 .and_then(|bytes| bytes.as_f64())
@@ -126,4 +126,14 @@ fn describe(error: &JsValue) -> String {
         .map(|e| String::from(e.message()))
         .or_else(|| error.as_string())
         .unwrap_or_else(|| format!("{error:?}"))
+}
+
+/// Whether the browser has `Atomics.waitAsync`. Without it, wasm-bindgen's
+/// executor parks each waiting task with a helper Web Worker of its own
+/// (Firefox before 145), so thousands of waiting tasks would mean thousands of
+/// workers.
+pub fn has_wait_async() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"Atomics".into())
+        .and_then(|atomics| js_sys::Reflect::get(&atomics, &"waitAsync".into()))
+        .is_ok_and(|wait_async| wait_async.is_function())
 }

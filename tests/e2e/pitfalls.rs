@@ -185,9 +185,19 @@ async fn every_pitfall_widget_runs_its_defaults_without_blocking_the_page() {
     let stuck = browser.run_widget("deadlock-one-thread", 30).await;
     assert_eq!(stuck["deadlocked"], true, "{stuck}");
     assert_eq!(stuck["fixed_finished"], true, "{stuck}");
+    assert_eq!(
+        stuck["recovered"], true,
+        "both aborted tasks ended: {stuck}"
+    );
     assert_eq!(stuck["workers"], 0);
 
+    watch_long_tasks(&browser).await;
     let memory = browser.run_widget("memory-overhead", 90).await;
+    let long = long_tasks(&browser).await;
+    assert!(
+        long.is_empty(),
+        "spawning yields to the event loop (ms): {long:?}"
+    );
     let per_task = memory["bytes_per_task"].as_f64().unwrap_or(0.0);
     assert!(per_task > 16.0 && per_task < 4096.0, "{memory}");
     assert!(
@@ -197,7 +207,7 @@ async fn every_pitfall_widget_runs_its_defaults_without_blocking_the_page() {
     if let Some(per_worker) = memory["bytes_per_worker"].as_f64() {
         assert!(per_worker > 10.0 * per_task, "{memory}");
     } else {
-        assert!(memory["worker_memory_note"].is_string(), "{memory}");
+        assert!(memory["worker_note"].is_string(), "{memory}");
     }
 
     let explored = browser.run_widget("be-the-scheduler", 30).await;

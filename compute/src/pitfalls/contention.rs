@@ -25,7 +25,7 @@ pub enum Counting {
     Atomic,
     /// One atomic per thread, side by side in one cache line.
     Packed,
-    /// One atomic per thread, each on its own 64-byte line.
+    /// One atomic per thread, each alone in 128 bytes.
     Padded,
     /// A local variable per thread, added up at the end.
     Local,
@@ -52,36 +52,66 @@ impl Counting {
         }
     }
 
+    /// The way of counting in words, for tables.
     pub fn label(self) -> &'static str {
         match self {
             Counting::Mutex => "one mutex",
             Counting::Atomic => "one atomic",
             Counting::Packed => "per thread, packed (false sharing)",
-            Counting::Padded => "per thread, padded to 64 bytes",
+            Counting::Padded => "per thread, padded to 128 bytes",
             Counting::Local => "per thread, local, summed at the end",
         }
     }
 }
 
-/// Increments per thread the widget accepts.
-pub const PER_THREAD: std::ops::RangeInclusive<u64> = 1_000..=50_000_000;
+/// Increments per thread the widget accepts: enough that a run lasts far
+/// longer than the microseconds it takes to start the threads.
+pub const PER_THREAD: std::ops::RangeInclusive<u64> = 100_000..=50_000_000;
 
 /// Timed repetitions after one warm-up.
 pub const REPETITIONS: usize = 3;
 
 const CHUNK: u64 = 1 << 14;
 
-/// A counter alone on its cache line.
-#[repr(align(64))]
+/// The padding: 128 bytes, not 64, because some CPUs (Apple's M series) have
+/// 128-byte lines and x86 fetches lines in adjacent pairs (crossbeam's
+/// `CachePadded` pads the same way).
+pub const PADDING: usize = 128;
+
+/// A counter alone in its 128 bytes.
+#[repr(align(128))]
 #[derive(Default)]
-struct Line(AtomicU64);
+struct Padded(AtomicU64);
+
+/// Eight counters in one 64-byte line, the line itself aligned, so that
+/// threads 0 to 7 always share it (a `Vec<AtomicU64>` would only be 8-aligned
+/// and sometimes straddle two lines).
+#[repr(align(128))]
+#[derive(Default)]
+struct Packed([AtomicU64; 8]);
+
+impl Packed {
+    fn counters(threads: usize) -> Vec<Packed> {
+        (0..threads.div_ceil(8))
+            .map(|_| Packed::default())
+            .collect()
+    }
+
+    fn slot(lines: &[Packed], thread: usize) -> &AtomicU64 {
+        &lines[thread / 8].0[thread % 8]
+    }
+}
 
 /// One way of counting, measured.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContentionPoint {
+    /// Where the counts went.
     pub counting: Counting,
+    /// Threads that counted.
     pub threads: usize,
+    /// Increments each thread made.
     pub per_thread: u64,
+    /// The slowest thread's time, over the timed runs.
     pub time: Summary,
     /// All threads' increments per second, at the median time.
     pub ops_per_second: f64,
@@ -90,7 +120,8 @@ pub struct ContentionPoint {
 }
 
 /// Measures every [`Counting`] on `threads` threads (capped at the pool's
-/// size), each run checked to count exactly `threads * per_thread`.
+/// size), each run checked to count exactly `threads * per_thread`. A way
+/// that ever counts wrong gets no speed: a wrong result is never timed.
 pub fn measure(
     threads: usize,
     per_thread: u64,
@@ -107,45 +138,49 @@ pub fn measure(
             let mut samples = Vec::with_capacity(REPETITIONS);
             let mut exact = true;
             for run in 0..runs {
-                let started = clock();
-                let total = count(counting, threads, per_thread, control)?;
-                let ms = clock() - started;
+                let (total, ms) = count(counting, threads, per_thread, control, clock)?;
                 exact &= total == threads as u64 * per_thread;
                 if run > 0 {
                     samples.push(ms);
                 }
             }
-            let time = Summary::of(&samples).unwrap_or(Summary {
-                median_ms: 0.0,
-                min_ms: 0.0,
-                max_ms: 0.0,
-                repetitions: 0,
+            let time = Summary::of(&samples).filter(|_| exact);
+            let ops_per_second = time.map_or(0.0, |time| {
+                (threads as u64 * per_thread) as f64 / (time.median_ms / 1000.0).max(f64::EPSILON)
             });
-            let seconds = (time.median_ms / 1000.0).max(f64::EPSILON);
             Ok(ContentionPoint {
                 counting,
                 threads,
                 per_thread,
-                ops_per_second: (threads as u64 * per_thread) as f64 / seconds,
-                time,
+                time: time.unwrap_or(Summary {
+                    median_ms: f64::NAN,
+                    min_ms: f64::NAN,
+                    max_ms: f64::NAN,
+                    repetitions: 0,
+                }),
+                ops_per_second,
                 exact,
             })
         })
         .collect()
 }
 
-/// One run: every thread counts `per_thread` events; returns the total.
+/// One run: every thread counts `per_thread` events. Returns the total and
+/// the slowest thread's time, each thread timing itself from the barrier's
+/// release (waking the threads is not contention).
 fn count(
     counting: Counting,
     threads: usize,
     per_thread: u64,
     control: &Control,
-) -> Result<u64, Cancelled> {
+    clock: &(dyn Fn() -> f64 + Sync),
+) -> Result<(u64, f64), Cancelled> {
     let locked = Mutex::new(0u64);
     let shared = AtomicU64::new(0);
-    let packed: Vec<AtomicU64> = (0..threads).map(|_| AtomicU64::new(0)).collect();
-    let padded: Vec<Line> = (0..threads).map(|_| Line::default()).collect();
-    let locals = together(threads, |me| {
+    let packed = Packed::counters(threads);
+    let padded: Vec<Padded> = (0..threads).map(|_| Padded::default()).collect();
+    let finished = together(threads, control, |me| {
+        let started = clock();
         let mut local = 0u64;
         let mut left = per_thread;
         while left > 0 {
@@ -160,7 +195,7 @@ fn count(
                         shared.fetch_add(1, Ordering::Relaxed);
                     }
                     Counting::Packed => {
-                        packed[me].fetch_add(1, Ordering::Relaxed);
+                        Packed::slot(&packed, me).fetch_add(1, Ordering::Relaxed);
                     }
                     Counting::Padded => {
                         padded[me].0.fetch_add(1, Ordering::Relaxed);
@@ -171,17 +206,21 @@ fn count(
             control.record(1);
             left -= chunk;
         }
-        Ok(local)
-    })
+        Ok((local, clock() - started))
+    })?
     .into_iter()
-    .collect::<Result<Vec<u64>, Cancelled>>()?;
-    Ok(match counting {
+    .collect::<Result<Vec<(u64, f64)>, Cancelled>>()?;
+    let ms = finished.iter().map(|&(_, ms)| ms).fold(0.0, f64::max);
+    let total = match counting {
         Counting::Mutex => *locked.lock().unwrap_or_else(PoisonError::into_inner),
         Counting::Atomic => shared.load(Ordering::Relaxed),
-        Counting::Packed => packed.iter().map(|c| c.load(Ordering::Relaxed)).sum(),
+        Counting::Packed => (0..threads)
+            .map(|t| Packed::slot(&packed, t).load(Ordering::Relaxed))
+            .sum(),
         Counting::Padded => padded.iter().map(|c| c.0.load(Ordering::Relaxed)).sum(),
-        Counting::Local => locals.iter().sum(),
-    })
+        Counting::Local => finished.iter().map(|&(local, _)| local).sum(),
+    };
+    Ok((total, ms))
 }
 
 #[cfg(test)]
@@ -197,8 +236,9 @@ mod tests {
         let pool = crate::test_pool(3);
         for counting in Counting::ALL {
             let total = pool
-                .install(|| count(counting, 3, 40_000, &Control::new()))
-                .expect("not cancelled");
+                .install(|| count(counting, 3, 40_000, &Control::new(), &clock))
+                .expect("not cancelled")
+                .0;
             assert_eq!(total, 120_000, "{counting:?}");
         }
     }
@@ -217,10 +257,20 @@ mod tests {
     }
 
     #[test]
-    fn padding_puts_each_counter_on_its_own_line() {
-        assert_eq!(std::mem::align_of::<Line>(), 64);
-        let lines: Vec<Line> = (0..2).map(|_| Line::default()).collect();
-        let gap = std::ptr::from_ref(&lines[1]) as usize - std::ptr::from_ref(&lines[0]) as usize;
-        assert_eq!(gap, 64);
+    fn padded_counters_are_128_bytes_apart_and_packed_ones_share_a_line() {
+        assert_eq!(std::mem::align_of::<Padded>(), PADDING);
+        let padded: Vec<Padded> = (0..2).map(|_| Padded::default()).collect();
+        let gap = std::ptr::from_ref(&padded[1]) as usize - std::ptr::from_ref(&padded[0]) as usize;
+        assert_eq!(gap, PADDING);
+        let packed = Packed::counters(9);
+        assert_eq!(packed.len(), 2);
+        let first = std::ptr::from_ref(Packed::slot(&packed, 0)) as usize;
+        let eighth = std::ptr::from_ref(Packed::slot(&packed, 7)) as usize;
+        assert_eq!(first % 64, 0);
+        assert_eq!(
+            first / 64,
+            eighth / 64,
+            "threads 0 to 7 share one 64-byte line"
+        );
     }
 }

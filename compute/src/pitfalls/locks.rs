@@ -22,15 +22,20 @@ const FREE: usize = usize::MAX;
 /// One edge of a deadlock's cycle: `actor` waits for `lock`, which `holder` holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WaitEdge {
+    /// The waiting actor.
     pub actor: usize,
+    /// The name of the lock it waits for.
     pub lock: String,
+    /// The actor holding that lock.
     pub holder: usize,
 }
 
 /// A deadlock the watchdog found: the cycle, and how long its finder had waited.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Deadlock {
+    /// Who waits for whom, once round the cycle.
     pub cycle: Vec<WaitEdge>,
+    /// How long the actor that found the cycle had been waiting.
     pub detected_after_ms: f64,
 }
 
@@ -100,6 +105,12 @@ impl<'a> LockTable<'a> {
         let started = (self.clock)();
         let mut spins = 0u32;
         loop {
+            // A stopped run hands out no lock, even a free one: every actor
+            // must notice the stop at its next acquire, not only the waiters.
+            if self.stopped() {
+                self.waiting_for[actor].store(FREE, Ordering::Release);
+                return Err(Stopped);
+            }
             if self.holder[lock]
                 .compare_exchange(FREE, actor, Ordering::Acquire, Ordering::Relaxed)
                 .is_ok()
@@ -108,10 +119,6 @@ impl<'a> LockTable<'a> {
                 return Ok(());
             }
             self.waiting_for[actor].store(lock, Ordering::Release);
-            if self.stopped() {
-                self.waiting_for[actor].store(FREE, Ordering::Release);
-                return Err(Stopped);
-            }
             let waited = (self.clock)() - started;
             if waited > self.patience_ms {
                 if let Some(cycle) = self.confirmed_cycle(actor) {
@@ -230,18 +237,20 @@ mod tests {
         let control = Control::new();
         let locks = table(&control);
         let pool = crate::test_pool(2);
-        let outcomes = pool.install(|| {
-            super::super::together(2, |actor| {
-                let (first, second) = if actor == 0 { (0, 1) } else { (1, 0) };
-                locks.acquire(actor, first)?;
-                while locks.holder[second].load(Ordering::Acquire) == FREE {
-                    std::hint::spin_loop();
-                }
-                let result = locks.acquire(actor, second);
-                locks.release(actor, first);
-                result
+        let outcomes = pool
+            .install(|| {
+                super::super::together(2, &control, |actor| {
+                    let (first, second) = if actor == 0 { (0, 1) } else { (1, 0) };
+                    locks.acquire(actor, first)?;
+                    while locks.holder[second].load(Ordering::Acquire) == FREE {
+                        std::hint::spin_loop();
+                    }
+                    let result = locks.acquire(actor, second);
+                    locks.release(actor, first);
+                    result
+                })
             })
-        });
+            .expect("not cancelled");
         assert!(outcomes.contains(&Err(Stopped)));
         let deadlock = locks.deadlock().expect("the cycle was found");
         assert_eq!(deadlock.cycle.len(), 2);

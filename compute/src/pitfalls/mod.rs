@@ -17,6 +17,8 @@ pub mod scheduler;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::control::{Cancelled, Control};
+
 /// The most actors a pitfall runs at once: one per pool thread, so a pool this
 /// size or bigger is needed for each to be a real, simultaneous thread.
 pub fn max_actors() -> usize {
@@ -28,8 +30,14 @@ pub fn max_actors() -> usize {
 ///
 /// `rayon::broadcast` gives every pool thread exactly one call, so an actor
 /// never waits for a thread that is busy being another actor (a barrier over
-/// `rayon::scope` tasks could). `actors` is capped at the pool's size.
-pub fn together<R: Send>(actors: usize, work: impl Fn(usize) -> R + Sync) -> Vec<R> {
+/// `rayon::scope` tasks could). `actors` is capped at the pool's size. The
+/// pool must have no other job: the browser runtime runs one at a time. Should
+/// a thread still not come, Cancel releases the ones waiting at the barrier.
+pub fn together<R: Send>(
+    actors: usize,
+    control: &Control,
+    work: impl Fn(usize) -> R + Sync,
+) -> Result<Vec<R>, Cancelled> {
     let actors = actors.clamp(1, max_actors());
     let arrived = AtomicUsize::new(0);
     rayon::broadcast(|context| {
@@ -39,9 +47,12 @@ pub fn together<R: Send>(actors: usize, work: impl Fn(usize) -> R + Sync) -> Vec
         }
         arrived.fetch_add(1, Ordering::AcqRel);
         while arrived.load(Ordering::Acquire) < actors {
+            if control.is_cancelled() {
+                return Some(Err(Cancelled));
+            }
             std::hint::spin_loop();
         }
-        Some(work(actor))
+        Some(Ok(work(actor)))
     })
     .into_iter()
     .flatten()
@@ -64,11 +75,16 @@ mod tests {
     #[test]
     fn together_runs_each_actor_once_on_its_own_thread() {
         let pool = crate::test_pool(3);
-        let threads = pool.install(|| together(3, |_| rayon::current_thread_index()));
-        let mut threads: Vec<_> = threads.into_iter().flatten().collect();
+        let control = Control::new();
+        let threads = pool.install(|| together(3, &control, |_| rayon::current_thread_index()));
+        let mut threads: Vec<_> = threads
+            .expect("not cancelled")
+            .into_iter()
+            .flatten()
+            .collect();
         threads.sort_unstable();
         assert_eq!(threads, vec![0, 1, 2]);
-        let capped = pool.install(|| together(10, |actor| actor));
-        assert_eq!(capped, vec![0, 1, 2]);
+        let capped = pool.install(|| together(10, &control, |actor| actor));
+        assert_eq!(capped, Ok(vec![0, 1, 2]));
     }
 }

@@ -13,6 +13,7 @@ use crate::ui::widgets::frame::WidgetFrame;
 /// hundred; the fixed order finishes them all in well under a second.
 const ROUNDS: u32 = 100_000;
 
+/// A finished run, written to `data-result`.
 #[derive(Serialize)]
 pub struct DeadlockReport {
     widget: &'static str,
@@ -79,28 +80,32 @@ pub fn deadlock_widget() -> Html {
 }
 
 fn view_outcome(title: &str, outcome: &TwoLocksOutcome) -> Html {
-    let total = 2 * u64::from(outcome.rounds_per_worker);
+    let total = outcome.workers as u64 * u64::from(outcome.rounds_per_worker);
+    let said = match (&outcome.deadlock, outcome.order) {
+        (Some(deadlock), _) => html! {
+            <>
+                <p><strong>{ format!(
+                    "Deadlocked after {} of {total} rounds. The watchdog found the cycle when a worker had waited {} ms:",
+                    outcome.rounds_done, round_ms(deadlock.detected_after_ms)) }</strong></p>
+                <ul>{ for outcome.waits.iter().map(|w| html! { <li>{ w.clone() }</li> }) }</ul>
+                <p>{ "It stopped both workers; each let go of the lock it held and returned, so the pool is free for the next run." }</p>
+            </>
+        },
+        (None, LockOrder::Same) => html! {
+            <p>{ format!(
+                "All {} of {total} rounds done in {} ms, no deadlock: whoever waits for B already holds A, so nobody holding B can be waiting for it.",
+                outcome.rounds_done, round_ms(outcome.ms)) }</p>
+        },
+        (None, LockOrder::Opposite) => html! {
+            <p>{ format!(
+                "{} of {total} rounds done and no deadlock this time: the workers never held one lock each at the same moment. It depends on timing; run it again.",
+                outcome.rounds_done) }</p>
+        },
+    };
     html! {
         <div class="outcome">
             <h5>{ title }</h5>
-            { match &outcome.deadlock {
-                Some(deadlock) => html! {
-                    <>
-                        <p><strong>{ format!(
-                            "Deadlocked after {} of {total} rounds. The watchdog found the cycle when a worker had waited {} ms:",
-                            outcome.rounds_done, round_ms(deadlock.detected_after_ms)) }</strong></p>
-                        <ul>{ for outcome.waits.iter().map(|w| html! { <li>{ w.clone() }</li> }) }</ul>
-                        <p>{ "It stopped both workers; each let go of the lock it held and returned, so the pool is free for the next run." }</p>
-                    </>
-                },
-                None if outcome.rounds_done == total => html! {
-                    <p>{ format!("All {total} rounds done in {} ms, no deadlock: with one order, whoever holds A is never waiting for A.", round_ms(outcome.ms)) }</p>
-                },
-                None => html! { <p>{ format!("{} of {total} rounds done.", outcome.rounds_done) }</p> },
-            } }
-            if outcome.order == LockOrder::Opposite && outcome.deadlock.is_none() {
-                <p>{ "No deadlock this time: the workers never held one lock each at the same moment. It depends on timing; run it again." }</p>
-            }
+            { said }
         </div>
     }
 }

@@ -34,9 +34,19 @@ struct Report {
     machine: Machine,
 }
 
-/// Runs the polite pair as two tasks under a watchdog: whether both ended
-/// before it fired, and how long it watched.
-async fn polite_pair() -> (bool, f64) {
+/// How the polite pair ended.
+struct PoliteOutcome {
+    /// Both tasks finished before the watchdog fired (they should not).
+    finished: bool,
+    /// How long the watchdog watched.
+    waited_ms: f64,
+    /// After the abort, both tasks really ended: nothing is left waiting.
+    recovered: bool,
+}
+
+/// Runs the polite pair as two tasks under a watchdog, then aborts them and
+/// checks that both have ended.
+async fn polite_pair() -> PoliteOutcome {
     let (to_a, from_b) = oneshot::channel();
     let (to_b, from_a) = oneshot::channel();
     let (task_a, abort_a) = abortable(polite_a(from_b, to_b));
@@ -44,10 +54,25 @@ async fn polite_pair() -> (bool, f64) {
     let started = now_ms();
     let ended = join(spawn_task(task_a), spawn_task(task_b));
     let outcome = select(ended, TimeoutFuture::new(PATIENCE_MS)).await;
-    // Aborting ends both tasks at their next poll: nothing is left waiting.
+    let waited_ms = now_ms() - started;
     abort_a.abort();
     abort_b.abort();
-    (matches!(outcome, Either::Left(_)), now_ms() - started)
+    match outcome {
+        Either::Left(_) => PoliteOutcome {
+            finished: true,
+            waited_ms,
+            recovered: true,
+        },
+        Either::Right((_, still_waiting)) => {
+            // An aborted task ends at its next poll, which the abort schedules.
+            let after = select(still_waiting, TimeoutFuture::new(PATIENCE_MS)).await;
+            PoliteOutcome {
+                finished: false,
+                waited_ms,
+                recovered: matches!(after, Either::Left(_)),
+            }
+        }
+    }
 }
 
 /// The fix: A sends first, then waits; B waits, then answers. Whether both
@@ -95,15 +120,19 @@ pub fn deadlock_one_thread() -> Html {
             running.set(true);
             let (report, running) = (report.clone(), running.clone());
             spawn_local(async move {
-                let (finished, waited) = polite_pair().await;
+                let polite = polite_pair().await;
                 let fixed_finished = fixed_pair().await;
                 report.set(Some(Rc::new(Report {
                     widget: "deadlock-one-thread",
                     workers: 0,
-                    deadlocked: !finished,
-                    waited_ms: round_ms(waited),
-                    stuck: if finished { Vec::new() } else { stuck_pair() },
-                    recovered: true,
+                    deadlocked: !polite.finished,
+                    waited_ms: round_ms(polite.waited_ms),
+                    stuck: if polite.finished {
+                        Vec::new()
+                    } else {
+                        stuck_pair()
+                    },
+                    recovered: polite.recovered,
                     fixed_finished,
                     machine: Machine::detect(),
                 })));
@@ -127,8 +156,12 @@ pub fn deadlock_one_thread() -> Html {
                     if report.deadlocked {
                         <p><strong>{ format!("Deadlocked: after {} ms neither task had finished.", report.waited_ms) }</strong></p>
                         <ul>{ for report.stuck.iter().map(|s| html! { <li>{ format!("{} waits for {}", s.task, s.waits_for) }</li> }) }</ul>
-                        <p>{ "The watchdog aborted both tasks (dropping a future cancels it), so nothing is left waiting. \
-                              No lock, no thread, no CPU use: a deadlock on an event loop is silent. " }
+                        <p>{ if report.recovered {
+                                "The watchdog aborted both tasks (dropping a future cancels it), and both have ended: nothing is left waiting. "
+                            } else {
+                                "The watchdog aborted both tasks, but they had not ended shortly after: reload the page. "
+                            } }
+                           { "No lock, no thread, no CPU use: a deadlock on an event loop is silent. " }
                            { if report.fixed_finished { "With A sending before it waits, the same pair finishes at once." } else { "The fixed pair did not finish either; reload the page." } }</p>
                     } else {
                         <p>{ "The tasks finished, which they should not: please report this." }</p>

@@ -1,94 +1,168 @@
 //! Memory overhead (seed §11, "High with many threads"): what one more Web
 //! Worker costs against what one more async task costs, both measured here.
 
+use std::cell::Cell;
+use std::future::Future;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
+use futures::future::{select, Either};
+use gloo::timers::future::TimeoutFuture;
 use serde::Serialize;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::{parse_clamped, round_ms, Machine, NumberField};
 use crate::runtime::clock::now_ms;
-use crate::runtime::heap::live_bytes;
-use crate::runtime::memory::{measure_echo_workers, start_echo_worker};
+use crate::runtime::heap::thread_live_bytes;
+use crate::runtime::memory::{has_wait_async, measure_echo_workers, start_echo_worker};
 use crate::ui::widgets::frame::WidgetFrame;
 
 /// Async tasks the widget accepts: each is small, a hundred thousand is fine.
-const TASKS: std::ops::RangeInclusive<u64> = 1..=200_000;
+const TASKS: std::ops::RangeInclusive<u64> = 1..=100_000;
+
+/// Tasks where the browser lacks `Atomics.waitAsync` and each waiting task
+/// costs a helper worker.
+const TASKS_WITHOUT_WAIT_ASYNC: u64 = 50;
+
+/// Tasks spawned between two yields to the event loop, so the page keeps drawing.
+const BATCH: usize = 2_000;
 
 /// Workers the widget accepts: each is a real browser thread with its own
 /// JavaScript heap, and a phone has little memory to spare.
 const WORKERS: std::ops::RangeInclusive<u64> = 1..=32;
 
+/// How long a worker may take to answer before the widget gives up on it.
+const WORKER_START_LIMIT_MS: u32 = 10_000;
+
+/// How long the browser may take to measure (Chromium waits for a garbage collection).
+const MEASURE_LIMIT_MS: u32 = 40_000;
+
+/// The figures written to `data-result`.
 #[derive(Serialize, Default)]
 struct Report {
     widget: &'static str,
     tasks: usize,
-    /// Heap bytes held per waiting task (its future, its slot in the executor,
-    /// its channel), from the allocator's count.
+    /// Rust heap bytes held per waiting task (its future, its slot in the
+    /// executor, its channel), from this thread's allocator count, taken once
+    /// every task has been polled and is waiting. The browser keeps one small
+    /// promise per waiting task on top, which this does not see.
     bytes_per_task: f64,
+    /// Spawning, not running: the time to create and queue one task.
     task_spawn_us: f64,
     workers: usize,
-    /// From `new Worker()` to its first answer: median over the workers.
-    worker_start_ms: f64,
-    /// The JavaScript memory the browser attributes to each worker, from
+    /// From `new Worker()` to its first answer: median over the workers;
+    /// `None` when no worker started.
+    worker_start_ms: Option<f64>,
+    /// The JavaScript memory the browser attributes to each worker alone, from
     /// `measureUserAgentSpecificMemory`; `None` where the browser cannot say.
     /// The thread's stack and the engine's own structures come on top.
     bytes_per_worker: Option<f64>,
-    /// Why `bytes_per_worker` is missing, when it is.
-    worker_memory_note: Option<String>,
+    /// Why a worker figure is missing, when one is.
+    worker_note: Option<String>,
     machine: Option<Machine>,
 }
 
-/// Spawns `n` tasks that each wait for a message, weighs them, then lets them finish.
-async fn weigh_tasks(n: usize, report: &mut Report) {
+/// Races `work` against the reader's Cancel and a time limit.
+async fn limited<T>(
+    work: impl Future<Output = T>,
+    limit_ms: u32,
+    cancelled: &Rc<Cell<bool>>,
+) -> Option<T> {
+    let cancelled = Rc::clone(cancelled);
+    let stop = async move {
+        let mut waited = 0;
+        while waited < limit_ms && !cancelled.get() {
+            TimeoutFuture::new(100).await;
+            waited += 100;
+        }
+    };
+    match select(Box::pin(work), Box::pin(stop)).await {
+        Either::Left((value, _)) => Some(value),
+        Either::Right(_) => None,
+    }
+}
+
+/// Spawns `n` tasks that each wait for a message, weighs them once they all
+/// wait, then lets them finish. `false` if cancelled.
+async fn weigh_tasks(n: usize, report: &mut Report, cancelled: &Rc<Cell<bool>>) -> bool {
     // The widget's own list of senders is allocated before the weighing starts.
     let mut senders = Vec::with_capacity(n);
-    let before = live_bytes();
-    let started = now_ms();
-    for _ in 0..n {
-        let (sender, message) = oneshot::channel::<()>();
-        spawn_local(async move {
-            // A message, or the widget going away, ends the wait.
-            let _ = message.await;
-        });
-        senders.push(sender);
+    let before = thread_live_bytes();
+    let mut spawning = 0.0;
+    while senders.len() < n {
+        let started = now_ms();
+        for _ in 0..BATCH.min(n - senders.len()) {
+            let (sender, message) = oneshot::channel::<()>();
+            spawn_local(async move {
+                // A message, or the widget going away, ends the wait.
+                let _ = message.await;
+            });
+            senders.push(sender);
+        }
+        spawning += now_ms() - started;
+        // Let the page draw, and every task so far take its first step.
+        TimeoutFuture::new(0).await;
+        if cancelled.get() {
+            return false;
+        }
     }
-    let spawned = now_ms() - started;
-    let held = live_bytes().saturating_sub(before);
+    let held = thread_live_bytes().saturating_sub(before).max(0);
     report.tasks = n;
     report.bytes_per_task = (held as f64 / n as f64).round();
-    report.task_spawn_us = round_ms(spawned * 1000.0 / n as f64);
+    report.task_spawn_us = round_ms(spawning * 1000.0 / n as f64);
     for sender in senders {
         let _ = sender.send(());
     }
-    // Let them all run to their end before the workers are weighed.
-    gloo::timers::future::TimeoutFuture::new(0).await;
+    TimeoutFuture::new(0).await;
+    true
 }
 
 /// Starts `n` echo workers, times them, and weighs them where the browser can.
-async fn weigh_workers(n: usize, report: &mut Report) -> Result<(), String> {
+async fn weigh_workers(n: usize, report: &mut Report, cancelled: &Rc<Cell<bool>>) {
     let mut workers = Vec::with_capacity(n);
     for _ in 0..n {
-        workers.push(start_echo_worker().await?);
+        match limited(start_echo_worker(), WORKER_START_LIMIT_MS, cancelled).await {
+            Some(Ok(worker)) => workers.push(worker),
+            Some(Err(why)) => {
+                report.worker_note = Some(why);
+                break;
+            }
+            None if cancelled.get() => return,
+            None => {
+                report.worker_note = Some(format!(
+                    "a worker did not answer within {} s",
+                    WORKER_START_LIMIT_MS / 1000
+                ));
+                break;
+            }
+        }
+    }
+    report.workers = workers.len();
+    if workers.is_empty() {
+        return;
     }
     let mut starts: Vec<f64> = workers.iter().map(|w| w.start_ms).collect();
     starts.sort_by(f64::total_cmp);
-    report.workers = n;
-    report.worker_start_ms = round_ms(starts[starts.len() / 2]);
-    match measure_echo_workers().await {
-        Ok(memory) if memory.workers > 0 => {
+    report.worker_start_ms = Some(round_ms(starts[starts.len() / 2]));
+    match limited(measure_echo_workers(), MEASURE_LIMIT_MS, cancelled).await {
+        Some(Ok(memory)) if memory.workers > 0 => {
             report.bytes_per_worker = Some((memory.bytes / memory.workers as f64).round());
         }
-        Ok(_) => {
-            report.worker_memory_note =
-                Some("the browser's measurement attributed no memory to the workers".to_owned());
+        Some(Ok(_)) => {
+            report.worker_note = Some(
+                "the browser's measurement attributed no memory to the workers alone".to_owned(),
+            );
         }
-        Err(why) => report.worker_memory_note = Some(why),
+        Some(Err(why)) => report.worker_note = Some(why),
+        None if cancelled.get() => {}
+        None => {
+            report.worker_note = Some(format!(
+                "the browser did not measure within {} s",
+                MEASURE_LIMIT_MS / 1000
+            ))
+        }
     }
-    drop(workers);
-    Ok(())
 }
 
 /// The widget: tasks and workers counts, then the two costs side by side.
@@ -99,20 +173,27 @@ pub fn memory_widget() -> Html {
     let report = use_state(|| None::<Rc<Report>>);
     let running = use_state(|| false);
     let message = use_state(|| None::<String>);
+    let cancelled = use_mut_ref(|| Rc::new(Cell::new(false)));
     let start = {
-        let (tasks, workers, report, running, message) = (
+        let (tasks, workers, report, running, message, cancelled) = (
             tasks.clone(),
             workers.clone(),
             report.clone(),
             running.clone(),
             message.clone(),
+            cancelled.clone(),
         );
         Callback::from(move |_| {
             if *running {
                 return;
             }
-            let parsed = parse_clamped(&tasks, "Async tasks", *TASKS.start(), *TASKS.end())
-                .and_then(|t| {
+            let most_tasks = if has_wait_async() {
+                *TASKS.end()
+            } else {
+                TASKS_WITHOUT_WAIT_ASYNC
+            };
+            let parsed =
+                parse_clamped(&tasks, "Async tasks", *TASKS.start(), most_tasks).and_then(|t| {
                     parse_clamped(&workers, "Web Workers", *WORKERS.start(), *WORKERS.end())
                         .map(|w| (t, w))
                 });
@@ -120,28 +201,36 @@ pub fn memory_widget() -> Html {
                 Ok(parsed) => parsed,
                 Err(refused) => return message.set(Some(refused)),
             };
-            let note = [t_note, w_note]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
-            message.set((!note.is_empty()).then_some(note));
+            let mut notes: Vec<String> = [t_note, w_note].into_iter().flatten().collect();
+            if most_tasks < *TASKS.end() {
+                notes.push(format!(
+                    "This browser has no Atomics.waitAsync, so each waiting task costs a helper worker: at most {most_tasks} tasks."
+                ));
+            }
+            message.set((!notes.is_empty()).then(|| notes.join(" ")));
             running.set(true);
-            let (report, running, message) = (report.clone(), running.clone(), message.clone());
+            let flag = Rc::new(Cell::new(false));
+            *cancelled.borrow_mut() = Rc::clone(&flag);
+            let (report, running) = (report.clone(), running.clone());
             spawn_local(async move {
                 let mut figures = Report {
                     widget: "memory-overhead",
                     ..Report::default()
                 };
-                weigh_tasks(t as usize, &mut figures).await;
-                if let Err(why) = weigh_workers(w as usize, &mut figures).await {
-                    message.set(Some(format!("Could not start the workers: {why}.")));
+                if weigh_tasks(t as usize, &mut figures, &flag).await {
+                    weigh_workers(w as usize, &mut figures, &flag).await;
                 }
-                figures.machine = Some(Machine::detect());
-                report.set(Some(Rc::new(figures)));
+                if !flag.get() {
+                    figures.machine = Some(Machine::detect());
+                    report.set(Some(Rc::new(figures)));
+                }
                 running.set(false);
             });
         })
+    };
+    let cancel = {
+        let cancelled = cancelled.clone();
+        Callback::from(move |_| cancelled.borrow().set(true))
     };
     let result = report
         .as_ref()
@@ -151,6 +240,7 @@ pub fn memory_widget() -> Html {
         <WidgetFrame id="memory-overhead" title="Memory overhead: a thread against a task" {result} busy={*running}>
             <div class="lab-controls">
                 <button type="button" onclick={start} disabled={*running}>{ if *running { "Weighing…" } else { "Weigh them" } }</button>
+                <button type="button" class="secondary" onclick={cancel} disabled={!*running}>{ "Cancel" }</button>
                 <NumberField id="memory-tasks" label="Async tasks" value={(*tasks).clone()} min={*TASKS.start()} max={*TASKS.end()}
                              oninput={let s = tasks.clone(); Callback::from(move |v| s.set(v))} />
                 <NumberField id="memory-workers" label="Web Workers" value={(*workers).clone()} min={*WORKERS.start()} max={*WORKERS.end()}
@@ -180,12 +270,12 @@ fn view_report(report: &Report) -> Html {
         <>
             <table class="results">
                 <caption>{ "One more unit of concurrency costs" }</caption>
-                <thead><tr><th></th><th>{ "memory each" }</th><th>{ "time to start each" }</th></tr></thead>
+                <thead><tr><th></th><th>{ "memory each" }</th><th>{ "time to create each" }</th></tr></thead>
                 <tbody>
                     <tr>
                         <td>{ format!("async task (of {})", report.tasks) }</td>
-                        <td>{ format!("{} bytes", report.bytes_per_task) }</td>
-                        <td>{ format!("{} µs", report.task_spawn_us) }</td>
+                        <td>{ format!("{} bytes of Rust heap", report.bytes_per_task) }</td>
+                        <td>{ format!("{} µs to spawn", report.task_spawn_us) }</td>
                     </tr>
                     <tr>
                         <td>{ format!("Web Worker (of {})", report.workers) }</td>
@@ -193,17 +283,20 @@ fn view_report(report: &Report) -> Html {
                             Some(bytes) => format!("{:.0} kB of JavaScript heap, plus a thread and an engine", bytes / 1e3),
                             None => "not measurable here".to_owned(),
                         } }</td>
-                        <td>{ format!("{} ms (median)", report.worker_start_ms) }</td>
+                        <td>{ match report.worker_start_ms {
+                            Some(ms) => format!("{ms} ms to first answer (median)"),
+                            None => "did not start".to_owned(),
+                        } }</td>
                     </tr>
                 </tbody>
             </table>
-            if let Some(note) = &report.worker_memory_note {
-                <p class="note">{ format!("Worker memory: {note}. The start time still shows the cost: each worker is a new thread with its own JavaScript engine.") }</p>
+            if let Some(note) = &report.worker_note {
+                <p class="note">{ format!("Workers: {note}.") }</p>
             }
             <p class="explanation">
                 { "A task is a state machine on the heap: its future, a slot in the executor, its channel. \
                    A worker is a thread with its own stack, its own JavaScript heap and its own event loop. " }
-                { ratio.map(|r| format!("Here one worker weighs as much as {r:.0} tasks: that is what \u{201c}high with many threads\u{201d} means.")).unwrap_or_default() }
+                { ratio.map(|r| format!("Here one worker's heap alone weighs as much as {r:.0} tasks: that is what \u{201c}high with many threads\u{201d} means.")).unwrap_or_default() }
             </p>
         </>
     }

@@ -32,22 +32,35 @@ use crate::runtime::job::{run_in_pool, JobError};
 
 /// Where a pool job stands.
 pub enum Run<T> {
+    /// Not started yet.
     Idle,
+    /// In the pool (or queued behind another widget's job).
     Running,
+    /// Finished, with its figures.
     Done(Rc<T>),
+    /// Stopped by the reader.
     Cancelled,
     /// No pool on this page: the reason, said to the reader.
     NoPool(String),
+    /// The job failed: what to tell the reader.
     Failed(String),
+}
+
+/// The one run in flight: its cancel flag and the progress ticker.
+struct Flight {
+    control: Control,
+    _ticker: Interval,
 }
 
 /// A job inside the worker pool, started and cancelled from a widget.
 pub struct PoolJob<T> {
+    /// Where the job stands, for the view.
     pub state: UseStateHandle<Rc<Run<T>>>,
     /// Whole percent done, read from shared memory four times a second.
     pub percent: UseStateHandle<u32>,
-    control: Rc<RefCell<Option<Control>>>,
-    ticker: Rc<RefCell<Option<Interval>>>,
+    /// The run in flight. Checked and set synchronously, so a second click
+    /// before the next render cannot start a second run.
+    flight: Rc<RefCell<Option<Flight>>>,
 }
 
 impl<T> Clone for PoolJob<T> {
@@ -55,26 +68,37 @@ impl<T> Clone for PoolJob<T> {
         Self {
             state: self.state.clone(),
             percent: self.percent.clone(),
-            control: Rc::clone(&self.control),
-            ticker: Rc::clone(&self.ticker),
+            flight: Rc::clone(&self.flight),
         }
     }
 }
 
-/// The state of one widget's pool job, kept across renders.
+/// The state of one widget's pool job, kept across renders. Leaving the page
+/// cancels a run, so it does not hold the pool's threads for nobody.
 #[hook]
 pub fn use_pool_job<T: 'static>() -> PoolJob<T> {
+    let flight: Rc<RefCell<Option<Flight>>> = use_mut_ref(|| None);
+    {
+        let flight = Rc::clone(&flight);
+        use_effect_with((), move |()| {
+            move || {
+                if let Some(flight) = &*flight.borrow() {
+                    flight.control.cancel();
+                }
+            }
+        });
+    }
     PoolJob {
         state: use_state(|| Rc::new(Run::Idle)),
-        percent: use_state(|| 0),
-        control: use_mut_ref(|| None),
-        ticker: use_mut_ref(|| None),
+        percent: use_state_eq(|| 0),
+        flight,
     }
 }
 
 impl<T: Send + 'static> PoolJob<T> {
+    /// Whether a run is in flight (the start button is disabled meanwhile).
     pub fn running(&self) -> bool {
-        matches!(**self.state, Run::Running)
+        self.flight.borrow().is_some()
     }
 
     /// Spawns `job` into the pool (the main thread only awaits it), with a
@@ -87,22 +111,20 @@ impl<T: Send + 'static> PoolJob<T> {
             return;
         }
         let control = Control::new();
-        *self.control.borrow_mut() = Some(control.clone());
         self.state.set(Rc::new(Run::Running));
         self.percent.set(0);
         let percent = self.percent.clone();
         let watched = control.clone();
-        *self.ticker.borrow_mut() = Some(Interval::new(250, move || {
-            let now = (watched.progress() * 100.0).floor() as u32;
-            if now != *percent {
-                percent.set(now);
-            }
-        }));
+        *self.flight.borrow_mut() = Some(Flight {
+            control: control.clone(),
+            _ticker: Interval::new(250, move || {
+                percent.set((watched.progress() * 100.0).floor() as u32);
+            }),
+        });
         let this = self.clone();
         spawn_local(async move {
             let outcome = run_in_pool(move || job(&control, &now_ms)).await;
-            this.ticker.borrow_mut().take();
-            this.control.borrow_mut().take();
+            this.flight.borrow_mut().take();
             this.state.set(Rc::new(match outcome {
                 Ok(Ok(done)) => Run::Done(Rc::new(done)),
                 Ok(Err(Cancelled)) => Run::Cancelled,
@@ -114,8 +136,8 @@ impl<T: Send + 'static> PoolJob<T> {
 
     /// Raises the cancel flag; the job's threads see it within milliseconds.
     pub fn cancel(&self) {
-        if let Some(control) = &*self.control.borrow() {
-            control.cancel();
+        if let Some(flight) = &*self.flight.borrow() {
+            flight.control.cancel();
         }
     }
 
@@ -177,14 +199,20 @@ pub fn buttons(
     }
 }
 
+/// A number input's label, range and text.
 #[derive(Properties, PartialEq)]
 pub struct NumberFieldProps {
     /// Unique on the page: ties the label to the input.
     pub id: AttrValue,
+    /// What the number is; the range is added to it.
     pub label: AttrValue,
+    /// The text in the box, as the reader typed it.
     pub value: AttrValue,
+    /// The smallest value accepted.
     pub min: u64,
+    /// The largest value accepted.
     pub max: u64,
+    /// Gets the new text on every keystroke.
     pub oninput: Callback<String>,
 }
 
@@ -230,12 +258,16 @@ pub fn parse_clamped(
 /// The environment every result carries, so figures from two machines compare.
 #[derive(serde::Serialize)]
 pub struct Machine {
+    /// `navigator.hardwareConcurrency`: the cores the browser reports.
     pub hardware_concurrency: usize,
+    /// Whether the page is cross-origin isolated (shared memory allowed).
     pub isolated: bool,
+    /// The browser, as it names itself.
     pub user_agent: String,
 }
 
 impl Machine {
+    /// Reads the browser's figures; on the main thread only (workers have no window).
     pub fn detect() -> Self {
         let environment = Environment::detect();
         Self {

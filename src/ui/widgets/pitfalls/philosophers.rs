@@ -9,6 +9,7 @@ use crate::compute::pitfalls::philosophers::{dine, Dining, Dinner, DURATION_MS, 
 use crate::runtime::environment::Environment;
 use crate::ui::widgets::frame::WidgetFrame;
 
+/// A finished run, written to `data-result`.
 #[derive(Serialize)]
 pub struct DinnerReport {
     widget: &'static str,
