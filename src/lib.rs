@@ -18,6 +18,7 @@
 /// The kernels and the measuring harness (the `book-compute` crate in `compute/`).
 pub use book_compute as compute;
 pub mod content;
+pub mod prerendered;
 
 #[cfg(target_arch = "wasm32")]
 pub mod runtime;

@@ -32,6 +32,10 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
+/// Stands for the page's path in pre-rendered HTML (`build.rs`), which does
+/// not know where the book will be hosted.
+pub const PAGE_PATH_MARK: &str = "%%PAGE_PATH%%";
+
 /// Renders `source` into blocks. `page_path` is the page's absolute path (for
 /// example `/book/core-definitions/`): heading self-links must carry it,
 /// because the document's `<base>` would otherwise send `#id` to the front page.

@@ -14,72 +14,83 @@ pub struct Page {
     pub number: usize,
     /// The URL segment; empty for the front page, so links survive a static host.
     pub slug: &'static str,
-    /// The markdown source, as written in `content/`.
+    /// The markdown source, as written in `content/`; empty in the browser,
+    /// which shows the pages as `build.rs` rendered them.
     pub source: &'static str,
 }
 
 /// Every page's file name and source, in reading order. A host test checks
 /// that this list and the `content/` folder agree.
+/// A page's markdown on the host (tests, the build script, xtask); nothing in
+/// the browser, which shows the pages `build.rs` rendered (`crate::prerendered`)
+/// and would only carry the markdown as dead weight.
+#[cfg(not(target_arch = "wasm32"))]
+macro_rules! markdown {
+    ($file:literal) => {
+        include_str!(concat!("../../content/", $file))
+    };
+}
+#[cfg(target_arch = "wasm32")]
+macro_rules! markdown {
+    ($file:literal) => {
+        ""
+    };
+}
+
 const PAGES: [(&str, &str); 15] = [
-    ("index.md", include_str!("../../content/index.md")),
+    ("index.md", markdown!("index.md")),
     (
         "01-core-definitions.md",
-        include_str!("../../content/01-core-definitions.md"),
+        markdown!("01-core-definitions.md"),
     ),
     (
         "02-high-level-intuition.md",
-        include_str!("../../content/02-high-level-intuition.md"),
+        markdown!("02-high-level-intuition.md"),
     ),
     (
         "03-practical-example-web-server.md",
-        include_str!("../../content/03-practical-example-web-server.md"),
+        markdown!("03-practical-example-web-server.md"),
     ),
-    (
-        "04-visual-metaphor.md",
-        include_str!("../../content/04-visual-metaphor.md"),
-    ),
+    ("04-visual-metaphor.md", markdown!("04-visual-metaphor.md")),
     (
         "05-system-design-impact.md",
-        include_str!("../../content/05-system-design-impact.md"),
+        markdown!("05-system-design-impact.md"),
     ),
     (
         "06-programming-language-and-runtime-support.md",
-        include_str!("../../content/06-programming-language-and-runtime-support.md"),
+        markdown!("06-programming-language-and-runtime-support.md"),
     ),
     (
         "07-detailed-comparison-table.md",
-        include_str!("../../content/07-detailed-comparison-table.md"),
+        markdown!("07-detailed-comparison-table.md"),
     ),
-    (
-        "08-hld-scenarios.md",
-        include_str!("../../content/08-hld-scenarios.md"),
-    ),
+    ("08-hld-scenarios.md", markdown!("08-hld-scenarios.md")),
     (
         "09-related-concepts.md",
-        include_str!("../../content/09-related-concepts.md"),
+        markdown!("09-related-concepts.md"),
     ),
     (
         "10-concurrency-models.md",
-        include_str!("../../content/10-concurrency-models.md"),
+        markdown!("10-concurrency-models.md"),
     ),
-    (
-        "11-common-pitfalls.md",
-        include_str!("../../content/11-common-pitfalls.md"),
-    ),
+    ("11-common-pitfalls.md", markdown!("11-common-pitfalls.md")),
     (
         "12-in-system-design.md",
-        include_str!("../../content/12-in-system-design.md"),
+        markdown!("12-in-system-design.md"),
     ),
     (
         "13-final-summary-table.md",
-        include_str!("../../content/13-final-summary-table.md"),
+        markdown!("13-final-summary-table.md"),
     ),
-    ("14-tl-dr.md", include_str!("../../content/14-tl-dr.md")),
+    ("14-tl-dr.md", markdown!("14-tl-dr.md")),
 ];
 
 impl Page {
     /// The page's title: the text of its first heading, emoji included.
     pub fn title(&self) -> String {
+        #[cfg(target_arch = "wasm32")]
+        return crate::prerendered::PAGES[self.number].title.to_owned();
+        #[cfg(not(target_arch = "wasm32"))]
         markdown::first_heading(self.source).unwrap_or_else(|| self.slug.to_owned())
     }
 

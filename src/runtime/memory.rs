@@ -7,6 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::clock::now_ms;
+use super::js_error::describe;
 
 /// The smallest worker there is: it answers every message and does nothing
 /// else (`www/echo-worker.js`, next to the page).
@@ -118,14 +119,6 @@ pub async fn measure_echo_workers() -> Result<WorkerMemory, String> {
         }
     }
     Ok(memory)
-}
-
-fn describe(error: &JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
 }
 
 /// Whether the browser has `Atomics.waitAsync`. Without it, wasm-bindgen's

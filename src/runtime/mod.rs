@@ -5,6 +5,7 @@
 //! - [`job`] runs a whole job inside the pool while the main thread only awaits it.
 //! - [`lab`] is the parallelism lab's job: measure kernels on 1..N threads.
 //! - [`panics`] turns a worker's panic into a message for the waiting widget.
+//! - [`js_error`] puts a JavaScript exception into words.
 //! - [`clock`] is the high-resolution timer, on the main thread and in workers.
 //! - [`heap`] counts the bytes Rust code holds, and [`memory`] starts plain Web
 //!   Workers and asks the browser what the page weighs: the cost of a thread.
@@ -15,6 +16,7 @@ pub mod clock;
 pub mod environment;
 pub mod heap;
 pub mod job;
+pub mod js_error;
 pub mod lab;
 pub mod memory;
 pub mod panics;

@@ -48,7 +48,7 @@ async fn start() -> Result<usize, PoolUnavailable> {
         .map_err(|error| PoolUnavailable {
             reason: format!(
                 "the browser refused to start {threads} worker threads ({}).",
-                error.as_string().unwrap_or_else(|| format!("{error:?}"))
+                super::js_error::describe(&error)
             ),
         })
 }

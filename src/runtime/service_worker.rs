@@ -42,7 +42,7 @@ pub async fn start() -> WorkerState {
     let controlled_at_load = container.controller().is_some();
     // Relative to `<base href>`, so its scope is the book's own folder.
     if let Err(error) = JsFuture::from(container.register("sw.js")).await {
-        return WorkerState::NotRegistered(format!("{error:?}"));
+        return WorkerState::NotRegistered(super::js_error::describe(&error));
     }
     let storage = window.session_storage().ok().flatten();
     if Environment::detect().isolated {

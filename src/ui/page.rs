@@ -1,4 +1,4 @@
-//! One page of the book: its markdown rendered, its widgets mounted in place,
+//! One page of the book: its HTML (rendered at build time), its widgets mounted in place,
 //! and the links to the pages around it.
 
 use wasm_bindgen::JsCast;
@@ -8,7 +8,8 @@ use yew_router::prelude::*;
 use super::route::Route;
 use super::widgets;
 use crate::content::book;
-use crate::content::markdown::{self, Block};
+use crate::content::directive::WidgetDirective;
+use crate::prerendered::{html_for, Piece, PAGES};
 
 #[derive(Properties, PartialEq)]
 pub struct PageProps {
@@ -28,7 +29,21 @@ pub fn page_view(props: &PageProps) -> Html {
     let page = &book().pages()[props.number];
     let path = format!("{basename}{}", Route::of(page).to_path());
     let blocks = use_memo((props.number, path), |(number, path)| {
-        markdown::render(book().pages()[*number].source, path)
+        PAGES[*number]
+            .pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Html(html) => Shown::Html(AttrValue::from(html_for(html, path))),
+                Piece::Widget(kind, params) => Shown::Widget(WidgetDirective {
+                    kind: *kind,
+                    params: params
+                        .iter()
+                        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                        .collect(),
+                }),
+                Piece::BadWidget(why) => Shown::BadWidget(why),
+            })
+            .collect::<Vec<_>>()
     });
 
     use_effect_with(props.number, |number| {
@@ -71,13 +86,21 @@ pub fn page_view(props: &PageProps) -> Html {
     }
 }
 
-fn render_block(block: &Block) -> Html {
+/// A piece of the page, ready to show.
+enum Shown {
+    /// Pre-rendered HTML (raw HTML in the markdown was escaped at build time).
+    Html(AttrValue),
+    Widget(WidgetDirective),
+    BadWidget(&'static str),
+}
+
+fn render_block(block: &Shown) -> Html {
     match block {
-        Block::Html(html) => Html::from_html_unchecked(AttrValue::from(html.clone())),
-        Block::Widget(directive) => widgets::mount(directive),
-        Block::BadWidget(error) => html! {
+        Shown::Html(html) => Html::from_html_unchecked(html.clone()),
+        Shown::Widget(directive) => widgets::mount(directive),
+        Shown::BadWidget(why) => html! {
             <div class="widget-error" role="alert">
-                <strong>{ "This widget cannot be shown: " }</strong>{ error.to_string() }
+                <strong>{ "This widget cannot be shown: " }</strong>{ *why }
             </div>
         },
     }
