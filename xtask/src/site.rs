@@ -90,15 +90,18 @@ fn with_content_security_policy(html: &str) -> Result<String> {
         }
         rest = &after[close + "</script>".len()..];
     }
-    let charset = "<meta charset=\"utf-8\" />";
-    if !html.contains(charset) {
-        return Err("index.html has no <meta charset=\"utf-8\" /> to put the policy after".into());
-    }
-    let meta = format!(
-        "{charset}\n    <meta http-equiv=\"Content-Security-Policy\" content=\"{}\" />",
-        content_security_policy(&hashes)
-    );
-    Ok(html.replacen(charset, &meta, 1))
+    // The policy goes right after the charset, which must come first; Trunk's
+    // minifier writes that tag as `<meta charset=utf-8>`.
+    let at = html
+        .find("<meta charset")
+        .and_then(|start| html[start..].find('>').map(|end| start + end + 1))
+        .ok_or("index.html has no <meta charset> to put the policy after")?;
+    Ok(format!(
+        "{}<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">{}",
+        &html[..at],
+        content_security_policy(&hashes),
+        &html[at..]
+    ))
 }
 
 /// Fills in the service worker's build id and the files it caches for offline reading.
@@ -168,6 +171,16 @@ mod tests {
         assert!(out.contains(&format!("'sha256-{expected}'")), "{out}");
         assert_eq!(out.matches("sha256-").count(), 1, "{out}");
         assert!(out.contains("script-src 'self' 'wasm-unsafe-eval'"));
+    }
+
+    #[test]
+    fn the_policy_follows_a_minified_charset_too() {
+        let out =
+            with_content_security_policy("<meta charset=utf-8><title>t</title>").expect("a policy");
+        assert!(
+            out.starts_with("<meta charset=utf-8><meta http-equiv=\"Content-Security-Policy\""),
+            "{out}"
+        );
     }
 
     #[test]
