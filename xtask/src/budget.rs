@@ -38,7 +38,15 @@ pub fn first_page(site: &Path, public_url: &str) -> Result<Transfer> {
     let html = std::fs::read_to_string(site.join("index.html"))
         .map_err(|e| format!("cannot read index.html: {e}"))?;
     let mut assets: Vec<(String, usize, usize)> = Vec::new();
-    for quoted in html.split(['"', '\'']) {
+    // Trunk's minifier leaves attribute values unquoted and the module script
+    // names the wasm in a template literal: split on every such delimiter.
+    let tokens = html.split(|c: char| {
+        matches!(
+            c,
+            '"' | '\'' | '`' | '=' | '<' | '>' | '(' | ')' | ',' | ';'
+        ) || c.is_whitespace()
+    });
+    for quoted in tokens {
         let is_asset = [".js", ".wasm", ".css"]
             .iter()
             .any(|ext| quoted.ends_with(ext));
@@ -59,4 +67,29 @@ pub fn first_page(site: &Path, public_url: &str) -> Result<Transfer> {
         return Err("index.html references no .wasm: cannot measure the first page".into());
     }
     Ok(Transfer { assets })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assets_are_found_in_minified_html() {
+        let site = std::env::temp_dir().join(format!("budget-test-{}", std::process::id()));
+        std::fs::create_dir_all(&site).expect("a temporary site");
+        let html = "<meta charset=utf-8><base href=/b/><script type=module>import init from\"/b/a.js\";\
+                    await init({module_or_path:`/b/a_bg.wasm`});</script><link href=/b/s.css rel=stylesheet>";
+        std::fs::write(site.join("index.html"), html).expect("index.html");
+        for (file, bytes) in [("a.js", 10), ("a_bg.wasm", 100), ("s.css", 20)] {
+            std::fs::write(site.join(file), vec![b'x'; bytes]).expect("an asset");
+        }
+        let transfer = first_page(&site, "/b/").expect("measured");
+        let names: Vec<&str> = transfer
+            .assets
+            .iter()
+            .map(|(name, _, _)| name.as_str())
+            .collect();
+        assert_eq!(names, ["a.js", "a_bg.wasm", "s.css"]);
+        let _ = std::fs::remove_dir_all(&site);
+    }
 }
