@@ -4,7 +4,8 @@
 //!
 //! - [`content`] and [`compute`] are pure Rust with no web dependency, tested on
 //!   the host: the book's text model, and the kernels whose speed the reader
-//!   measures.
+//!   measures; and [`reader`], what the book keeps for its reader (progress,
+//!   measured results, permalinks).
 //! - `runtime` (browser only) is what runs *in parallel*: the wasm-bindgen-rayon
 //!   pool of Web Workers sharing the WebAssembly memory, feature detection and
 //!   timing. Whole jobs run inside the pool; the main thread only awaits them.
@@ -19,6 +20,7 @@
 pub use book_compute as compute;
 pub mod content;
 pub mod prerendered;
+pub mod reader;
 
 #[cfg(target_arch = "wasm32")]
 pub mod runtime;

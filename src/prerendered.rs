@@ -9,22 +9,45 @@ use crate::content::markdown::PAGE_PATH_MARK;
 pub struct Prerendered {
     /// The text of its first heading.
     pub title: &'static str,
+    /// How many self-check questions it has (they are fetched with the page).
+    pub questions: usize,
     pub pieces: &'static [Piece],
 }
 
 /// A run of HTML, or a widget to mount there.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Piece {
-    /// HTML whose heading self-links carry [`PAGE_PATH_MARK`] for the page's path.
-    Html(&'static str),
+    /// The page's `n`th run of HTML (fetched with the page, see [`HtmlRuns`]),
+    /// whose heading self-links carry [`PAGE_PATH_MARK`] for the page's path.
+    Html(usize),
     /// A widget and the parameters its author gave it.
     Widget(WidgetKind, &'static [(&'static str, &'static str)]),
     /// A `widget` block that names no known widget: why, for the error box.
     BadWidget(&'static str),
 }
 
+/// The glossary page's entries.
+pub static GLOSSARY_HTML: &str = include_str!(concat!(env!("OUT_DIR"), "/glossary.html"));
+
 /// Every page, in reading order.
 pub static PAGES: [Prerendered; 15] = include!(concat!(env!("OUT_DIR"), "/prerendered.rs"));
+
+/// Each page's runs of HTML, in order: what `pages/<slug>.json` holds. Built
+/// in for the host (tests, xtask) and for `wasm-bindgen-test`, whose runner
+/// serves no site to fetch them from (feature `embedded-pages`).
+#[cfg(any(not(target_arch = "wasm32"), feature = "embedded-pages"))]
+pub static HTML_RUNS: [&[&str]; 15] = include!(concat!(env!("OUT_DIR"), "/chunks.rs"));
+
+/// A page's runs of HTML, as fetched.
+pub type HtmlRuns = Vec<String>;
+
+/// Where the browser fetches a page's HTML, relative to the book's base.
+pub fn html_path(slug: &str) -> String {
+    format!(
+        "pages/{}.json",
+        if slug.is_empty() { "index" } else { slug }
+    )
+}
 
 /// Heading self-links need the page's absolute path, which depends on where
 /// the book is hosted: filled in when the page is shown.
@@ -34,6 +57,22 @@ pub fn html_for(html: &str, page_path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_glossary_page_lists_every_term_with_its_section() {
+        for term in crate::content::glossary::terms() {
+            assert!(
+                super::GLOSSARY_HTML.contains(&format!("<dt id=\"{}\">", term.slug())),
+                "{}",
+                term.term
+            );
+            assert!(
+                super::GLOSSARY_HTML.contains(&format!("href=\"{}/\"", term.section)),
+                "{}",
+                term.term
+            );
+        }
+    }
+
     use super::*;
     use crate::content::book;
     use crate::content::markdown::{render, Block};
@@ -43,12 +82,18 @@ mod tests {
         assert_eq!(PAGES.len(), book().pages().len());
         for (page, pre) in book().pages().iter().zip(&PAGES) {
             assert_eq!(pre.title, page.title(), "{}", page.slug);
+            assert_eq!(pre.questions, page.question_set().len(), "{}", page.slug);
             let rendered = render(page.source, "/book/x/");
             assert_eq!(rendered.len(), pre.pieces.len(), "{}", page.slug);
+            let runs = rendered
+                .iter()
+                .filter(|b| matches!(b, Block::Html(_)))
+                .count();
+            assert_eq!(HTML_RUNS[page.number].len(), runs, "{}", page.slug);
             for (block, piece) in rendered.iter().zip(pre.pieces) {
                 match (block, piece) {
-                    (Block::Html(html), Piece::Html(pre)) => {
-                        assert_eq!(html, &html_for(pre, "/book/x/"))
+                    (Block::Html(html), Piece::Html(run)) => {
+                        assert_eq!(html, &html_for(HTML_RUNS[page.number][*run], "/book/x/"))
                     }
                     (Block::Widget(widget), Piece::Widget(kind, params)) => {
                         assert_eq!(widget.kind, *kind);

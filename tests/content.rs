@@ -181,3 +181,92 @@ fn no_page_relies_on_raw_html() {
         assert!(raw.is_empty(), "raw HTML on {:?}: {raw:?}", page.slug);
     }
 }
+
+#[test]
+fn every_section_ends_with_questions_that_parse() {
+    use concurrency_book::content::questions;
+    let mut predictions = 0;
+    for page in book().sections() {
+        let json = page
+            .questions
+            .unwrap_or_else(|| panic!("{} has no questions file", page.slug));
+        let set = questions::parse(json).unwrap_or_else(|e| panic!("{}: {e}", page.slug));
+        let widgets: Vec<&str> = markdown::render(page.source, "/")
+            .into_iter()
+            .filter_map(|block| match block {
+                Block::Widget(directive) => Some(directive.kind.id()),
+                _ => None,
+            })
+            .collect();
+        for question in &set.questions {
+            assert!(
+                question.answer().is_some(),
+                "{}: {}",
+                page.slug,
+                question.id
+            );
+            if let Some(widget) = &question.widget {
+                predictions += 1;
+                assert!(
+                    widgets.contains(&widget.as_str()),
+                    "{}: question {} predicts widget {widget}, which is not on the page",
+                    page.slug,
+                    question.id
+                );
+            }
+        }
+    }
+    assert!(
+        predictions >= 5,
+        "{predictions} predict-the-measurement questions"
+    );
+    assert!(book().front().questions.is_none());
+}
+
+#[test]
+fn every_question_file_belongs_to_a_page() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    for entry in std::fs::read_dir(folder)
+        .expect("content/ exists")
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".questions.json") {
+            assert!(
+                Book::file_names().any(|file| file == format!("{stem}.md")),
+                "{name} has no page"
+            );
+        }
+    }
+}
+
+#[test]
+fn glossary_terms_point_at_pages_and_occur_in_the_text() {
+    use concurrency_book::content::glossary;
+    let terms = glossary::terms();
+    assert!(terms.len() >= 15);
+    let text: String = book()
+        .pages()
+        .iter()
+        .map(|p| p.source.to_lowercase())
+        .collect();
+    let mut slugs: Vec<String> = terms.iter().map(|t| t.slug()).collect();
+    slugs.sort();
+    slugs.dedup();
+    assert_eq!(slugs.len(), terms.len(), "term slugs are unique");
+    for term in terms {
+        assert!(
+            book().by_slug(&term.section).is_some(),
+            "{}: no page {}",
+            term.term,
+            term.section
+        );
+        assert!(
+            term.aliases
+                .iter()
+                .any(|alias| text.contains(alias.as_str())),
+            "{}: no alias occurs in the book",
+            term.term
+        );
+    }
+}

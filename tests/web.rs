@@ -116,7 +116,12 @@ async fn every_page_renders_its_title_and_tables() {
             "{} shows the seed's tables",
             page.slug
         );
-        let active = wait_for(&host, ".sidebar li.active", Duration::from_secs(1)).await;
+        let active = wait_for(
+            &host,
+            ".sidebar li.active [aria-current=page]",
+            Duration::from_secs(1),
+        )
+        .await;
         assert_eq!(active.text_content().unwrap_or_default(), page.title());
         let expected_title = if page.number == 0 {
             "interactive book".to_owned()

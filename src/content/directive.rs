@@ -93,6 +93,31 @@ impl WidgetKind {
         }
     }
 
+    /// The title shown above the widget, and listed by search.
+    pub fn title(self) -> &'static str {
+        match self {
+            WidgetKind::Environment => "Your browser",
+            WidgetKind::ThreadsCheck => "Threads check",
+            WidgetKind::Mandelbrot => "Many chefs: the Mandelbrot set on your cores",
+            WidgetKind::Matmul => "CPU-bound: blocked matrix multiply",
+            WidgetKind::Blur => "Image processing: a blur, row by row",
+            WidgetKind::Sort => "Divide and conquer: merge sort with join",
+            WidgetKind::Primes => "Uneven work: work stealing against static chunks",
+            WidgetKind::PoolWorkers => "The pool's workers: who did what",
+            WidgetKind::SpeedupSweep => "Scaling per CPU: every kernel, 1 to N threads",
+            WidgetKind::Race => "Race condition: one counter, many workers",
+            WidgetKind::RaceOneThread => "Race condition on one thread: two async tasks",
+            WidgetKind::Deadlock => "Deadlock: two workers, two locks",
+            WidgetKind::DeadlockOneThread => {
+                "Deadlock on one thread: two tasks awaiting each other"
+            }
+            WidgetKind::Philosophers => "Dining philosophers",
+            WidgetKind::Contention => "Contention: five ways to count on many threads",
+            WidgetKind::MemoryOverhead => "Memory overhead: a thread against a task",
+            WidgetKind::BeTheScheduler => "Be the scheduler",
+        }
+    }
+
     /// The kind a markdown id names, if any.
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.id() == id)

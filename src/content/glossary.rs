@@ -58,12 +58,17 @@ mod tests {
 
     #[test]
     fn the_glossary_parses_and_each_term_has_a_slug() {
-        let terms = parse(include_str!("../../content/glossary.json")).expect("glossary.json parses");
+        let terms =
+            parse(include_str!("../../content/glossary.json")).expect("glossary.json parses");
         assert!(terms.len() >= 15, "{} terms", terms.len());
         for term in &terms {
             assert!(!term.slug().is_empty(), "{term:?}");
             assert!(!term.aliases.is_empty(), "{}", term.term);
-            assert!(term.aliases.iter().all(|a| a == &a.to_lowercase()), "{}", term.term);
+            assert!(
+                term.aliases.iter().all(|a| a == &a.to_lowercase()),
+                "{}",
+                term.term
+            );
         }
         assert_eq!(terms, super::terms());
     }

@@ -28,7 +28,7 @@ pub struct Heading {
     pub text: String,
 }
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
@@ -44,9 +44,20 @@ pub fn render(source: &str, page_path: &str) -> Vec<Block> {
     let mut pending: Vec<Event> = Vec::new();
     let mut ids = IdAllocator::default();
     let mut events = Parser::new_ext(source, options());
+    let mut terms = TermLinker::default();
 
     while let Some(event) = events.next() {
         match event {
+            Event::Text(text) if terms.active() => pending.extend(terms.link(&text)),
+            Event::Start(Tag::Link { .. })
+            | Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
+                terms.inside += 1;
+                pending.push(event);
+            }
+            Event::End(TagEnd::Link) => {
+                terms.inside = terms.inside.saturating_sub(1);
+                pending.push(event);
+            }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 match directive::parse_info(&info) {
                     Some(parsed) => {
@@ -62,7 +73,10 @@ pub fn render(source: &str, page_path: &str) -> Vec<Block> {
                             Err(error) => Block::BadWidget(error),
                         });
                     }
-                    None => pending.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))),
+                    None => {
+                        terms.inside += 1;
+                        pending.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))));
+                    }
                 }
             }
             Event::Start(Tag::Heading {
@@ -78,7 +92,13 @@ pub fn render(source: &str, page_path: &str) -> Vec<Block> {
                     }
                     inner.push(inner_event);
                 }
-                let id = ids.allocate(&plain_text(&inner));
+                let text = plain_text(&inner);
+                // The seed's own section comes first on every page and is
+                // never changed; the book's explanations start at "📖".
+                if text.starts_with('📖') {
+                    terms.started = true;
+                }
+                let id = ids.allocate(&text);
                 pending.push(Event::Start(Tag::Heading {
                     level,
                     id: Some(CowStr::from(id.clone())),
@@ -91,11 +111,101 @@ pub fn render(source: &str, page_path: &str) -> Vec<Block> {
                 ))));
                 pending.push(Event::End(TagEnd::Heading(level)));
             }
+            Event::End(TagEnd::CodeBlock) => {
+                terms.inside = terms.inside.saturating_sub(1);
+                pending.push(event);
+            }
             other => pending.push(escape_raw_html(other)),
         }
     }
     flush(&mut pending, &mut blocks);
     blocks
+}
+
+/// Links the first mention of each glossary term in the book's own text (not
+/// in the seed's section, links, code or headings) to its entry, with the
+/// definition as a preview shown on hover and on focus.
+#[derive(Default)]
+struct TermLinker {
+    /// Past the seed's section: the first "📖" heading.
+    started: bool,
+    /// Depth of links and code blocks around the current text.
+    inside: usize,
+    /// Terms already linked on this page, by index.
+    linked: Vec<usize>,
+}
+
+impl TermLinker {
+    fn active(&self) -> bool {
+        self.started && self.inside == 0
+    }
+
+    /// `text` as events: plain runs, and a link for each first mention.
+    fn link<'a>(&mut self, text: &str) -> Vec<Event<'a>> {
+        let terms = super::glossary::terms();
+        let mut events = Vec::new();
+        let mut rest = text;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let next = terms
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| !self.linked.contains(index))
+                .flat_map(|(index, term)| {
+                    term.aliases
+                        .iter()
+                        .filter_map(|alias| {
+                            find_word(&lower, alias).map(|at| (at, alias.len(), index))
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .min_by_key(|&(at, len, _)| (at, std::cmp::Reverse(len)));
+            let Some((at, len, index)) = next else {
+                events.push(Event::Text(CowStr::from(rest.to_owned())));
+                return events;
+            };
+            self.linked.push(index);
+            let term = &terms[index];
+            let slug = term.slug();
+            if at > 0 {
+                events.push(Event::Text(CowStr::from(rest[..at].to_owned())));
+            }
+            events.push(Event::Html(CowStr::from(format!(
+                "<span class=\"term\"><a href=\"{page}/#{slug}\" aria-describedby=\"term-{slug}\">{shown}</a>\
+                 <span class=\"term-preview\" role=\"tooltip\" id=\"term-{slug}\"><strong>{name}</strong>: {definition}</span></span>",
+                page = super::glossary::PAGE_SLUG,
+                shown = escape(&rest[at..at + len]),
+                name = escape(&term.term),
+                definition = escape(&term.definition),
+            ))));
+            rest = &rest[at + len..];
+        }
+    }
+}
+
+/// Where `word` (lower case, ASCII case-folded `haystack`) starts as a whole word.
+fn find_word(haystack: &str, word: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = haystack[from..].find(word) {
+        let at = from + found;
+        let end = at + word.len();
+        let before = haystack[..at].chars().next_back();
+        let after = haystack[end..].chars().next();
+        if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
+            return Some(at);
+        }
+        from = end;
+    }
+    None
+}
+
+/// Text for HTML: the five characters that could end it or an attribute.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// The headings of a page with the ids [`render`] gives them.
@@ -243,6 +353,40 @@ mod tests {
         let blocks = render("before\n\n```widget threads-check\n```\n\nafter\n", "/");
         assert_eq!(blocks.len(), 3);
         assert!(matches!(&blocks[1], Block::Widget(w) if w.kind.id() == "threads-check"));
+    }
+
+    #[test]
+    fn glossary_terms_are_linked_once_and_only_in_the_books_own_text() {
+        let source = "## Seed\n\nA deadlock here is the user's text.\n\n### 📖 What this means\n\n\
+                      A [deadlock](x/) in a link, then a Deadlock and another deadlock.\n\n`deadlock` in code.\n";
+        let html = html_of(&render(source, "/"));
+        assert_eq!(html.matches("class=\"term\"").count(), 1, "{html}");
+        let (seed, ours) = html.split_once("What this means").expect("two parts");
+        assert!(
+            !seed.contains("class=\"term\""),
+            "the seed is untouched: {seed}"
+        );
+        assert!(
+            ours.contains(
+                "<a href=\"glossary/#deadlock\" aria-describedby=\"term-deadlock\">Deadlock</a>"
+            ),
+            "{ours}"
+        );
+        assert!(
+            ours.contains("role=\"tooltip\" id=\"term-deadlock\""),
+            "{ours}"
+        );
+        assert!(
+            ours.contains("and another deadlock."),
+            "only the first mention: {ours}"
+        );
+    }
+
+    #[test]
+    fn words_inside_other_words_are_not_terms() {
+        assert_eq!(find_word("a deadlocked b", "deadlock"), None);
+        assert_eq!(find_word("deadlocks, then deadlock.", "deadlock"), Some(16));
+        assert_eq!(escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
     }
 
     #[test]

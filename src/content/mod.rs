@@ -5,7 +5,15 @@
 //! (see [`directive`]). [`markdown`] turns a page into blocks the UI renders.
 
 pub mod directive;
+pub mod glossary;
 pub mod markdown;
+pub mod questions;
+pub mod search;
+
+/// Where the browser fetches a section's questions, relative to the book's base.
+pub fn questions_path(slug: &str) -> String {
+    format!("questions/{slug}.json")
+}
 
 /// One page of the book: the front page or one of the seed's sections.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +25,9 @@ pub struct Page {
     /// The markdown source, as written in `content/`; empty in the browser,
     /// which shows the pages as `build.rs` rendered them.
     pub source: &'static str,
+    /// The self-check questions' JSON (`content/NN-slug.questions.json`);
+    /// the front page has none, and in the browser they are fetched instead.
+    pub questions: Option<&'static str>,
 }
 
 /// Every page's file name and source, in reading order. A host test checks
@@ -37,52 +48,93 @@ macro_rules! markdown {
     };
 }
 
-const PAGES: [(&str, &str); 15] = [
-    ("index.md", markdown!("index.md")),
+/// A section's questions on the host; in the browser they are fetched with the
+/// page (`questions/<slug>.json`, which `cargo xtask` writes next to it).
+#[cfg(not(target_arch = "wasm32"))]
+macro_rules! questions {
+    ($file:literal) => {
+        Some(include_str!(concat!("../../content/", $file)))
+    };
+}
+#[cfg(target_arch = "wasm32")]
+macro_rules! questions {
+    ($file:literal) => {
+        None
+    };
+}
+
+const PAGES: [(&str, &str, Option<&str>); 15] = [
+    ("index.md", markdown!("index.md"), None),
     (
         "01-core-definitions.md",
         markdown!("01-core-definitions.md"),
+        questions!("01-core-definitions.questions.json"),
     ),
     (
         "02-high-level-intuition.md",
         markdown!("02-high-level-intuition.md"),
+        questions!("02-high-level-intuition.questions.json"),
     ),
     (
         "03-practical-example-web-server.md",
         markdown!("03-practical-example-web-server.md"),
+        questions!("03-practical-example-web-server.questions.json"),
     ),
-    ("04-visual-metaphor.md", markdown!("04-visual-metaphor.md")),
+    (
+        "04-visual-metaphor.md",
+        markdown!("04-visual-metaphor.md"),
+        questions!("04-visual-metaphor.questions.json"),
+    ),
     (
         "05-system-design-impact.md",
         markdown!("05-system-design-impact.md"),
+        questions!("05-system-design-impact.questions.json"),
     ),
     (
         "06-programming-language-and-runtime-support.md",
         markdown!("06-programming-language-and-runtime-support.md"),
+        questions!("06-programming-language-and-runtime-support.questions.json"),
     ),
     (
         "07-detailed-comparison-table.md",
         markdown!("07-detailed-comparison-table.md"),
+        questions!("07-detailed-comparison-table.questions.json"),
     ),
-    ("08-hld-scenarios.md", markdown!("08-hld-scenarios.md")),
+    (
+        "08-hld-scenarios.md",
+        markdown!("08-hld-scenarios.md"),
+        questions!("08-hld-scenarios.questions.json"),
+    ),
     (
         "09-related-concepts.md",
         markdown!("09-related-concepts.md"),
+        questions!("09-related-concepts.questions.json"),
     ),
     (
         "10-concurrency-models.md",
         markdown!("10-concurrency-models.md"),
+        questions!("10-concurrency-models.questions.json"),
     ),
-    ("11-common-pitfalls.md", markdown!("11-common-pitfalls.md")),
+    (
+        "11-common-pitfalls.md",
+        markdown!("11-common-pitfalls.md"),
+        questions!("11-common-pitfalls.questions.json"),
+    ),
     (
         "12-in-system-design.md",
         markdown!("12-in-system-design.md"),
+        questions!("12-in-system-design.questions.json"),
     ),
     (
         "13-final-summary-table.md",
         markdown!("13-final-summary-table.md"),
+        questions!("13-final-summary-table.questions.json"),
     ),
-    ("14-tl-dr.md", markdown!("14-tl-dr.md")),
+    (
+        "14-tl-dr.md",
+        markdown!("14-tl-dr.md"),
+        questions!("14-tl-dr.questions.json"),
+    ),
 ];
 
 impl Page {
@@ -95,6 +147,15 @@ impl Page {
     }
 
     /// The title without the leading emoji, for the browser tab and the sidebar's tooltip.
+    /// The page's self-check questions; an empty list for the front page or
+    /// a file the host tests would refuse.
+    pub fn question_set(&self) -> Vec<questions::Question> {
+        self.questions
+            .and_then(|json| questions::parse(json).ok())
+            .map(|set| set.questions)
+            .unwrap_or_default()
+    }
+
     pub fn plain_title(&self) -> String {
         let title = self.title();
         let start = title
@@ -123,10 +184,11 @@ impl Book {
         let pages = PAGES
             .iter()
             .enumerate()
-            .map(|(number, (file, source))| Page {
+            .map(|(number, (file, source, questions))| Page {
                 number,
                 slug: slug_of_file(file),
                 source,
+                questions: *questions,
             })
             .collect();
         Self { pages }
@@ -134,7 +196,7 @@ impl Book {
 
     /// The file names the book embeds, for the test that compares them with `content/`.
     pub fn file_names() -> impl Iterator<Item = &'static str> {
-        PAGES.iter().map(|(file, _)| *file)
+        PAGES.iter().map(|(file, _, _)| *file)
     }
 
     /// Every page, the front page first.

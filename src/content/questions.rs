@@ -63,13 +63,19 @@ pub fn parse(source: &str) -> Result<QuestionSet, String> {
         }
         let right = question.choices.iter().filter(|c| c.correct).count();
         if right != 1 {
-            return Err(format!("`{}` has {right} right answers, not one", question.id));
+            return Err(format!(
+                "`{}` has {right} right answers, not one",
+                question.id
+            ));
         }
         if question.choices.len() < 2 {
             return Err(format!("`{}` needs at least two choices", question.id));
         }
         if let Some(choice) = question.choices.iter().find(|c| c.why.trim().is_empty()) {
-            return Err(format!("`{}`: the choice “{}” does not say why", question.id, choice.text));
+            return Err(format!(
+                "`{}`: the choice “{}” does not say why",
+                question.id, choice.text
+            ));
         }
     }
     Ok(set)
@@ -89,7 +95,8 @@ mod tests {
 
     #[test]
     fn a_good_set_parses_and_knows_its_answer() {
-        let parsed = parse(&set(&format!("{GOOD}, {}", GOOD.replace("\"a\"", "\"b\"")))).expect("valid");
+        let parsed =
+            parse(&set(&format!("{GOOD}, {}", GOOD.replace("\"a\"", "\"b\"")))).expect("valid");
         assert_eq!(parsed.questions.len(), 2);
         assert_eq!(parsed.questions[0].answer(), Some(0));
         assert_eq!(parsed.questions[0].widget, None);
@@ -102,10 +109,18 @@ mod tests {
         let twice = parse(&set(&format!("{GOOD}, {GOOD}"))).expect_err("same id");
         assert!(twice.contains("twice"), "{twice}");
         let no_answer = GOOD.replace("true", "false");
-        let error = parse(&set(&format!("{no_answer}, {}", GOOD.replace("\"a\"", "\"b\"")))).expect_err("no answer");
+        let error = parse(&set(&format!(
+            "{no_answer}, {}",
+            GOOD.replace("\"a\"", "\"b\"")
+        )))
+        .expect_err("no answer");
         assert!(error.contains("0 right answers"), "{error}");
         let silent = GOOD.replace("because not", " ");
-        let error = parse(&set(&format!("{silent}, {}", GOOD.replace("\"a\"", "\"b\"")))).expect_err("no why");
+        let error = parse(&set(&format!(
+            "{silent}, {}",
+            GOOD.replace("\"a\"", "\"b\"")
+        )))
+        .expect_err("no why");
         assert!(error.contains("does not say why"), "{error}");
         assert!(parse("{\"questions\": 3}").is_err());
     }

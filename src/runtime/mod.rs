@@ -5,6 +5,7 @@
 //! - [`job`] runs a whole job inside the pool while the main thread only awaits it.
 //! - [`lab`] is the parallelism lab's job: measure kernels on 1..N threads.
 //! - [`panics`] turns a worker's panic into a message for the waiting widget.
+//! - [`fetch`] reads the book's generated files (search index, questions).
 //! - [`js_error`] puts a JavaScript exception into words.
 //! - [`clock`] is the high-resolution timer, on the main thread and in workers.
 //! - [`heap`] counts the bytes Rust code holds, and [`memory`] starts plain Web
@@ -14,6 +15,7 @@
 
 pub mod clock;
 pub mod environment;
+pub mod fetch;
 pub mod heap;
 pub mod job;
 pub mod js_error;

@@ -3,6 +3,7 @@
 use yew::prelude::*;
 use yew_router::BrowserRouter;
 
+use super::reader_state::ProgressProvider;
 use super::shell::Shell;
 
 /// The whole book. The router reads `<base href>`, so the same build of a given
@@ -11,7 +12,9 @@ use super::shell::Shell;
 pub fn app() -> Html {
     html! {
         <BrowserRouter>
-            <Shell />
+            <ProgressProvider>
+                <Shell />
+            </ProgressProvider>
         </BrowserRouter>
     }
 }

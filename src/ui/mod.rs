@@ -6,9 +6,13 @@
 
 mod app;
 mod chart;
+mod glossary_page;
 mod image_view;
 mod page;
+mod reader_state;
 mod route;
+mod search;
+mod self_check;
 mod shell;
 mod theme;
 pub mod widgets;

@@ -1,15 +1,23 @@
-//! One page of the book: its HTML (rendered at build time), its widgets mounted in place,
+//! One page of the book: its HTML (rendered at build time, fetched with the
+//! page), its widgets mounted in place,
 //! and the links to the pages around it.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
 use wasm_bindgen::JsCast;
+use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use super::reader_state::{use_progress, ProgressAction};
 use super::route::Route;
+use super::self_check::SelfCheck;
 use super::widgets;
 use crate::content::book;
 use crate::content::directive::WidgetDirective;
-use crate::prerendered::{html_for, Piece, PAGES};
+use crate::prerendered::{html_for, HtmlRuns, Piece, PAGES};
 
 #[derive(Properties, PartialEq)]
 pub struct PageProps {
@@ -28,25 +36,43 @@ pub fn page_view(props: &PageProps) -> Html {
         .unwrap_or_default();
     let page = &book().pages()[props.number];
     let path = format!("{basename}{}", Route::of(page).to_path());
-    let blocks = use_memo((props.number, path), |(number, path)| {
-        PAGES[*number]
-            .pieces
-            .iter()
-            .map(|piece| match piece {
-                Piece::Html(html) => Shown::Html(AttrValue::from(html_for(html, path))),
-                Piece::Widget(kind, params) => Shown::Widget(WidgetDirective {
-                    kind: *kind,
-                    params: params
-                        .iter()
-                        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                        .collect(),
-                }),
-                Piece::BadWidget(why) => Shown::BadWidget(why),
-            })
-            .collect::<Vec<_>>()
-    });
+    let runs = use_state(|| None::<Result<Rc<HtmlRuns>, String>>);
+    {
+        let runs = runs.clone();
+        use_effect_with(props.number, move |number| {
+            let number = *number;
+            runs.set(None);
+            spawn_local(async move { runs.set(Some(html_runs(number).await)) });
+        });
+    }
+    let loaded = runs.as_ref().map(|r| r.as_ref().map(Rc::clone));
+    let blocks = use_memo(
+        (props.number, path, loaded.clone().and_then(Result::ok)),
+        |(number, path, runs)| {
+            let Some(runs) = runs else { return Vec::new() };
+            PAGES[*number]
+                .pieces
+                .iter()
+                .map(|piece| match piece {
+                    Piece::Html(run) => Shown::Html(AttrValue::from(html_for(
+                        runs.get(*run).map_or("", String::as_str),
+                        path,
+                    ))),
+                    Piece::Widget(kind, params) => Shown::Widget(WidgetDirective {
+                        kind: *kind,
+                        params: params
+                            .iter()
+                            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                            .collect(),
+                    }),
+                    Piece::BadWidget(why) => Shown::BadWidget(why),
+                })
+                .collect::<Vec<_>>()
+        },
+    );
 
-    use_effect_with(props.number, |number| {
+    let ready = matches!(loaded, Some(Ok(_)));
+    use_effect_with((props.number, ready), |(number, _)| {
         let page = &book().pages()[*number];
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             document.set_title(&if page.number == 0 {
@@ -58,6 +84,30 @@ pub fn page_view(props: &PageProps) -> Html {
         scroll_to_fragment_or_top();
     });
 
+    // Reaching the end of a section (or a section that fits the window) marks it read.
+    {
+        let progress = use_progress();
+        use_effect_with((props.number, ready), move |(number, ready)| {
+            let slug = book().pages()[*number].slug;
+            let ready = *ready;
+            let check = move || {
+                if !ready {
+                    return;
+                }
+                if let Some(progress) = &progress {
+                    if at_bottom() {
+                        progress.dispatch(ProgressAction::MarkRead(slug.to_owned()));
+                    }
+                }
+            };
+            check();
+            let listener = web_sys::window().map(|window| {
+                gloo::events::EventListener::new(&window, "scroll", move |_| check())
+            });
+            move || drop(listener)
+        });
+    }
+
     let onclick = {
         let navigator = navigator.clone();
         Callback::from(move |event: MouseEvent| follow_internal_link(&event, navigator.as_ref()))
@@ -67,8 +117,22 @@ pub fn page_view(props: &PageProps) -> Html {
     let next = book().next(page);
     html! {
         <>
+            if page.number == 0 {
+                <Resume />
+            }
             <article class="page" {onclick}>
-                { for blocks.iter().map(render_block) }
+                { match &loaded {
+                    None => html! { <p class="loading" role="status">{ "Loading the page…" }</p> },
+                    Some(Err(why)) => html! {
+                        <p class="error" role="alert">{ format!("This page could not be loaded: {why}. Reload to try again.") }</p>
+                    },
+                    Some(Ok(_)) => html! {
+                        <>
+                            { for blocks.iter().map(render_block) }
+                            <SelfCheck number={props.number} />
+                        </>
+                    },
+                } }
             </article>
             <nav class="page-nav" aria-label="Previous and next pages">
                 { previous.map(|p| html! {
@@ -84,6 +148,66 @@ pub fn page_view(props: &PageProps) -> Html {
             </nav>
         </>
     }
+}
+
+thread_local! {
+    /// Pages fetched so far: going back to one shows it at once.
+    static FETCHED: RefCell<BTreeMap<usize, Rc<HtmlRuns>>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Page `number`'s runs of HTML: fetched once per visit of the book (the
+/// service worker keeps them offline), or built in for `wasm-bindgen-test`.
+async fn html_runs(number: usize) -> Result<Rc<HtmlRuns>, String> {
+    if let Some(runs) = FETCHED.with(|pages| pages.borrow().get(&number).cloned()) {
+        return Ok(runs);
+    }
+    #[cfg(feature = "embedded-pages")]
+    let runs: HtmlRuns = crate::prerendered::HTML_RUNS[number]
+        .iter()
+        .map(|run| (*run).to_owned())
+        .collect();
+    #[cfg(not(feature = "embedded-pages"))]
+    let runs: HtmlRuns = {
+        let path = crate::prerendered::html_path(book().pages()[number].slug);
+        let json = crate::runtime::fetch::text(&path).await?;
+        serde_json::from_str(&json).map_err(|e| format!("the page's file is damaged ({e})"))?
+    };
+    let runs = Rc::new(runs);
+    FETCHED.with(|pages| pages.borrow_mut().insert(number, Rc::clone(&runs)));
+    Ok(runs)
+}
+
+/// "Continue where you left off", on the front page of a returning reader.
+#[function_component(Resume)]
+fn resume() -> Html {
+    let last = use_progress().and_then(|p| p.0.last_page.clone());
+    match last.as_deref().and_then(|slug| book().by_slug(slug)) {
+        Some(page) => html! {
+            <p class="resume">
+                { "Welcome back. " }
+                <Link<Route> to={Route::of(page)}>{ format!("Continue where you left off: {}", page.plain_title()) }</Link<Route>>
+            </p>
+        },
+        None => Html::default(),
+    }
+}
+
+/// Whether the window shows the end of the page.
+fn at_bottom() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let height = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let scrolled = window.scroll_y().unwrap_or(0.0);
+    let total = window
+        .document()
+        .and_then(|d| d.document_element())
+        .map_or(0.0, |e| f64::from(e.scroll_height()));
+    height + scrolled >= total - 200.0
 }
 
 /// A piece of the page, ready to show.
@@ -107,7 +231,7 @@ fn render_block(block: &Shown) -> Html {
 }
 
 /// After a page change, show the heading the URL names, or the top of the page.
-fn scroll_to_fragment_or_top() {
+pub fn scroll_to_fragment_or_top() {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -124,7 +248,7 @@ fn scroll_to_fragment_or_top() {
 
 /// Links in the markdown are plain `<a>`s; those that lead to another page of
 /// the book go through the router instead of reloading the app.
-fn follow_internal_link(event: &MouseEvent, navigator: Option<&Navigator>) {
+pub fn follow_internal_link(event: &MouseEvent, navigator: Option<&Navigator>) {
     if event.button() != 0
         || event.ctrl_key()
         || event.meta_key()

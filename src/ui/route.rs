@@ -10,6 +10,9 @@ use crate::content::{book, Page};
 pub enum Route {
     #[at("/")]
     Home,
+    /// Every term of the glossary.
+    #[at("/glossary/")]
+    Glossary,
     #[at("/:slug/")]
     Section { slug: String },
     #[not_found]
@@ -34,7 +37,7 @@ impl Route {
         match self {
             Route::Home => Some(book().front()),
             Route::Section { slug } => book().by_slug(slug),
-            Route::NotFound => None,
+            Route::Glossary | Route::NotFound => None,
         }
     }
 }

@@ -1,15 +1,19 @@
-//! The book's frame: top bar, table of contents, the current page, and the
-//! ←/→ keys. Everything here reacts to events on the main thread.
+//! The book's frame: top bar, search, table of contents with the reader's
+//! progress, the current page, and the ←/→ keys. Everything here reacts to events on the main thread.
 
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use super::glossary_page::GlossaryPage;
 use super::page::PageView;
+use super::reader_state::{use_progress, ProgressAction};
 use super::route::Route;
+use super::search::SearchDialog;
 use super::theme::ThemeToggle;
 use crate::content::book;
+use crate::prerendered::PAGES;
 
 /// The frame around every page.
 #[function_component(Shell)]
@@ -17,7 +21,17 @@ pub fn shell() -> Html {
     let route = use_route::<Route>().unwrap_or(Route::NotFound);
     let navigator = use_navigator();
     let menu_open = use_state(|| false);
+    let search_open = use_state(|| false);
     let updated = use_state(|| false);
+    let progress = use_progress();
+    {
+        let progress = progress.clone();
+        use_effect_with(route.clone(), move |route| {
+            if let (Some(progress), Some(page)) = (progress, route.page()) {
+                progress.dispatch(ProgressAction::Visit(page.slug.to_owned()));
+            }
+        });
+    }
     {
         let updated = updated.clone();
         use_effect_with((), move |_| {
@@ -26,10 +40,12 @@ pub fn shell() -> Html {
         });
     }
 
-    // ←/→ move through the book, as in mdBook; keys typed into a field are left alone.
+    // ←/→ move through the book and S or / opens the search, as in mdBook;
+    // keys typed into a field are left alone.
     {
         let route = route.clone();
         let navigator = navigator.clone();
+        let open_search = search_open.setter();
         use_effect_with(route, move |route| {
             let route = route.clone();
             let listener = web_sys::window()
@@ -40,12 +56,16 @@ pub fn shell() -> Html {
                         let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
                             return;
                         };
-                        if event.alt_key()
-                            || event.ctrl_key()
-                            || event.meta_key()
-                            || event.shift_key()
-                            || typing(event)
+                        if event.alt_key() || event.ctrl_key() || event.meta_key() || typing(event)
                         {
+                            return;
+                        }
+                        if matches!(event.key().as_str(), "s" | "S" | "/") {
+                            event.prevent_default();
+                            open_search.set(true);
+                            return;
+                        }
+                        if event.shift_key() {
                             return;
                         }
                         let Some(page) = route.page() else { return };
@@ -73,6 +93,31 @@ pub fn shell() -> Html {
         Callback::from(move |_| menu_open.set(false))
     };
     let current = route.page().map(|page| page.number);
+    let open_search_click = {
+        let search_open = search_open.clone();
+        Callback::from(move |_| search_open.set(true))
+    };
+    let close_search = {
+        let search_open = search_open.clone();
+        Callback::from(move |()| search_open.set(false))
+    };
+    let state = progress.as_ref().map(|p| p.0.clone()).unwrap_or_default();
+    let reset_progress = {
+        let progress = progress.clone();
+        Callback::from(move |event: MouseEvent| {
+            // The click must not also close the menu or follow a link.
+            event.stop_propagation();
+            let sure = web_sys::window()
+                .and_then(|w| {
+                    w.confirm_with_message("Forget which sections you read and your answers?")
+                        .ok()
+                })
+                .unwrap_or(false);
+            if let (true, Some(progress)) = (sure, &progress) {
+                progress.dispatch(ProgressAction::Reset);
+            }
+        })
+    };
     // `<base href>` would send "#content" to the front page: move focus instead.
     let skip_to_content = Callback::from(|event: MouseEvent| {
         event.prevent_default();
@@ -99,8 +144,19 @@ pub fn shell() -> Html {
                 <Link<Route> to={Route::Home} classes="book-title">
                     { "Concurrency vs Parallelism" }
                 </Link<Route>>
+                <button class="search-toggle" type="button" onclick={open_search_click}
+                        aria-keyshortcuts="S /" title="Search (S or /)">
+                    <svg aria-hidden="true" width="16" height="16" viewBox="0 0 16 16">
+                        <circle cx="6.5" cy="6.5" r="5" fill="none" stroke="currentColor" stroke-width="2" />
+                        <path d="M10.5 10.5l4.5 4.5" stroke="currentColor" stroke-width="2" />
+                    </svg>
+                    <span class="search-label">{ "Search" }</span>
+                </button>
                 <ThemeToggle />
             </header>
+            if *search_open {
+                <SearchDialog on_close={close_search} />
+            }
             if *updated {
                 <div class="update-notice" role="status">
                     { "A new version of the book is installed. " }
@@ -111,20 +167,41 @@ pub fn shell() -> Html {
                 <ol>
                     { for book().pages().iter().map(|page| {
                         let active = Some(page.number) == current;
+                        let read = state.read.contains(page.slug);
+                        let questions = PAGES[page.number].questions;
+                        let answered = state.answered(page.slug);
                         html! {
-                            <li class={classes!(active.then_some("active"))}>
+                            <li class={classes!(active.then_some("active"), read.then_some("read"))}>
                                 <Link<Route> to={Route::of(page)}>
                                     <span aria-current={active.then_some("page")}>{ page.title() }</span>
+                                    if read {
+                                        <span class="toc-mark" title="Read">{ " ✓" }<span class="visually-hidden">{ " (read)" }</span></span>
+                                    }
+                                    if answered > 0 {
+                                        <span class="toc-answers" title="Questions answered">
+                                            { format!(" {answered}/{questions}") }
+                                            <span class="visually-hidden">{ " questions answered" }</span>
+                                        </span>
+                                    }
                                 </Link<Route>>
                             </li>
                         }
                     }) }
                 </ol>
+                <ol class="toc-extra">
+                    <li class={classes!((route == Route::Glossary).then_some("active"))}>
+                        <Link<Route> to={Route::Glossary}>{ "📚 Glossary" }</Link<Route>>
+                    </li>
+                </ol>
+                if !state.read.is_empty() || !state.answers.is_empty() {
+                    <button type="button" class="toc-reset" onclick={reset_progress}>{ "Reset my progress" }</button>
+                }
             </nav>
             <main id="content" class="content" tabindex="-1">
-                { match route.page() {
-                    Some(page) => html! { <PageView number={page.number} /> },
-                    None => not_found(),
+                { match (route.page(), &route) {
+                    (Some(page), _) => html! { <PageView number={page.number} /> },
+                    (None, Route::Glossary) => html! { <GlossaryPage /> },
+                    (None, _) => not_found(),
                 } }
             </main>
         </div>

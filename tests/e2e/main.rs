@@ -8,6 +8,7 @@
 mod seed;
 
 mod browser;
+mod companion;
 mod pitfalls;
 mod server;
 
@@ -190,6 +191,11 @@ async fn the_book_and_its_widgets_work_offline() {
         result["threads_seen"].as_u64().unwrap_or(0) >= 2,
         "{result}"
     );
+    // The search index is in the offline cache too.
+    browser.press("/").await;
+    let input = browser.wait_for("#search-input", 5).await;
+    input.send_keys("amdahl").await.expect("type a query");
+    browser.wait_for(".search-results li a", 10).await;
     browser.finish().await;
 }
 
@@ -246,9 +252,10 @@ async fn everything_is_reachable_and_startable_by_keyboard() {
             focused_links.insert(href.to_owned());
         }
     }
+    // Every page and the glossary.
     assert_eq!(
         focused_links.len(),
-        book().pages().len(),
+        book().pages().len() + 1,
         "every page's link takes focus: {focused_links:?}"
     );
     browser.assert_clean_console("keyboard").await;
@@ -268,7 +275,9 @@ async fn the_table_of_contents_and_arrow_keys_reach_every_section() {
             .wait_for(&format!(".sidebar a[href='/book/{}/']", page.slug), 5)
             .await;
         link.click().await.expect("click a sidebar link");
-        let active = browser.wait_for(".sidebar li.active", 5).await;
+        let active = browser
+            .wait_for(".sidebar li.active [aria-current=page]", 5)
+            .await;
         assert_eq!(active.text().await.unwrap_or_default(), page.title());
         let url = browser.client.current_url().await.expect("a URL");
         assert_eq!(url.path(), format!("/book/{}/", page.slug));

@@ -74,6 +74,7 @@ fn run(command: &mut Command) -> Result {
 
 fn serve() -> Result {
     let tools = tools::ensure_build_tools()?;
+    site::write_generated()?;
     let mut trunk = tools.trunk_command();
     trunk.args(["serve", "--release"]);
     println!("xtask: serving the book on http://127.0.0.1:8080/ (Ctrl-C to stop)");
@@ -115,6 +116,9 @@ fn test() -> Result {
                 "wasm32-unknown-unknown",
                 "--test",
                 "web",
+                // The test runner serves no site: the pages are built in.
+                "--features",
+                "embedded-pages",
             ])
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",

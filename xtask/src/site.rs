@@ -5,7 +5,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
-use concurrency_book::content::book;
+use concurrency_book::content::markdown::{self, Block};
+use concurrency_book::content::search::{self, SearchIndex};
+use concurrency_book::content::{book, glossary, questions_path};
+use concurrency_book::prerendered::html_path;
 use sha2::{Digest, Sha256};
 
 use crate::tools::BuildTools;
@@ -14,6 +17,7 @@ use crate::{run, Result};
 /// Builds the site for `public_url` (`/` or a sub-path like `/book/`) into `out`.
 pub fn build(tools: &BuildTools, public_url: &str, out: &Path) -> Result {
     let public_url = normalise(public_url)?;
+    write_generated()?;
     run(tools
         .trunk_command()
         .args(["build", "--release", "--public-url", &public_url, "--dist"])
@@ -26,16 +30,73 @@ pub fn build(tools: &BuildTools, public_url: &str, out: &Path) -> Result {
     let html = with_content_security_policy(&html)?;
     fs::write(&index, &html).map_err(|e| format!("cannot write {}: {e}", index.display()))?;
     finish_service_worker(out)?;
-    for page in book().sections() {
-        let folder = out.join(page.slug);
+    let slugs = book()
+        .sections()
+        .iter()
+        .map(|page| page.slug)
+        .chain(EXTRA_PAGES);
+    for slug in slugs {
+        let folder = out.join(slug);
         fs::create_dir_all(&folder)
             .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
         fs::write(folder.join("index.html"), &html)
-            .map_err(|e| format!("cannot write page {}: {e}", page.slug))?;
+            .map_err(|e| format!("cannot write page {slug}: {e}"))?;
     }
     // Hosts such as GitHub Pages serve 404.html for unknown paths: the book then shows its own "not found".
     fs::write(out.join("404.html"), &html).map_err(|e| format!("cannot write 404.html: {e}"))?;
     println!("xtask: site for {public_url} written to {}", out.display());
+    Ok(())
+}
+
+/// Pages of the book that are not sections: each gets its folder too.
+const EXTRA_PAGES: [&str; 1] = [glossary::PAGE_SLUG];
+
+/// Where `index.html`'s `copy-file` and `copy-dir` links find the files the
+/// browser fetches rather than carrying them in the WebAssembly.
+const GENERATED: &str = "target/generated";
+
+/// Writes the files the site fetches: each page's HTML, the search index,
+/// built from the content, and each section's questions. Trunk copies them into the site
+/// (`index.html` links them), for `dist` and `serve` alike.
+pub fn write_generated() -> Result {
+    let folder = crate::root().join(GENERATED);
+    let questions = folder.join("questions");
+    fs::create_dir_all(&questions)
+        .map_err(|e| format!("cannot create {}: {e}", questions.display()))?;
+    let index = SearchIndex::build(book());
+    let json =
+        serde_json::to_string(&index).map_err(|e| format!("cannot write the search index: {e}"))?;
+    let path = folder.join(search::FILE);
+    fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let pages = folder.join("pages");
+    fs::create_dir_all(&pages).map_err(|e| format!("cannot create {}: {e}", pages.display()))?;
+    for page in book().pages() {
+        let runs: Vec<String> = markdown::render(page.source, markdown::PAGE_PATH_MARK)
+            .into_iter()
+            .filter_map(|block| match block {
+                Block::Html(html) => Some(html),
+                _ => None,
+            })
+            .collect();
+        let json =
+            serde_json::to_string(&runs).map_err(|e| format!("cannot write {}: {e}", page.slug))?;
+        let path = folder.join(html_path(page.slug));
+        fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    for page in book().sections() {
+        let json = page
+            .questions
+            .ok_or_else(|| format!("{} has no questions", page.slug))?;
+        let path = crate::root()
+            .join(GENERATED)
+            .join(questions_path(page.slug));
+        fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    println!(
+        "xtask: pages, search index ({} entries, {} words) and questions written to {GENERATED}",
+        index.entries.len(),
+        index.words.len()
+    );
     Ok(())
 }
 

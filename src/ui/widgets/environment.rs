@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::content::directive::WidgetKind;
+
 use super::frame::WidgetFrame;
 use crate::runtime::environment::Environment;
 
@@ -18,7 +20,7 @@ pub fn environment_widget() -> Html {
         .map(AttrValue::from);
     let yes_no = |flag: bool| if flag { "✅ yes" } else { "❌ no" };
     html! {
-        <WidgetFrame id="environment" title="Your browser" {result}>
+        <WidgetFrame kind={WidgetKind::Environment} {result}>
             <button type="button" onclick={recheck}>{ "Check again" }</button>
             <table class="environment">
                 <tbody>

@@ -1,14 +1,16 @@
 //! The frame every widget sits in: the `data-widget` / `data-result` contract,
 //! a title, and a "copy results" button once there is something to copy.
+//! A finished run also counts in the reader's progress.
 
 use yew::prelude::*;
 
+use crate::content::directive::WidgetKind;
+use crate::ui::reader_state::{use_progress, ProgressAction};
+
 #[derive(Properties, PartialEq)]
 pub struct FrameProps {
-    /// The widget's id, written to `data-widget`.
-    pub id: AttrValue,
-    /// A short title shown above the widget.
-    pub title: AttrValue,
+    /// Which widget this is: its id goes to `data-widget`, its title above it.
+    pub kind: WidgetKind,
     /// The finished run's figures as JSON; `None` until a run finishes.
     #[prop_or_default]
     pub result: Option<AttrValue>,
@@ -22,6 +24,18 @@ pub struct FrameProps {
 #[function_component(WidgetFrame)]
 pub fn widget_frame(props: &FrameProps) -> Html {
     let copied = use_state(|| false);
+    let progress = use_progress();
+    // Every finished run counts in the reader's progress.
+    use_effect_with(
+        (props.kind, props.result.is_some()),
+        move |(kind, finished)| {
+            if *finished {
+                if let Some(progress) = progress {
+                    progress.dispatch(ProgressAction::Ran(kind.id().to_owned()));
+                }
+            }
+        },
+    );
     let copy = props.result.clone().map(|json| {
         let copied = copied.clone();
         Callback::from(move |_| {
@@ -33,9 +47,9 @@ pub fn widget_frame(props: &FrameProps) -> Html {
         })
     });
     html! {
-        <section class="widget" data-widget={props.id.clone()} data-result={props.result.clone()}
-                 aria-busy={props.busy.to_string()} aria-label={props.title.clone()}>
-            <h4 class="widget-title">{ props.title.clone() }</h4>
+        <section class="widget" data-widget={props.kind.id()} data-result={props.result.clone()}
+                 aria-busy={props.busy.to_string()} aria-label={props.kind.title()}>
+            <h4 class="widget-title">{ props.kind.title() }</h4>
             { props.children.clone() }
             if let (Some(json), Some(copy)) = (props.result.clone(), copy) {
                 <details class="widget-json">

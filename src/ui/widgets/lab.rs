@@ -185,7 +185,7 @@ impl Component for LabWidget {
         let input_id = format!("{}-size", kind.id());
         let slider_id = format!("{}-threads", kind.id());
         html! {
-            <WidgetFrame id={kind.id()} title={title(kind)} {result} busy={running}>
+            <WidgetFrame {kind} {result} busy={running}>
                 <div class="lab-controls">
                     <button type="button" onclick={link.callback(|_| Msg::Start)} disabled={running}>
                         { if running { "Measuring…" } else { start_label(kind) } }
@@ -478,18 +478,6 @@ fn fallback_size(kind: KernelKind) -> usize {
         KernelKind::Blur => 96,
         KernelKind::Sort => 1 << 16,
         KernelKind::Primes => 100_000,
-    }
-}
-
-fn title(kind: WidgetKind) -> &'static str {
-    match kind {
-        WidgetKind::Mandelbrot => "Many chefs: the Mandelbrot set on your cores",
-        WidgetKind::Matmul => "CPU-bound: blocked matrix multiply",
-        WidgetKind::Blur => "Image processing: a blur, row by row",
-        WidgetKind::Sort => "Divide and conquer: merge sort with join",
-        WidgetKind::Primes => "Uneven work: work stealing against static chunks",
-        WidgetKind::PoolWorkers => "The pool's workers: who did what",
-        _ => "Scaling per CPU: every kernel, 1 to N threads",
     }
 }
 

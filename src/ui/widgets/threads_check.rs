@@ -5,6 +5,8 @@ use serde::Serialize;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::content::directive::WidgetKind;
+
 use super::frame::WidgetFrame;
 use crate::compute::threads_probe::{self, ProbeOutcome, ProbeSize};
 use crate::runtime::clock::now_ms;
@@ -65,7 +67,7 @@ pub fn threads_check() -> Html {
         _ => None,
     };
     html! {
-        <WidgetFrame id="threads-check" title="Threads check" {result} busy={running}>
+        <WidgetFrame kind={WidgetKind::ThreadsCheck} {result} busy={running}>
             <button type="button" onclick={start} disabled={running}>
                 { if running { "Running…" } else { "Run the threads check" } }
             </button>

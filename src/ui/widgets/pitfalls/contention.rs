@@ -4,6 +4,8 @@
 use serde::Serialize;
 use yew::prelude::*;
 
+use crate::content::directive::WidgetKind;
+
 use super::{buttons, parse_clamped, use_pool_job, Machine, NumberField};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::contention::{
@@ -91,7 +93,7 @@ pub fn contention_widget() -> Html {
         .and_then(|r| serde_json::to_string(&**r).ok())
         .map(AttrValue::from);
     html! {
-        <WidgetFrame id="contention" title="Contention: five ways to count on many threads" {result} busy={job.running()}>
+        <WidgetFrame kind={WidgetKind::Contention} {result} busy={job.running()}>
             <div class="lab-controls">
                 { buttons("Measure contention", job.running(), start, cancel) }
                 <NumberField id="contention-threads" label="Threads" value={(*threads).clone()} min={1} max={cores as u64}

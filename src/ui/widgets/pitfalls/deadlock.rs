@@ -4,6 +4,8 @@
 use serde::Serialize;
 use yew::prelude::*;
 
+use crate::content::directive::WidgetKind;
+
 use super::{buttons, round_ms, use_pool_job, Machine};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::deadlock::{two_locks, LockOrder, TwoLocksOutcome, PATIENCE_MS};
@@ -62,7 +64,7 @@ pub fn deadlock_widget() -> Html {
         .and_then(|r| serde_json::to_string(&**r).ok())
         .map(AttrValue::from);
     html! {
-        <WidgetFrame id="deadlock" title="Deadlock: two workers, two locks" {result} busy={job.running()}>
+        <WidgetFrame kind={WidgetKind::Deadlock} {result} busy={job.running()}>
             <div class="lab-controls">{ buttons("Take the locks", job.running(), start, cancel) }</div>
             <pre><code>{ "worker 0: loop { let a = A.lock(); let b = B.lock(); … }\nworker 1: loop { let b = B.lock(); let a = A.lock(); … }   // opposite order\nfixed:    both take A, then B" }</code></pre>
             <div class="widget-output" role="status" aria-live="polite">

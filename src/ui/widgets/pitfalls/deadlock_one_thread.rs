@@ -11,6 +11,8 @@ use serde::Serialize;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::content::directive::WidgetKind;
+
 use super::{round_ms, Machine};
 use crate::compute::pitfalls::one_thread::{polite_a, polite_b, stuck_pair, Stuck};
 use crate::runtime::clock::now_ms;
@@ -145,7 +147,7 @@ pub fn deadlock_one_thread() -> Html {
         .and_then(|r| serde_json::to_string(&**r).ok())
         .map(AttrValue::from);
     html! {
-        <WidgetFrame id="deadlock-one-thread" title="Deadlock on one thread: two tasks awaiting each other" {result} busy={*running}>
+        <WidgetFrame kind={WidgetKind::DeadlockOneThread} {result} busy={*running}>
             <button type="button" onclick={start} disabled={*running}>{ if *running { "Waiting…" } else { "Start the two tasks" } }</button>
             <pre><code>{ "task A: let msg = from_b.await; to_b.send(1);\ntask B: let msg = from_a.await; to_a.send(2);" }</code></pre>
             <div class="widget-output" role="status" aria-live="polite">

@@ -12,6 +12,8 @@ use serde::Serialize;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::content::directive::WidgetKind;
+
 use super::{parse_clamped, round_ms, Machine, NumberField};
 use crate::runtime::clock::now_ms;
 use crate::runtime::heap::thread_live_bytes;
@@ -237,7 +239,7 @@ pub fn memory_widget() -> Html {
         .and_then(|r| serde_json::to_string(&**r).ok())
         .map(AttrValue::from);
     html! {
-        <WidgetFrame id="memory-overhead" title="Memory overhead: a thread against a task" {result} busy={*running}>
+        <WidgetFrame kind={WidgetKind::MemoryOverhead} {result} busy={*running}>
             <div class="lab-controls">
                 <button type="button" onclick={start} disabled={*running}>{ if *running { "Weighing…" } else { "Weigh them" } }</button>
                 <button type="button" class="secondary" onclick={cancel} disabled={!*running}>{ "Cancel" }</button>

@@ -3,6 +3,8 @@
 use serde::Serialize;
 use yew::prelude::*;
 
+use crate::content::directive::WidgetKind;
+
 use super::{buttons, parse_clamped, round_ms, use_pool_job, Machine, NumberField};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::philosophers::{dine, Dining, Dinner, DURATION_MS, SEATS};
@@ -94,7 +96,7 @@ pub fn philosophers_widget() -> Html {
         .and_then(|r| serde_json::to_string(&**r).ok())
         .map(AttrValue::from);
     html! {
-        <WidgetFrame id="philosophers" title="Dining philosophers" {result} busy={job.running()}>
+        <WidgetFrame kind={WidgetKind::Philosophers} {result} busy={job.running()}>
             <div class="lab-controls">
                 { buttons("Serve dinner", job.running(), start, cancel) }
                 <NumberField id="philosophers-seats" label="Seats" value={(*seats).clone()} min={*SEATS.start() as u64} max={most as u64}

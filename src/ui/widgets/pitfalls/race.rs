@@ -3,6 +3,8 @@
 use serde::Serialize;
 use yew::prelude::*;
 
+use crate::content::directive::WidgetKind;
+
 use super::{buttons, parse_clamped, round_ms, use_pool_job, Machine, NumberField};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::race::{self, Increment, RaceOutcome, PER_THREAD};
@@ -119,7 +121,7 @@ pub fn race_widget() -> Html {
         .and_then(|r| serde_json::to_string(&**r).ok())
         .map(AttrValue::from);
     html! {
-        <WidgetFrame id="race" title="Race condition: one counter, many workers" {result} busy={job.running()}>
+        <WidgetFrame kind={WidgetKind::Race} {result} busy={job.running()}>
             <div class="lab-controls">
                 { buttons("Run the race", job.running(), start, cancel) }
                 <NumberField id="race-threads" label="Threads" value={(*threads).clone()} min={1} max={cores as u64}

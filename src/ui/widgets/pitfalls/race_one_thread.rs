@@ -12,6 +12,8 @@ use wasm_bindgen_futures::JsFuture;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::content::directive::WidgetKind;
+
 use super::{parse_clamped, round_ms, Machine, NumberField};
 use crate::compute::pitfalls::one_thread::{increment, AwaitPoint, PER_TASK};
 use crate::runtime::clock::now_ms;
@@ -142,7 +144,7 @@ pub fn race_one_thread() -> Html {
         .and_then(|r| serde_json::to_string(&**r).ok())
         .map(AttrValue::from);
     html! {
-        <WidgetFrame id="race-one-thread" title="Race condition on one thread: two async tasks" {result} busy={*running}>
+        <WidgetFrame kind={WidgetKind::RaceOneThread} {result} busy={*running}>
             <div class="lab-controls">
                 <button type="button" onclick={start} disabled={*running}>{ if *running { "Running…" } else { "Run two tasks" } }</button>
                 <NumberField id="race-one-thread-k" label="Increments per task" value={(*per_task).clone()}

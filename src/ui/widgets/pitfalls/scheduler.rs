@@ -13,6 +13,8 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
+use crate::content::directive::WidgetKind;
+
 use crate::compute::pitfalls::scheduler::{
     explore, levels, Exploration, Level, Play, Replay, State, Verdict,
 };
@@ -181,7 +183,7 @@ impl Component for BeTheScheduler {
         });
         let can_expand = level.program(false).has_non_atomic();
         html! {
-            <WidgetFrame id={ID} title="Be the scheduler" {result}>
+            <WidgetFrame kind={WidgetKind::BeTheScheduler} {result}>
                 <div class="lab-controls" id={ANCHOR}>
                     <button type="button" onclick={link.callback(|_| Msg::Explore)}>
                         { "Explore all interleavings" }

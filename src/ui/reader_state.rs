@@ -1,0 +1,86 @@
+//! The reader's progress, kept in `localStorage`.
+//!
+//! Progress is shared through a yew context, so the table of contents updates
+//! the moment a question is answered on the page.
+
+use std::rc::Rc;
+
+use gloo::storage::{LocalStorage, Storage};
+use yew::prelude::*;
+
+use crate::reader::progress::{self, Progress};
+
+/// A change to the reader's progress.
+pub enum ProgressAction {
+    Visit(String),
+    MarkRead(String),
+    Answer {
+        slug: String,
+        question: String,
+        choice: usize,
+    },
+    Ran(String),
+    Reset,
+}
+
+/// The progress as the components see it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProgressState(pub Progress);
+
+impl Reducible for ProgressState {
+    type Action = ProgressAction;
+
+    fn reduce(self: Rc<Self>, action: Self::Action) -> Rc<Self> {
+        let mut progress = self.0.clone();
+        match action {
+            ProgressAction::Visit(slug) => progress.visit(&slug),
+            ProgressAction::MarkRead(slug) => progress.mark_read(&slug),
+            ProgressAction::Answer {
+                slug,
+                question,
+                choice,
+            } => progress.answer(&slug, &question, choice),
+            ProgressAction::Ran(widget) => progress.ran(&widget),
+            ProgressAction::Reset => progress = Progress::default(),
+        }
+        if progress == self.0 {
+            return self;
+        }
+        // Storage may be full or switched off (private browsing): progress
+        // then lasts as long as the page, which is all it can do.
+        let _ = LocalStorage::raw().set_item(progress::STORAGE_KEY, &progress.to_json());
+        Rc::new(ProgressState(progress))
+    }
+}
+
+/// The handle components dispatch progress changes to.
+pub type ProgressHandle = UseReducerHandle<ProgressState>;
+
+/// What the provider wraps.
+#[derive(Properties, PartialEq)]
+pub struct ProviderProps {
+    pub children: Html,
+}
+
+/// Loads the stored progress once and shares it with everything below.
+#[function_component(ProgressProvider)]
+pub fn progress_provider(props: &ProviderProps) -> Html {
+    let progress = use_reducer(|| {
+        let stored = LocalStorage::raw()
+            .get_item(progress::STORAGE_KEY)
+            .ok()
+            .flatten();
+        ProgressState(Progress::load(stored.as_deref()))
+    });
+    html! {
+        <ContextProvider<ProgressHandle> context={progress}>
+            { props.children.clone() }
+        </ContextProvider<ProgressHandle>>
+    }
+}
+
+/// The reader's progress, inside a [`ProgressProvider`].
+#[hook]
+pub fn use_progress() -> Option<ProgressHandle> {
+    use_context::<ProgressHandle>()
+}

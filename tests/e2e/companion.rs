@@ -1,0 +1,132 @@
+//! End-to-end: the reader's companion. Search finds and lands on headings,
+//! answers survive a reload and show in the table of contents, and glossary
+//! terms link to their entries with a preview.
+
+use super::browser::Browser;
+use super::server::{Hosting, StaticHost};
+use super::{page_url, site};
+
+/// Waits until `script` (an expression) is truthy in the page.
+async fn wait_until(browser: &Browser, script: &str, what: &str) {
+    for _ in 0..100 {
+        if browser.eval(&format!("return !!({script})")).await == true {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{what}: `{script}` never became true");
+}
+
+#[tokio::test]
+async fn searching_deadlock_lists_the_pitfalls_first_and_lands_on_the_heading() {
+    let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", Hosting::ISOLATED);
+    let browser = Browser::start().await;
+    browser
+        .open(&page_url(&host.origin, "/book/", "core-definitions"))
+        .await;
+    browser.wait_for("article.page h2", 10).await;
+    browser.press("/").await;
+    let input = browser.wait_for("#search-input", 5).await;
+    input.send_keys("deadlock").await.expect("type the query");
+    let first = browser.wait_for(".search-results li a", 10).await;
+    let text = first.text().await.unwrap_or_default();
+    assert!(text.contains("11. Common Pitfalls"), "first result: {text}");
+    let marked = browser
+        .eval("return document.querySelector('.search-results mark').textContent")
+        .await;
+    assert_eq!(
+        marked.as_str().map(str::to_lowercase).as_deref(),
+        Some("deadlock")
+    );
+    let href = first.attr("href").await.ok().flatten().expect("an href");
+    let fragment = href.split('#').nth(1).expect("a fragment").to_owned();
+    first.click().await.expect("follow the first result");
+    wait_until(
+        &browser,
+        "location.pathname === '/book/common-pitfalls/'",
+        "the result opens §11",
+    )
+    .await;
+    wait_until(
+        &browser,
+        &format!("document.getElementById('{fragment}') && Math.abs(document.getElementById('{fragment}').getBoundingClientRect().top) < 300"),
+        "the heading is scrolled into view",
+    )
+    .await;
+    assert_eq!(
+        browser.eval("return location.hash").await,
+        format!("#{fragment}")
+    );
+    assert!(
+        browser
+            .eval("return document.querySelector('.search-dialog') === null")
+            .await
+            == true,
+        "the dialog closed"
+    );
+    browser.assert_clean_console("search").await;
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn an_answer_survives_a_reload_and_shows_in_the_table_of_contents() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
+    let browser = Browser::start().await;
+    let url = page_url(&host.origin, "/", "visual-metaphor");
+    browser.open(&url).await;
+    browser.click(".self-check fieldset label").await;
+    browser.wait_for(".self-check .why", 5).await;
+    browser.open(&url).await;
+    let checked = browser
+        .wait_for(".self-check fieldset input[type=radio]:checked", 10)
+        .await;
+    assert_eq!(
+        checked
+            .attr("id")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .rsplit('-')
+            .next(),
+        Some("0")
+    );
+    browser.wait_for(".self-check .why", 5).await;
+    let counted = browser.wait_for(".sidebar li.active .toc-answers", 5).await;
+    let counted = counted.text().await.unwrap_or_default();
+    assert!(
+        counted.trim().starts_with("1/"),
+        "the table of contents counts the answer: {counted}"
+    );
+    browser.assert_clean_console("self-check").await;
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn glossary_terms_link_to_their_entry_with_a_preview() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
+    let browser = Browser::start().await;
+    browser
+        .open(&page_url(&host.origin, "/", "common-pitfalls"))
+        .await;
+    let term = browser.wait_for("article.page .term a", 10).await;
+    browser
+        .eval("document.querySelector('article.page .term a').focus(); return null")
+        .await;
+    let shown = browser
+        .eval("return getComputedStyle(document.activeElement.nextElementSibling).display")
+        .await;
+    assert_eq!(shown, "block", "the definition shows on focus");
+    let href = term.attr("href").await.ok().flatten().expect("an href");
+    let fragment = href.split('#').nth(1).expect("a fragment").to_owned();
+    browser.click("article.page .term a").await;
+    wait_until(
+        &browser,
+        "location.pathname === '/glossary/'",
+        "the glossary opens",
+    )
+    .await;
+    browser.wait_for(&format!("dt#{fragment}"), 10).await;
+    browser.assert_clean_console("glossary").await;
+    browser.finish().await;
+}
