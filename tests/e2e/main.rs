@@ -482,6 +482,10 @@ async fn every_lab_widget_measures_on_several_threads_without_blocking_the_page(
     let browser = Browser::start().await;
     for (slug, id) in widgets {
         browser.open(&page_url(&host.origin, "/", slug)).await;
+        // The page's text arrives and is laid out first; the run is what is watched.
+        browser
+            .wait_for(&format!("[data-widget={id}] button"), 10)
+            .await;
         watch_long_tasks(&browser).await;
         let result = browser.run_widget(id, 240).await;
         assert!(result["fallback"].is_null(), "{id}: {result}");

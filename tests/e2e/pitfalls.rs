@@ -146,6 +146,9 @@ async fn every_pitfall_widget_runs_its_defaults_without_blocking_the_page() {
     let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
     let browser = Browser::start().await;
     browser.open(&page_url(&host.origin, "/", PAGE)).await;
+    browser
+        .wait_for("[data-widget=philosophers] button", 10)
+        .await;
 
     watch_long_tasks(&browser).await;
     let dinner = browser.run_widget("philosophers", 60).await;
