@@ -32,3 +32,11 @@ pub(crate) fn test_pool(threads: usize) -> rayon::ThreadPool {
         .build()
         .expect("a local thread pool")
 }
+
+/// Per-thread milliseconds, as the browser's `performance.now()` gives them
+/// (each worker has its own origin): for the tests of code that waits.
+#[cfg(test)]
+pub(crate) fn test_clock() -> f64 {
+    thread_local!(static START: std::time::Instant = std::time::Instant::now());
+    START.with(|start| start.elapsed().as_secs_f64() * 1000.0)
+}

@@ -105,12 +105,8 @@ pub fn two_locks(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Instant;
 
-    fn clock() -> f64 {
-        thread_local!(static START: Instant = Instant::now());
-        START.with(|start| start.elapsed().as_secs_f64() * 1000.0)
-    }
+    use crate::test_clock as clock;
 
     #[test]
     fn one_lock_order_always_finishes() {

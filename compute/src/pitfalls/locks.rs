@@ -205,12 +205,8 @@ fn pause(spins: &mut u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Instant;
 
-    fn clock() -> f64 {
-        thread_local!(static START: Instant = Instant::now());
-        START.with(|start| start.elapsed().as_secs_f64() * 1000.0)
-    }
+    use crate::test_clock as clock;
 
     fn table(control: &Control) -> LockTable<'_> {
         LockTable::new(vec!["A".into(), "B".into()], 2, 20.0, control, &clock)

@@ -147,12 +147,8 @@ pub fn dine(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Instant;
 
-    fn clock() -> f64 {
-        thread_local!(static START: Instant = Instant::now());
-        START.with(|start| start.elapsed().as_secs_f64() * 1000.0)
-    }
+    use crate::test_clock as clock;
 
     #[test]
     fn the_fixes_never_deadlock_and_everyone_eats() {
@@ -176,7 +172,7 @@ mod tests {
         let pool = crate::test_pool(2);
         // When both hold their left fork at once is up to the scheduler: dine
         // again until they do, for up to 10 seconds.
-        let budget = Instant::now();
+        let budget = std::time::Instant::now();
         let deadlocked = loop {
             let dinner = pool
                 .install(|| dine(Dining::Naive, 2, 1_000, &Control::new(), &clock))

@@ -6,14 +6,14 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::{buttons, parse_clamped, use_pool_job, Machine, NumberField};
+use super::threaded::{Field, Job, Threaded};
+use super::Machine;
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::contention::{
     measure, ContentionPoint, Counting, PADDING, PER_THREAD,
 };
 use crate::runtime::environment::Environment;
 use crate::ui::chart::{Bar, BarChart};
-use crate::ui::widgets::frame::WidgetFrame;
 
 /// A finished run, written to `data-result`.
 #[derive(Serialize)]
@@ -25,14 +25,14 @@ pub struct ContentionReport {
     machine: Machine,
 }
 
+/// The job: `[threads, increments per thread]`.
 fn run(
-    threads: usize,
-    per_thread: u64,
+    values: &[u64],
     machine: Machine,
     control: &Control,
     clock: &(dyn Fn() -> f64 + Sync),
 ) -> Result<ContentionReport, Cancelled> {
-    let points = measure(threads, per_thread, control, clock)?;
+    let points = measure(values[0] as usize, values[1], control, clock)?;
     Ok(ContentionReport {
         widget: "contention",
         threads: points.first().map_or(1, |p| p.threads),
@@ -46,72 +46,27 @@ fn run(
 /// for each way of counting.
 #[function_component(ContentionWidget)]
 pub fn contention_widget() -> Html {
-    let job = use_pool_job::<ContentionReport>();
-    let cores = Environment::detect().hardware_concurrency;
-    let threads = use_state(|| cores.to_string());
-    let per_thread = use_state(|| "1000000".to_string());
-    let refused = use_state(|| None::<String>);
-    let start = {
-        let (job, threads, per_thread, refused) = (
-            job.clone(),
-            threads.clone(),
-            per_thread.clone(),
-            refused.clone(),
-        );
-        Callback::from(move |_| {
-            let parsed = parse_clamped(&threads, "Threads", 1, cores as u64).and_then(|t| {
-                parse_clamped(
-                    &per_thread,
-                    "Increments per thread",
-                    *PER_THREAD.start(),
-                    *PER_THREAD.end(),
-                )
-                .map(|k| (t, k))
-            });
-            match parsed {
-                Err(message) => refused.set(Some(message)),
-                Ok(((t, t_note), (k, k_note))) => {
-                    let note = [t_note, k_note]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    refused.set((!note.is_empty()).then_some(note));
-                    let machine = Machine::detect();
-                    job.start(move |control, clock| run(t as usize, k, machine, control, clock));
-                }
-            }
-        })
-    };
-    let cancel = {
-        let job = job.clone();
-        Callback::from(move |_| job.cancel())
-    };
-    let done = job.done();
-    let result = done
-        .as_ref()
-        .and_then(|r| serde_json::to_string(&**r).ok())
-        .map(AttrValue::from);
+    let cores = Environment::detect().hardware_concurrency as u64;
+    let fields = vec![
+        Field {
+            id: "contention-threads",
+            label: "Threads",
+            min: 1,
+            max: cores,
+            initial: cores,
+        },
+        Field {
+            id: "contention-k",
+            label: "Increments per thread",
+            min: *PER_THREAD.start(),
+            max: *PER_THREAD.end(),
+            initial: 1_000_000,
+        },
+    ];
     html! {
-        <WidgetFrame kind={WidgetKind::Contention} {result} busy={job.running()}>
-            <div class="lab-controls">
-                { buttons("Measure contention", job.running(), start, cancel) }
-                <NumberField id="contention-threads" label="Threads" value={(*threads).clone()} min={1} max={cores as u64}
-                             oninput={let s = threads.clone(); Callback::from(move |v| s.set(v))} />
-                <NumberField id="contention-k" label="Increments per thread" value={(*per_thread).clone()}
-                             min={*PER_THREAD.start()} max={*PER_THREAD.end()}
-                             oninput={let s = per_thread.clone(); Callback::from(move |v| s.set(v))} />
-            </div>
-            if let Some(message) = &*refused {
-                <p class="note" role="alert">{ message.clone() }</p>
-            }
-            <div class="widget-output" role="status" aria-live="polite">
-                { job.status("Counting in the worker pool (one warm-up and three timed runs of each):") }
-                if let Some(report) = done {
-                    { view_report(&report) }
-                }
-            </div>
-        </WidgetFrame>
+        <Threaded<ContentionReport> kind={WidgetKind::Contention} start="Measure contention"
+                                    running="Counting in the worker pool (one warm-up and three timed runs of each):"
+                                    {fields} job={run as Job<ContentionReport>} view={view_report as fn(&ContentionReport) -> Html} />
     }
 }
 

@@ -6,10 +6,10 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::{buttons, round_ms, use_pool_job, Machine};
+use super::threaded::{Job, Threaded};
+use super::{round_ms, Machine};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::deadlock::{two_locks, LockOrder, TwoLocksOutcome, PATIENCE_MS};
-use crate::ui::widgets::frame::WidgetFrame;
 
 /// Rounds each worker attempts: a deadlock usually comes within the first few
 /// hundred; the fixed order finishes them all in well under a second.
@@ -26,7 +26,9 @@ pub struct DeadlockReport {
     machine: Machine,
 }
 
+/// The job: no numbers to set.
 fn run(
+    _values: &[u64],
     machine: Machine,
     control: &Control,
     clock: &(dyn Fn() -> f64 + Sync),
@@ -46,38 +48,23 @@ fn run(
 /// The widget: one button runs the opposite orders, then the same order.
 #[function_component(DeadlockWidget)]
 pub fn deadlock_widget() -> Html {
-    let job = use_pool_job::<DeadlockReport>();
-    let start = {
-        let job = job.clone();
-        Callback::from(move |_| {
-            let machine = Machine::detect();
-            job.start(move |control, clock| run(machine, control, clock));
-        })
-    };
-    let cancel = {
-        let job = job.clone();
-        Callback::from(move |_| job.cancel())
-    };
-    let done = job.done();
-    let result = done
-        .as_ref()
-        .and_then(|r| serde_json::to_string(&**r).ok())
-        .map(AttrValue::from);
     html! {
-        <WidgetFrame kind={WidgetKind::Deadlock} {result} busy={job.running()}>
-            <div class="lab-controls">{ buttons("Take the locks", job.running(), start, cancel) }</div>
+        <Threaded<DeadlockReport> kind={WidgetKind::Deadlock} start="Take the locks" running="Two workers taking locks:"
+                                  job={run as Job<DeadlockReport>} view={view_report as fn(&DeadlockReport) -> Html}>
             <pre><code>{ "worker 0: loop { let a = A.lock(); let b = B.lock(); … }\nworker 1: loop { let b = B.lock(); let a = A.lock(); … }   // opposite order\nfixed:    both take A, then B" }</code></pre>
-            <div class="widget-output" role="status" aria-live="polite">
-                { job.status("Two workers taking locks:") }
-                if let Some(report) = done {
-                    { view_outcome("Opposite orders", &report.opposite) }
-                    { view_outcome("One order (A, then B)", &report.same) }
-                    if report.pool_threads < 2 {
-                        <p class="fallback">{ "The pool has one thread, so the two workers took turns and could not deadlock. On two cores or more they will." }</p>
-                    }
-                }
-            </div>
-        </WidgetFrame>
+        </Threaded<DeadlockReport>>
+    }
+}
+
+fn view_report(report: &DeadlockReport) -> Html {
+    html! {
+        <>
+            { view_outcome("Opposite orders", &report.opposite) }
+            { view_outcome("One order (A, then B)", &report.same) }
+            if report.pool_threads < 2 {
+                <p class="fallback">{ "The pool has one thread, so the two workers took turns and could not deadlock. On two cores or more they will." }</p>
+            }
+        </>
     }
 }
 

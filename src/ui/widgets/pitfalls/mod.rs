@@ -17,6 +17,7 @@ pub mod philosophers;
 pub mod race;
 pub mod race_one_thread;
 pub mod scheduler;
+pub mod threaded;
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -5,11 +5,11 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::{buttons, parse_clamped, round_ms, use_pool_job, Machine, NumberField};
+use super::threaded::{Field, Job, Threaded};
+use super::{round_ms, Machine};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::philosophers::{dine, Dining, Dinner, DURATION_MS, SEATS};
 use crate::runtime::environment::Environment;
-use crate::ui::widgets::frame::WidgetFrame;
 
 /// A finished run, written to `data-result`.
 #[derive(Serialize)]
@@ -22,13 +22,15 @@ pub struct DinnerReport {
     machine: Machine,
 }
 
+/// The job: `[seats, milliseconds per dinner]`.
 fn run(
-    seats: usize,
-    duration_ms: u32,
+    values: &[u64],
     machine: Machine,
     control: &Control,
     clock: &(dyn Fn() -> f64 + Sync),
 ) -> Result<DinnerReport, Cancelled> {
+    let seats = values[0] as usize;
+    let duration_ms = u32::try_from(values[1]).unwrap_or(*DURATION_MS.end());
     let dinners = Dining::ALL
         .into_iter()
         .map(|strategy| dine(strategy, seats, duration_ms, control, clock))
@@ -46,76 +48,29 @@ fn run(
 /// The widget: seats and the length of each dinner, then the three strategies.
 #[function_component(PhilosophersWidget)]
 pub fn philosophers_widget() -> Html {
-    let job = use_pool_job::<DinnerReport>();
     let cores = Environment::detect().hardware_concurrency;
-    let most = cores.clamp(*SEATS.start(), *SEATS.end());
-    let seats = use_state(|| most.min(5).to_string());
-    let duration = use_state(|| "1000".to_string());
-    let refused = use_state(|| None::<String>);
-    let start = {
-        let (job, seats, duration, refused) = (
-            job.clone(),
-            seats.clone(),
-            duration.clone(),
-            refused.clone(),
-        );
-        Callback::from(move |_| {
-            let parsed = parse_clamped(&seats, "Seats", *SEATS.start() as u64, most as u64)
-                .and_then(|s| {
-                    parse_clamped(
-                        &duration,
-                        "Milliseconds per dinner",
-                        u64::from(*DURATION_MS.start()),
-                        u64::from(*DURATION_MS.end()),
-                    )
-                    .map(|d| (s, d))
-                });
-            match parsed {
-                Err(message) => refused.set(Some(message)),
-                Ok(((s, s_note), (d, d_note))) => {
-                    let note = [s_note, d_note]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    refused.set((!note.is_empty()).then_some(note));
-                    let machine = Machine::detect();
-                    let d = u32::try_from(d).unwrap_or(*DURATION_MS.end());
-                    job.start(move |control, clock| run(s as usize, d, machine, control, clock));
-                }
-            }
-        })
-    };
-    let cancel = {
-        let job = job.clone();
-        Callback::from(move |_| job.cancel())
-    };
-    let done = job.done();
-    let result = done
-        .as_ref()
-        .and_then(|r| serde_json::to_string(&**r).ok())
-        .map(AttrValue::from);
+    let most = cores.clamp(*SEATS.start(), *SEATS.end()) as u64;
+    let fields = vec![
+        Field {
+            id: "philosophers-seats",
+            label: "Seats",
+            min: *SEATS.start() as u64,
+            max: most,
+            initial: most.min(5),
+        },
+        Field {
+            id: "philosophers-ms",
+            label: "Milliseconds per dinner",
+            min: u64::from(*DURATION_MS.start()),
+            max: u64::from(*DURATION_MS.end()),
+            initial: 1_000,
+        },
+    ];
     html! {
-        <WidgetFrame kind={WidgetKind::Philosophers} {result} busy={job.running()}>
-            <div class="lab-controls">
-                { buttons("Serve dinner", job.running(), start, cancel) }
-                <NumberField id="philosophers-seats" label="Seats" value={(*seats).clone()} min={*SEATS.start() as u64} max={most as u64}
-                             oninput={let s = seats.clone(); Callback::from(move |v| s.set(v))} />
-                <NumberField id="philosophers-ms" label="Milliseconds per dinner" value={(*duration).clone()}
-                             min={u64::from(*DURATION_MS.start())} max={u64::from(*DURATION_MS.end())}
-                             oninput={let s = duration.clone(); Callback::from(move |v| s.set(v))} />
-            </div>
+        <Threaded<DinnerReport> kind={WidgetKind::Philosophers} start="Serve dinner" running="The philosophers are eating:"
+                                {fields} job={run as Job<DinnerReport>} view={view_report as fn(&DinnerReport) -> Html}>
             <p class="note">{ format!("Each philosopher is a real thread of the worker pool, so there are at most as many seats as this browser reports cores ({cores}).") }</p>
-            if let Some(message) = &*refused {
-                <p class="note" role="alert">{ message.clone() }</p>
-            }
-            <div class="widget-output" role="status" aria-live="polite">
-                { job.status("The philosophers are eating:") }
-                if let Some(report) = done {
-                    { view_report(&report) }
-                }
-            </div>
-        </WidgetFrame>
+        </Threaded<DinnerReport>>
     }
 }
 

@@ -5,11 +5,11 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::{buttons, parse_clamped, round_ms, use_pool_job, Machine, NumberField};
+use super::threaded::{Field, Job, Threaded};
+use super::{round_ms, Machine};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::race::{self, Increment, RaceOutcome, PER_THREAD};
 use crate::runtime::environment::Environment;
-use crate::ui::widgets::frame::WidgetFrame;
 
 /// Longer runs tried when the racy one happens to lose nothing (short runs on
 /// a busy machine may never overlap).
@@ -27,13 +27,14 @@ pub struct RaceReport {
     machine: Machine,
 }
 
+/// The job: `[threads, increments per thread]`.
 fn measure(
-    threads: usize,
-    per_thread: u64,
+    values: &[u64],
     machine: Machine,
     control: &Control,
     clock: &(dyn Fn() -> f64 + Sync),
 ) -> Result<RaceReport, Cancelled> {
+    let (threads, per_thread) = (values[0] as usize, values[1]);
     let mut racy = race::run(
         Increment::LoadThenStore,
         threads,
@@ -72,74 +73,26 @@ fn measure(
 /// The widget: threads and increments per thread, then the three ways side by side.
 #[function_component(RaceWidget)]
 pub fn race_widget() -> Html {
-    let job = use_pool_job::<RaceReport>();
-    let cores = Environment::detect().hardware_concurrency;
-    let threads = use_state(|| cores.clamp(1, 4).to_string());
-    let per_thread = use_state(|| "1000000".to_string());
-    let refused = use_state(|| None::<String>);
-    let start = {
-        let (job, threads, per_thread, refused) = (
-            job.clone(),
-            threads.clone(),
-            per_thread.clone(),
-            refused.clone(),
-        );
-        Callback::from(move |_| {
-            let parsed = parse_clamped(&threads, "Threads", 1, cores as u64).and_then(|t| {
-                parse_clamped(
-                    &per_thread,
-                    "Increments per thread",
-                    *PER_THREAD.start(),
-                    *PER_THREAD.end(),
-                )
-                .map(|k| (t, k))
-            });
-            match parsed {
-                Err(message) => refused.set(Some(message)),
-                Ok(((t, t_note), (k, k_note))) => {
-                    let note = [t_note, k_note]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    refused.set((!note.is_empty()).then_some(note));
-                    let machine = Machine::detect();
-                    job.start(move |control, clock| {
-                        measure(t as usize, k, machine, control, clock)
-                    });
-                }
-            }
-        })
-    };
-    let cancel = {
-        let job = job.clone();
-        Callback::from(move |_| job.cancel())
-    };
-    let done = job.done();
-    let result = done
-        .as_ref()
-        .and_then(|r| serde_json::to_string(&**r).ok())
-        .map(AttrValue::from);
+    let cores = Environment::detect().hardware_concurrency as u64;
+    let fields = vec![
+        Field {
+            id: "race-threads",
+            label: "Threads",
+            min: 1,
+            max: cores,
+            initial: cores.clamp(1, 4),
+        },
+        Field {
+            id: "race-k",
+            label: "Increments per thread",
+            min: *PER_THREAD.start(),
+            max: *PER_THREAD.end(),
+            initial: 1_000_000,
+        },
+    ];
     html! {
-        <WidgetFrame kind={WidgetKind::Race} {result} busy={job.running()}>
-            <div class="lab-controls">
-                { buttons("Run the race", job.running(), start, cancel) }
-                <NumberField id="race-threads" label="Threads" value={(*threads).clone()} min={1} max={cores as u64}
-                             oninput={let s = threads.clone(); Callback::from(move |v| s.set(v))} />
-                <NumberField id="race-k" label="Increments per thread" value={(*per_thread).clone()}
-                             min={*PER_THREAD.start()} max={*PER_THREAD.end()}
-                             oninput={let s = per_thread.clone(); Callback::from(move |v| s.set(v))} />
-            </div>
-            if let Some(message) = &*refused {
-                <p class="note" role="alert">{ message.clone() }</p>
-            }
-            <div class="widget-output" role="status" aria-live="polite">
-                { job.status("Racing in the worker pool:") }
-                if let Some(report) = done {
-                    { view_report(&report) }
-                }
-            </div>
-        </WidgetFrame>
+        <Threaded<RaceReport> kind={WidgetKind::Race} start="Run the race" running="Racing in the worker pool:"
+                              {fields} job={measure as Job<RaceReport>} view={view_report as fn(&RaceReport) -> Html} />
     }
 }
 
