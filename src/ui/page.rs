@@ -11,7 +11,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::reader_state::{use_progress, ProgressAction};
+use super::reader_state::{use_progress, use_progress_dispatch, ProgressAction};
 use super::route::Route;
 use super::self_check::SelfCheck;
 use super::widgets;
@@ -86,7 +86,7 @@ pub fn page_view(props: &PageProps) -> Html {
 
     // Reaching the end of a section (or a section that fits the window) marks it read.
     {
-        let progress = use_progress();
+        let progress = use_progress_dispatch();
         use_effect_with((props.number, ready), move |(number, ready)| {
             let slug = book().pages()[*number].slug;
             let ready = *ready;

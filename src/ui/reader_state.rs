@@ -53,8 +53,13 @@ impl Reducible for ProgressState {
     }
 }
 
-/// The handle components dispatch progress changes to.
+/// The progress and its dispatcher, for components that show it.
 pub type ProgressHandle = UseReducerHandle<ProgressState>;
+
+/// Only the dispatcher, for components that change progress without showing
+/// it (a widget's frame, a page): it never changes, so they do not re-render
+/// when progress does, and a finished run costs the page no redraw.
+pub type ProgressDispatch = UseReducerDispatcher<ProgressState>;
 
 /// What the provider wraps.
 #[derive(Properties, PartialEq)]
@@ -72,9 +77,12 @@ pub fn progress_provider(props: &ProviderProps) -> Html {
             .flatten();
         ProgressState(Progress::load(stored.as_deref()))
     });
+    let dispatch = progress.dispatcher();
     html! {
         <ContextProvider<ProgressHandle> context={progress}>
-            { props.children.clone() }
+            <ContextProvider<ProgressDispatch> context={dispatch}>
+                { props.children.clone() }
+            </ContextProvider<ProgressDispatch>>
         </ContextProvider<ProgressHandle>>
     }
 }
@@ -83,4 +91,10 @@ pub fn progress_provider(props: &ProviderProps) -> Html {
 #[hook]
 pub fn use_progress() -> Option<ProgressHandle> {
     use_context::<ProgressHandle>()
+}
+
+/// Where to send progress changes, inside a [`ProgressProvider`].
+#[hook]
+pub fn use_progress_dispatch() -> Option<ProgressDispatch> {
+    use_context::<ProgressDispatch>()
 }

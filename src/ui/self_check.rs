@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::reader_state::{use_progress, ProgressAction};
+use super::reader_state::{use_progress, use_progress_dispatch, ProgressAction};
 use crate::content::questions::{self, Question};
 use crate::content::{book, questions_path};
 use crate::prerendered::PAGES;
@@ -76,7 +76,7 @@ struct QuestionProps {
 
 #[function_component(QuestionView)]
 fn question_view(props: &QuestionProps) -> Html {
-    let progress = use_progress();
+    let progress = use_progress_dispatch();
     let question = &props.question;
     let name = format!("q-{}-{}", props.slug, question.id);
     html! {

@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
-use crate::ui::reader_state::{use_progress, ProgressAction};
+use crate::ui::reader_state::{use_progress_dispatch, ProgressAction};
 
 #[derive(Properties, PartialEq)]
 pub struct FrameProps {
@@ -24,7 +24,7 @@ pub struct FrameProps {
 #[function_component(WidgetFrame)]
 pub fn widget_frame(props: &FrameProps) -> Html {
     let copied = use_state(|| false);
-    let progress = use_progress();
+    let progress = use_progress_dispatch();
     // Every finished run counts in the reader's progress.
     use_effect_with(
         (props.kind, props.result.is_some()),
