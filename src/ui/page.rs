@@ -90,12 +90,15 @@ pub fn page_view(props: &PageProps) -> Html {
         use_effect_with((props.number, ready), move |(number, ready)| {
             let slug = book().pages()[*number].slug;
             let ready = *ready;
+            // Once per visit: later scroll events at the bottom change nothing.
+            let marked = std::cell::Cell::new(false);
             let check = move || {
-                if !ready {
+                if !ready || marked.get() {
                     return;
                 }
                 if let Some(progress) = &progress {
                     if at_bottom() {
+                        marked.set(true);
                         progress.dispatch(ProgressAction::MarkRead(slug.to_owned()));
                     }
                 }

@@ -14,6 +14,7 @@ use super::search::SearchDialog;
 use super::theme::ThemeToggle;
 use crate::content::book;
 use crate::prerendered::PAGES;
+use crate::reader::progress::Progress;
 
 /// The frame around every page.
 #[function_component(Shell)]
@@ -101,7 +102,8 @@ pub fn shell() -> Html {
         let search_open = search_open.clone();
         Callback::from(move |()| search_open.set(false))
     };
-    let state = progress.as_ref().map(|p| p.0.clone()).unwrap_or_default();
+    let nothing_yet = Progress::default();
+    let state = progress.as_ref().map_or(&nothing_yet, |p| &p.0);
     let reset_progress = {
         let progress = progress.clone();
         Callback::from(move |event: MouseEvent| {

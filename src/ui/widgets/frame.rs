@@ -20,6 +20,12 @@ pub struct FrameProps {
     pub children: Html,
 }
 
+/// A finished run's figures as the JSON `data-result` carries: what every
+/// widget hands the frame.
+pub fn result_json<T: serde::Serialize>(report: &T) -> Option<AttrValue> {
+    serde_json::to_string(report).ok().map(AttrValue::from)
+}
+
 /// Wraps a widget's body. The body's first button must be the one that starts it.
 #[function_component(WidgetFrame)]
 pub fn widget_frame(props: &FrameProps) -> Html {

@@ -15,6 +15,11 @@ use yew::prelude::*;
 
 use crate::content::directive::{WidgetDirective, WidgetKind};
 
+/// Milliseconds rounded to a tenth, for tables and JSON: finer is noise.
+pub fn round_ms(ms: f64) -> f64 {
+    (ms * 10.0).round() / 10.0
+}
+
 /// The component for a directive. The match is exhaustive: a new
 /// [`WidgetKind`] does not compile until it has a component.
 pub fn mount(directive: &WidgetDirective) -> Html {

@@ -7,7 +7,8 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::frame::WidgetFrame;
+use super::frame::{result_json, WidgetFrame};
+use super::round_ms;
 use crate::compute::threads_probe::{self, ProbeOutcome, ProbeSize};
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
@@ -63,7 +64,7 @@ pub fn threads_check() -> Html {
     };
     let running = matches!(*state, State::Running);
     let result = match &*state {
-        State::Done(report) => serde_json::to_string(report).ok().map(AttrValue::from),
+        State::Done(report) => result_json(report),
         _ => None,
     };
     html! {
@@ -169,15 +170,11 @@ fn report(
         threads_seen: parallel.threads_seen,
         items: parallel.items,
         checksum_matches: parallel.checksum == sequential.checksum,
-        sequential_ms: round(sequential_ms),
-        parallel_ms: round(parallel_ms),
+        sequential_ms: round_ms(sequential_ms),
+        parallel_ms: round_ms(parallel_ms),
         fallback,
         user_agent: environment.user_agent.clone(),
     }
-}
-
-fn round(ms: f64) -> f64 {
-    (ms * 10.0).round() / 10.0
 }
 
 fn explain(report: &Report) -> Html {

@@ -7,7 +7,6 @@ use yew::prelude::*;
 use crate::content::directive::WidgetKind;
 
 use super::threaded::{Field, Job, Threaded};
-use super::Machine;
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::contention::{
     measure, ContentionPoint, Counting, PADDING, PER_THREAD,
@@ -22,13 +21,13 @@ pub struct ContentionReport {
     threads: usize,
     pool_threads: usize,
     points: Vec<ContentionPoint>,
-    machine: Machine,
+    machine: Environment,
 }
 
 /// The job: `[threads, increments per thread]`.
 fn run(
     values: &[u64],
-    machine: Machine,
+    machine: Environment,
     control: &Control,
     clock: &(dyn Fn() -> f64 + Sync),
 ) -> Result<ContentionReport, Cancelled> {

@@ -7,9 +7,10 @@ use yew::prelude::*;
 use crate::content::directive::WidgetKind;
 
 use super::threaded::{Job, Threaded};
-use super::{round_ms, Machine};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::deadlock::{two_locks, LockOrder, TwoLocksOutcome, PATIENCE_MS};
+use crate::runtime::environment::Environment;
+use crate::ui::widgets::round_ms;
 
 /// Rounds each worker attempts: a deadlock usually comes within the first few
 /// hundred; the fixed order finishes them all in well under a second.
@@ -23,13 +24,13 @@ pub struct DeadlockReport {
     patience_ms: f64,
     opposite: TwoLocksOutcome,
     same: TwoLocksOutcome,
-    machine: Machine,
+    machine: Environment,
 }
 
 /// The job: no numbers to set.
 fn run(
     _values: &[u64],
-    machine: Machine,
+    machine: Environment,
     control: &Control,
     clock: &(dyn Fn() -> f64 + Sync),
 ) -> Result<DeadlockReport, Cancelled> {

@@ -13,10 +13,11 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::{round_ms, Machine};
 use crate::compute::pitfalls::one_thread::{polite_a, polite_b, stuck_pair, Stuck};
 use crate::runtime::clock::now_ms;
-use crate::ui::widgets::frame::WidgetFrame;
+use crate::runtime::environment::Environment;
+use crate::ui::widgets::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::round_ms;
 
 /// How long the watchdog lets the two tasks go without either finishing.
 const PATIENCE_MS: u32 = 500;
@@ -33,7 +34,7 @@ struct Report {
     recovered: bool,
     /// The fixed pair (A speaks first) finished, with the messages each got.
     fixed_finished: bool,
-    machine: Machine,
+    machine: Environment,
 }
 
 /// How the polite pair ended.
@@ -136,16 +137,13 @@ pub fn deadlock_one_thread() -> Html {
                     },
                     recovered: polite.recovered,
                     fixed_finished,
-                    machine: Machine::detect(),
+                    machine: Environment::detect(),
                 })));
                 running.set(false);
             });
         })
     };
-    let result = report
-        .as_ref()
-        .and_then(|r| serde_json::to_string(&**r).ok())
-        .map(AttrValue::from);
+    let result = report.as_ref().and_then(|r| result_json(&**r));
     html! {
         <WidgetFrame kind={WidgetKind::DeadlockOneThread} {result} busy={*running}>
             <button type="button" onclick={start} disabled={*running}>{ if *running { "Waiting…" } else { "Start the two tasks" } }</button>

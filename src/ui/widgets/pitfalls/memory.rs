@@ -14,11 +14,13 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::{parse_clamped, round_ms, Machine, NumberField};
+use super::{parse_clamped, NumberField};
 use crate::runtime::clock::now_ms;
+use crate::runtime::environment::Environment;
 use crate::runtime::heap::thread_live_bytes;
 use crate::runtime::memory::{has_wait_async, measure_echo_workers, start_echo_worker};
-use crate::ui::widgets::frame::WidgetFrame;
+use crate::ui::widgets::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::round_ms;
 
 /// Async tasks the widget accepts: each is small, a hundred thousand is fine.
 const TASKS: std::ops::RangeInclusive<u64> = 1..=100_000;
@@ -62,7 +64,7 @@ struct Report {
     bytes_per_worker: Option<f64>,
     /// Why a worker figure is missing, when one is.
     worker_note: Option<String>,
-    machine: Option<Machine>,
+    machine: Option<Environment>,
 }
 
 /// Races `work` against the reader's Cancel and a time limit.
@@ -223,7 +225,7 @@ pub fn memory_widget() -> Html {
                     weigh_workers(w as usize, &mut figures, &flag).await;
                 }
                 if !flag.get() {
-                    figures.machine = Some(Machine::detect());
+                    figures.machine = Some(Environment::detect());
                     report.set(Some(Rc::new(figures)));
                 }
                 running.set(false);
@@ -234,10 +236,7 @@ pub fn memory_widget() -> Html {
         let cancelled = cancelled.clone();
         Callback::from(move |_| cancelled.borrow().set(true))
     };
-    let result = report
-        .as_ref()
-        .and_then(|r| serde_json::to_string(&**r).ok())
-        .map(AttrValue::from);
+    let result = report.as_ref().and_then(|r| result_json(&**r));
     html! {
         <WidgetFrame kind={WidgetKind::MemoryOverhead} {result} busy={*running}>
             <div class="lab-controls">

@@ -28,7 +28,6 @@ use yew::prelude::*;
 
 use crate::compute::control::{Cancelled, Control};
 use crate::runtime::clock::now_ms;
-use crate::runtime::environment::Environment;
 use crate::runtime::job::{run_in_pool, JobError};
 
 /// Where a pool job stands.
@@ -254,32 +253,4 @@ pub fn parse_clamped(
         format!("{what} {value} is out of range; used {clamped} (allowed: {min} to {max}).")
     });
     Ok((clamped, note))
-}
-
-/// The environment every result carries, so figures from two machines compare.
-#[derive(serde::Serialize)]
-pub struct Machine {
-    /// `navigator.hardwareConcurrency`: the cores the browser reports.
-    pub hardware_concurrency: usize,
-    /// Whether the page is cross-origin isolated (shared memory allowed).
-    pub isolated: bool,
-    /// The browser, as it names itself.
-    pub user_agent: String,
-}
-
-impl Machine {
-    /// Reads the browser's figures; on the main thread only (workers have no window).
-    pub fn detect() -> Self {
-        let environment = Environment::detect();
-        Self {
-            hardware_concurrency: environment.hardware_concurrency,
-            isolated: environment.isolated,
-            user_agent: environment.user_agent,
-        }
-    }
-}
-
-/// Milliseconds rounded to a tenth, for tables and JSON.
-pub fn round_ms(ms: f64) -> f64 {
-    (ms * 10.0).round() / 10.0
 }

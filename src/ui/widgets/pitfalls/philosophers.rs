@@ -6,10 +6,10 @@ use yew::prelude::*;
 use crate::content::directive::WidgetKind;
 
 use super::threaded::{Field, Job, Threaded};
-use super::{round_ms, Machine};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::philosophers::{dine, Dining, Dinner, DURATION_MS, SEATS};
 use crate::runtime::environment::Environment;
+use crate::ui::widgets::round_ms;
 
 /// A finished run, written to `data-result`.
 #[derive(Serialize)]
@@ -19,13 +19,13 @@ pub struct DinnerReport {
     pool_threads: usize,
     duration_ms: u32,
     dinners: Vec<Dinner>,
-    machine: Machine,
+    machine: Environment,
 }
 
 /// The job: `[seats, milliseconds per dinner]`.
 fn run(
     values: &[u64],
-    machine: Machine,
+    machine: Environment,
     control: &Control,
     clock: &(dyn Fn() -> f64 + Sync),
 ) -> Result<DinnerReport, Cancelled> {

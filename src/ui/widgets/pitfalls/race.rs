@@ -6,10 +6,10 @@ use yew::prelude::*;
 use crate::content::directive::WidgetKind;
 
 use super::threaded::{Field, Job, Threaded};
-use super::{round_ms, Machine};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::race::{self, Increment, RaceOutcome, PER_THREAD};
 use crate::runtime::environment::Environment;
+use crate::ui::widgets::round_ms;
 
 /// Longer runs tried when the racy one happens to lose nothing (short runs on
 /// a busy machine may never overlap).
@@ -24,13 +24,13 @@ pub struct RaceReport {
     /// Runs of the racy version before one lost updates (1 if the first did).
     racy_attempts: u32,
     methods: Vec<RaceOutcome>,
-    machine: Machine,
+    machine: Environment,
 }
 
 /// The job: `[threads, increments per thread]`.
 fn measure(
     values: &[u64],
-    machine: Machine,
+    machine: Environment,
     control: &Control,
     clock: &(dyn Fn() -> f64 + Sync),
 ) -> Result<RaceReport, Cancelled> {

@@ -14,10 +14,12 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::{parse_clamped, round_ms, Machine, NumberField};
+use super::{parse_clamped, NumberField};
 use crate::compute::pitfalls::one_thread::{increment, AwaitPoint, PER_TASK};
 use crate::runtime::clock::now_ms;
-use crate::ui::widgets::frame::WidgetFrame;
+use crate::runtime::environment::Environment;
+use crate::ui::widgets::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::round_ms;
 
 /// One version's figures.
 #[derive(Serialize, Clone)]
@@ -37,7 +39,7 @@ struct Report {
     /// Web Workers involved: none, both tasks run on the main thread.
     workers: usize,
     versions: Vec<Version>,
-    machine: Machine,
+    machine: Environment,
 }
 
 /// Awaits between two microtask yields before one yields to the whole event
@@ -133,16 +135,13 @@ pub fn race_one_thread() -> Html {
                     per_task: times,
                     workers: 0,
                     versions: vec![racy, fixed],
-                    machine: Machine::detect(),
+                    machine: Environment::detect(),
                 })));
                 running.set(false);
             });
         })
     };
-    let result = report
-        .as_ref()
-        .and_then(|r| serde_json::to_string(&**r).ok())
-        .map(AttrValue::from);
+    let result = report.as_ref().and_then(|r| result_json(&**r));
     html! {
         <WidgetFrame kind={WidgetKind::RaceOneThread} {result} busy={*running}>
             <div class="lab-controls">

@@ -7,10 +7,11 @@
 use serde::Serialize;
 use yew::prelude::*;
 
-use super::{buttons, parse_clamped, use_pool_job, Machine, NumberField};
+use super::{buttons, parse_clamped, use_pool_job, NumberField};
 use crate::compute::control::{Cancelled, Control};
 use crate::content::directive::WidgetKind;
-use crate::ui::widgets::frame::WidgetFrame;
+use crate::runtime::environment::Environment;
+use crate::ui::widgets::frame::{result_json, WidgetFrame};
 
 /// A number the reader sets before a run, with its range.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +26,8 @@ pub struct Field {
 
 /// A whole run inside the pool: the reader's numbers (in the order of the
 /// fields, clamped to their ranges), the machine, the run's control and clock.
-pub type Job<T> = fn(&[u64], Machine, &Control, &(dyn Fn() -> f64 + Sync)) -> Result<T, Cancelled>;
+pub type Job<T> =
+    fn(&[u64], Environment, &Control, &(dyn Fn() -> f64 + Sync)) -> Result<T, Cancelled>;
 
 #[derive(Properties)]
 pub struct ThreadedProps<T: 'static> {
@@ -92,7 +94,7 @@ where
                         parsed.iter().filter_map(|(_, note)| note.clone()).collect();
                     refused.set((!notes.is_empty()).then(|| notes.join(" ")));
                     let values: Vec<u64> = parsed.into_iter().map(|(value, _)| value).collect();
-                    let machine = Machine::detect();
+                    let machine = Environment::detect();
                     job.start(move |control, clock| run(&values, machine, control, clock));
                 }
             }
@@ -103,10 +105,7 @@ where
         Callback::from(move |_| job.cancel())
     };
     let done = job.done();
-    let result = done
-        .as_ref()
-        .and_then(|r| serde_json::to_string(&**r).ok())
-        .map(AttrValue::from);
+    let result = done.as_ref().and_then(|r| result_json(&**r));
     html! {
         <WidgetFrame kind={props.kind} {result} busy={job.running()}>
             <div class="lab-controls">
