@@ -2,6 +2,8 @@
 //! a title, and a "copy results" button once there is something to copy.
 //! A finished run also counts in the reader's progress.
 
+use gloo::timers::future::TimeoutFuture;
+use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
@@ -35,10 +37,14 @@ pub fn widget_frame(props: &FrameProps) -> Html {
     use_effect_with(
         (props.kind, props.result.is_some()),
         move |(kind, finished)| {
-            if *finished {
-                if let Some(progress) = progress {
-                    progress.dispatch(ProgressAction::Ran(kind.id().to_owned()));
-                }
+            if let (true, Some(progress)) = (*finished, progress) {
+                let id = kind.id().to_owned();
+                // In a turn of its own: the run's last redraw has just taken
+                // one, and the two together could make a long task.
+                spawn_local(async move {
+                    TimeoutFuture::new(0).await;
+                    progress.dispatch(ProgressAction::Ran(id));
+                });
             }
         },
     );
