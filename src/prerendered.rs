@@ -26,8 +26,13 @@ pub enum Piece {
     BadWidget(&'static str),
 }
 
-/// The glossary page's entries.
+/// The glossary page's entries: written next to the pages by `cargo xtask`
+/// and fetched by the book, built in only where no site is served.
+#[cfg(any(not(target_arch = "wasm32"), feature = "embedded-pages"))]
 pub static GLOSSARY_HTML: &str = include_str!(concat!(env!("OUT_DIR"), "/glossary.html"));
+
+/// Where the site keeps the glossary's entries.
+pub const GLOSSARY_PATH: &str = "pages/glossary.html";
 
 /// Every page, in reading order.
 pub static PAGES: [Prerendered; 15] = include!(concat!(env!("OUT_DIR"), "/prerendered.rs"));

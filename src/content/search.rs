@@ -142,20 +142,34 @@ impl SearchIndex {
             scores = if first {
                 found
             } else {
-                scores
-                    .into_iter()
-                    .filter_map(|(entry, score)| {
-                        found.get(&entry).map(|more| (entry, score + more))
-                    })
-                    .collect()
+                // Inserted one by one: collecting into a map would sort, and
+                // ship a sort for this type in the book.
+                let mut kept = BTreeMap::new();
+                for (entry, score) in scores {
+                    if let Some(more) = found.get(&entry) {
+                        kept.insert(entry, score + more);
+                    }
+                }
+                kept
             };
             first = false;
         }
-        let mut ranked: Vec<(u32, u32)> = scores.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        // The best `limit` (highest score, then earliest entry), picked one at
+        // a time: a few picks among a few dozen entries, and no sort to ship.
+        let mut candidates: Vec<(u32, u32)> = scores.into_iter().collect();
+        let mut ranked = Vec::new();
+        while ranked.len() < limit {
+            let best = (0..candidates.len()).max_by(|&a, &b| {
+                let (a, b) = (candidates[a], candidates[b]);
+                a.1.cmp(&b.1).then(b.0.cmp(&a.0))
+            });
+            match best {
+                Some(index) => ranked.push(candidates.swap_remove(index)),
+                None => break,
+            }
+        }
         ranked
             .into_iter()
-            .take(limit)
             .filter_map(|(entry, score)| {
                 let entry = self.entries.get(entry as usize)?;
                 Some(Hit {

@@ -1,22 +1,42 @@
 //! The glossary page: every term, its definition, and the section that
-//! explains it (rendered at build time). Pages link the first mention of each
-//! term here.
+//! explains it (rendered at build time and fetched like a page). Pages link
+//! the first mention of each term here.
 
+use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::page::{follow_internal_link, scroll_to_fragment_or_top};
-use crate::prerendered::GLOSSARY_HTML;
+
+/// The entries, fetched once; built in for `wasm-bindgen-test`.
+async fn entries() -> Result<String, String> {
+    #[cfg(feature = "embedded-pages")]
+    return Ok(crate::prerendered::GLOSSARY_HTML.to_owned());
+    #[cfg(not(feature = "embedded-pages"))]
+    crate::runtime::fetch::text(crate::prerendered::GLOSSARY_PATH).await
+}
 
 /// All terms, in the file's order.
 #[function_component(GlossaryPage)]
 pub fn glossary_page() -> Html {
     let navigator = use_navigator();
-    use_effect_with((), |()| {
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            document.set_title("Glossary — Concurrency vs Parallelism");
+    let loaded = use_state(|| None::<Result<AttrValue, String>>);
+    {
+        let loaded = loaded.clone();
+        use_effect_with((), move |()| {
+            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                document.set_title("Glossary — Concurrency vs Parallelism");
+            }
+            spawn_local(async move {
+                loaded.set(Some(entries().await.map(AttrValue::from)));
+            });
+        });
+    }
+    // The fragment (`#deadlock`) names an entry that exists once the entries do.
+    use_effect_with(loaded.is_some(), |shown| {
+        if *shown {
+            scroll_to_fragment_or_top();
         }
-        scroll_to_fragment_or_top();
     });
     let onclick =
         Callback::from(move |event: MouseEvent| follow_internal_link(&event, navigator.as_ref()));
@@ -24,7 +44,11 @@ pub fn glossary_page() -> Html {
         <article class="page glossary" {onclick}>
             <h1>{ "📚 Glossary" }</h1>
             <p>{ "The concepts of §9 Related Concepts and §10 Concurrency Models, and the book's own central terms. In the text, the first mention of each term on a page links here and shows its definition on hover or focus." }</p>
-            { Html::from_html_unchecked(AttrValue::Static(GLOSSARY_HTML)) }
+            { match &*loaded {
+                None => html! { <p>{ "Loading the glossary…" }</p> },
+                Some(Ok(entries)) => Html::from_html_unchecked(entries.clone()),
+                Some(Err(why)) => html! { <p class="error" role="alert">{ format!("The glossary could not be loaded: {why}.") }</p> },
+            } }
         </article>
     }
 }

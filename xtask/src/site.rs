@@ -8,7 +8,7 @@ use base64::Engine;
 use concurrency_book::content::markdown::{self, Block};
 use concurrency_book::content::search::{self, SearchIndex};
 use concurrency_book::content::{book, glossary, questions_path};
-use concurrency_book::prerendered::html_path;
+use concurrency_book::prerendered::{html_path, GLOSSARY_HTML, GLOSSARY_PATH};
 use sha2::{Digest, Sha256};
 
 use crate::tools::BuildTools;
@@ -83,6 +83,8 @@ pub fn write_generated() -> Result {
         let path = folder.join(html_path(page.slug));
         fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
+    let path = folder.join(GLOSSARY_PATH);
+    fs::write(&path, GLOSSARY_HTML).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     for page in book().sections() {
         let json = page
             .questions

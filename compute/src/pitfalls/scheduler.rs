@@ -1050,7 +1050,14 @@ pub fn explore(level: &Level, expanded: bool) -> Exploration {
         .found
         .into_iter()
         .map(|((values, verdict), (count, example))| OutcomeCount {
-            values: values.into_iter().collect(),
+            // Inserted one by one: collecting into a map would sort, and
+            // ship a sort for this type in the book.
+            values: values
+                .into_iter()
+                .fold(BTreeMap::new(), |mut map, (name, value)| {
+                    map.insert(name, value);
+                    map
+                }),
             deadlock: matches!(verdict, Verdict::Deadlock { .. }),
             verdict,
             count,

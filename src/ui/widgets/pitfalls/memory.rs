@@ -5,6 +5,7 @@ use std::cell::Cell;
 use std::future::Future;
 use std::rc::Rc;
 
+use book_compute::stats::Summary;
 use futures::channel::oneshot;
 use futures::future::{select, Either};
 use gloo::timers::future::TimeoutFuture;
@@ -169,9 +170,8 @@ async fn weigh_workers(n: usize, report: &mut Report, cancelled: &Rc<Cell<bool>>
     if workers.is_empty() {
         return;
     }
-    let mut starts: Vec<f64> = workers.iter().map(|w| w.start_ms).collect();
-    starts.sort_by(f64::total_cmp);
-    report.worker_start_ms = Some(round_ms(starts[starts.len() / 2]));
+    let starts: Vec<f64> = workers.iter().map(|w| w.start_ms).collect();
+    report.worker_start_ms = Summary::of(&starts).map(|s| round_ms(s.median_ms));
     match limited(measure_echo_workers(), MEASURE_LIMIT_MS, cancelled).await {
         Some(Ok(memory)) if memory.workers > 0 => {
             report.bytes_per_worker = Some((memory.bytes / memory.workers as f64).round());
