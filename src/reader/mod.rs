@@ -1,7 +1,9 @@
 //! What the book keeps for its reader, in the reader's own browser: progress
-//! through the sections (read, answered, widgets run, where to resume).
+//! through the sections and the results the reader's machine measured.
 //!
-//! Pure data and its versioned JSON for `localStorage`, host-tested; the UI
-//! reads and writes it (`ui::reader_state`).
+//! Pure data and its formats (versioned JSON for `localStorage`, a permalink
+//! that carries a result set in a URL fragment), host-tested; the UI reads and
+//! writes them (`ui::reader_state`).
 
 pub mod progress;
+pub mod results;

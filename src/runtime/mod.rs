@@ -6,6 +6,7 @@
 //! - [`lab`] is the parallelism lab's job: measure kernels on 1..N threads.
 //! - [`panics`] turns a worker's panic into a message for the waiting widget.
 //! - [`fetch`] reads the book's generated files (search index, questions).
+//! - [`json`] reads JSON with the browser's `JSON.parse`, for the reader's kept results.
 //! - [`js_error`] puts a JavaScript exception into words.
 //! - [`clock`] is the high-resolution timer, on the main thread and in workers.
 //! - [`heap`] counts the bytes Rust code holds, and [`memory`] starts plain Web
@@ -19,6 +20,7 @@ pub mod fetch;
 pub mod heap;
 pub mod job;
 pub mod js_error;
+pub mod json;
 pub mod lab;
 pub mod memory;
 pub mod panics;

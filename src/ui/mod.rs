@@ -16,6 +16,7 @@ mod self_check;
 mod shell;
 mod theme;
 pub mod widgets;
+mod your_machine;
 
 pub use app::App;
 pub use route::Route;

@@ -1,7 +1,8 @@
-//! The reader's progress, kept in `localStorage`.
+//! The reader's progress and measured results, kept in `localStorage`.
 //!
 //! Progress is shared through a yew context, so the table of contents updates
-//! the moment a question is answered on the page.
+//! the moment a question is answered on the page. Results are written by the
+//! widget frame when a run finishes and read by the "Your machine" page.
 
 use std::rc::Rc;
 
@@ -9,6 +10,9 @@ use gloo::storage::{LocalStorage, Storage};
 use yew::prelude::*;
 
 use crate::reader::progress::{self, Progress};
+use crate::reader::results::{self, browser_name, Machine, ResultSet};
+use crate::runtime::environment::Environment;
+use crate::runtime::json::BrowserJson;
 
 /// A change to the reader's progress.
 pub enum ProgressAction {
@@ -97,4 +101,37 @@ pub fn use_progress() -> Option<ProgressHandle> {
 #[hook]
 pub fn use_progress_dispatch() -> Option<ProgressDispatch> {
     use_context::<ProgressDispatch>()
+}
+
+/// This browser, as a result set records it.
+pub fn this_machine() -> Machine {
+    let environment = Environment::detect();
+    Machine {
+        browser: browser_name(&environment.user_agent),
+        hardware_concurrency: u32::try_from(environment.hardware_concurrency).unwrap_or(u32::MAX),
+        isolated: environment.isolated,
+    }
+}
+
+/// The results measured in this browser so far.
+pub fn stored_results() -> ResultSet {
+    let stored = LocalStorage::raw()
+        .get_item(results::STORAGE_KEY)
+        .ok()
+        .flatten();
+    ResultSet::load::<BrowserJson>(stored.as_deref(), this_machine())
+}
+
+/// Keeps a finished run's `data-result` as that widget's latest result.
+pub fn record_result(widget: &str, json: &str) {
+    let mut set = stored_results();
+    let at = String::from(js_sys::Date::new_0().to_iso_string());
+    set.record::<BrowserJson>(widget, &at, json);
+    // As with progress: without storage the result is only not remembered.
+    let _ = LocalStorage::raw().set_item(results::STORAGE_KEY, &set.to_json());
+}
+
+/// Forgets every stored result.
+pub fn clear_results() {
+    LocalStorage::delete(results::STORAGE_KEY);
 }

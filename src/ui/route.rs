@@ -13,6 +13,9 @@ pub enum Route {
     /// Every term of the glossary.
     #[at("/glossary/")]
     Glossary,
+    /// The results measured in this browser, or a set a permalink carries.
+    #[at("/your-machine/")]
+    YourMachine,
     #[at("/:slug/")]
     Section { slug: String },
     #[not_found]
@@ -37,7 +40,7 @@ impl Route {
         match self {
             Route::Home => Some(book().front()),
             Route::Section { slug } => book().by_slug(slug),
-            Route::Glossary | Route::NotFound => None,
+            Route::Glossary | Route::YourMachine | Route::NotFound => None,
         }
     }
 }

@@ -12,6 +12,7 @@ use super::reader_state::{use_progress, ProgressAction};
 use super::route::Route;
 use super::search::SearchDialog;
 use super::theme::ThemeToggle;
+use super::your_machine::YourMachine;
 use crate::content::book;
 use crate::prerendered::PAGES;
 use crate::reader::progress::Progress;
@@ -194,6 +195,9 @@ pub fn shell() -> Html {
                     <li class={classes!((route == Route::Glossary).then_some("active"))}>
                         <Link<Route> to={Route::Glossary}>{ "📚 Glossary" }</Link<Route>>
                     </li>
+                    <li class={classes!((route == Route::YourMachine).then_some("active"))}>
+                        <Link<Route> to={Route::YourMachine}>{ "💻 Your machine" }</Link<Route>>
+                    </li>
                 </ol>
                 if !state.read.is_empty() || !state.answers.is_empty() {
                     <button type="button" class="toc-reset" onclick={reset_progress}>{ "Reset my progress" }</button>
@@ -203,6 +207,7 @@ pub fn shell() -> Html {
                 { match (route.page(), &route) {
                     (Some(page), _) => html! { <PageView number={page.number} /> },
                     (None, Route::Glossary) => html! { <GlossaryPage /> },
+                    (None, Route::YourMachine) => html! { <YourMachine /> },
                     (None, _) => not_found(),
                 } }
             </main>

@@ -1,6 +1,7 @@
 //! End-to-end: the reader's companion. Search finds and lands on headings,
-//! answers survive a reload and show in the table of contents, and glossary
-//! terms link to their entries with a preview.
+//! answers survive a reload and show in the table of contents, glossary
+//! terms link to their entries with a preview, and "Your machine" lists
+//! results and shares them by permalink with a browser that has never seen them.
 
 use super::browser::Browser;
 use super::server::{Hosting, StaticHost};
@@ -15,6 +16,13 @@ async fn wait_until(browser: &Browser, script: &str, what: &str) {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("{what}: `{script}` never became true");
+}
+
+/// The text of the results tables, as the reader sees it.
+async fn results_text(browser: &Browser) -> serde_json::Value {
+    browser
+        .eval("return document.querySelector('.results-set').innerText")
+        .await
 }
 
 #[tokio::test]
@@ -129,4 +137,81 @@ async fn glossary_terms_link_to_their_entry_with_a_preview() {
     browser.wait_for(&format!("dt#{fragment}"), 10).await;
     browser.assert_clean_console("glossary").await;
     browser.finish().await;
+}
+
+#[tokio::test]
+async fn your_machine_lists_a_result_and_its_permalink_shows_it_elsewhere() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
+    let browser = Browser::start().await;
+    browser.open(&page_url(&host.origin, "/", "")).await;
+    browser.wait_until_isolated().await;
+    browser.run_widget("threads-check", 60).await;
+    // The frame keeps the result in the turn after the run's last redraw.
+    wait_until(
+        &browser,
+        "(localStorage.getItem('concurrency-book.results') || '').includes('threads-check')",
+        "the finished run is kept",
+    )
+    .await;
+    browser
+        .open(&page_url(&host.origin, "/", "your-machine"))
+        .await;
+    browser
+        .wait_for(".saved-result[data-saved-widget=threads-check]", 10)
+        .await;
+    let mine = results_text(&browser).await;
+    let text = mine.as_str().unwrap_or_default();
+    assert!(text.contains("threads_seen"), "{mine}");
+    assert!(text.contains("cross-origin isolated"), "{mine}");
+
+    // The markdown export is a table a reader can paste.
+    browser
+        .click(".your-machine-actions button.secondary")
+        .await;
+    let markdown = browser
+        .wait_for(".markdown-export", 5)
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        markdown.contains("| widget | figure | value |")
+            && markdown.contains("| threads-check | threads_seen |"),
+        "{markdown}"
+    );
+    let export = browser
+        .eval("return document.querySelector('.your-machine-actions a[download]').href")
+        .await;
+    assert!(
+        export
+            .as_str()
+            .is_some_and(|href| href.starts_with("data:application/json")),
+        "{export}"
+    );
+
+    let link = browser.wait_for("a.permalink", 5).await;
+    let permalink = link.attr("href").await.ok().flatten().expect("a permalink");
+    assert!(permalink.contains("#results="), "{permalink}");
+    browser.assert_clean_console("your machine").await;
+    browser.finish().await;
+
+    // A fresh browser, with nothing stored, sees the same table from the link alone.
+    let fresh = Browser::start().await;
+    fresh.open(&permalink).await;
+    fresh.wait_for(".results-set .saved-result", 10).await;
+    let shared = results_text(&fresh).await;
+    assert_eq!(shared, mine, "the permalink shows the same table");
+    fresh.wait_for(".your-machine .note", 5).await;
+
+    // A damaged link is refused with a reason, not shown half.
+    let broken = format!(
+        "{}#results=not-a-result-set",
+        permalink.split("#results=").next().unwrap_or_default()
+    );
+    fresh.open(&broken).await;
+    let error = fresh.wait_for(".your-machine .error", 10).await;
+    let error = error.text().await.unwrap_or_default();
+    assert!(error.contains("damaged"), "{error}");
+    fresh.assert_clean_console("shared results").await;
+    fresh.finish().await;
 }

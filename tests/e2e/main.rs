@@ -252,10 +252,10 @@ async fn everything_is_reachable_and_startable_by_keyboard() {
             focused_links.insert(href.to_owned());
         }
     }
-    // Every page and the glossary.
+    // Every page, the glossary and "Your machine".
     assert_eq!(
         focused_links.len(),
-        book().pages().len() + 1,
+        book().pages().len() + 2,
         "every page's link takes focus: {focused_links:?}"
     );
     browser.assert_clean_console("keyboard").await;

@@ -9,6 +9,7 @@ use concurrency_book::content::markdown::{self, Block};
 use concurrency_book::content::search::{self, SearchIndex};
 use concurrency_book::content::{book, glossary, questions_path};
 use concurrency_book::prerendered::{html_path, GLOSSARY_HTML, GLOSSARY_PATH};
+use concurrency_book::reader::results;
 use sha2::{Digest, Sha256};
 
 use crate::tools::BuildTools;
@@ -49,7 +50,7 @@ pub fn build(tools: &BuildTools, public_url: &str, out: &Path) -> Result {
 }
 
 /// Pages of the book that are not sections: each gets its folder too.
-const EXTRA_PAGES: [&str; 1] = [glossary::PAGE_SLUG];
+const EXTRA_PAGES: [&str; 2] = [glossary::PAGE_SLUG, results::PAGE_SLUG];
 
 /// Where `index.html`'s `copy-file` and `copy-dir` links find the files the
 /// browser fetches rather than carrying them in the WebAssembly.

@@ -1,13 +1,14 @@
 //! The frame every widget sits in: the `data-widget` / `data-result` contract,
 //! a title, and a "copy results" button once there is something to copy.
-//! A finished run also counts in the reader's progress.
+//! A finished run also counts in the reader's progress, and its figures are
+//! kept for the "Your machine" page.
 
 use gloo::timers::future::TimeoutFuture;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
-use crate::ui::reader_state::{use_progress_dispatch, ProgressAction};
+use crate::ui::reader_state::{record_result, use_progress_dispatch, ProgressAction};
 
 #[derive(Properties, PartialEq)]
 pub struct FrameProps {
@@ -33,21 +34,21 @@ pub fn result_json<T: serde::Serialize>(report: &T) -> Option<AttrValue> {
 pub fn widget_frame(props: &FrameProps) -> Html {
     let copied = use_state(|| false);
     let progress = use_progress_dispatch();
-    // Every finished run counts in the reader's progress.
-    use_effect_with(
-        (props.kind, props.result.is_some()),
-        move |(kind, finished)| {
-            if let (true, Some(progress)) = (*finished, progress) {
-                let id = kind.id().to_owned();
-                // In a turn of its own: the run's last redraw has just taken
-                // one, and the two together could make a long task.
-                spawn_local(async move {
-                    TimeoutFuture::new(0).await;
-                    progress.dispatch(ProgressAction::Ran(id));
-                });
-            }
-        },
-    );
+    // Every finished run is kept for "Your machine" and counts in progress.
+    use_effect_with((props.kind, props.result.clone()), move |(kind, result)| {
+        if let Some(json) = result.clone() {
+            let id = kind.id();
+            // In a turn of its own: the run's last redraw has just taken
+            // one, and the two together could make a long task.
+            spawn_local(async move {
+                TimeoutFuture::new(0).await;
+                record_result(id, &json);
+                if let Some(progress) = progress {
+                    progress.dispatch(ProgressAction::Ran(id.to_owned()));
+                }
+            });
+        }
+    });
     let copy = props.result.clone().map(|json| {
         let copied = copied.clone();
         Callback::from(move |_| {

@@ -1,0 +1,303 @@
+//! "Your machine": every result the reader's browser measured, as tables and
+//! charts, to export (JSON, markdown) or share with a permalink that carries
+//! the whole set in the URL fragment, with no server involved.
+//!
+//! The tables are written as one HTML string, as the pages are: a result set
+//! is data to show, not an interface, and yew nodes for every cell would
+//! weigh on the first page of every reader.
+
+use std::fmt::Write;
+use std::rc::Rc;
+
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::page::follow_internal_link;
+use super::reader_state::{clear_results, stored_results, use_progress, ProgressAction};
+use crate::content::directive::WidgetKind;
+use crate::content::markdown::escape;
+use crate::content::{book, Page};
+use crate::prerendered::{Piece, PAGES};
+use crate::reader::results::{Figure, ResultSet, SavedResult, LINK_KEY};
+use crate::runtime::json::BrowserJson;
+
+/// What the page shows: the reader's own set, or one a link carried.
+enum Shown {
+    Own(Rc<ResultSet>),
+    Shared(Rc<ResultSet>),
+    BadLink(String),
+}
+
+/// The set the address names: a shared one after `#results=`, else the reader's own.
+fn from_location() -> Shown {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    match hash
+        .strip_prefix('#')
+        .and_then(|h| h.strip_prefix(LINK_KEY))
+    {
+        Some(link) => match ResultSet::from_link::<BrowserJson>(link) {
+            Ok(set) => Shown::Shared(Rc::new(set)),
+            Err(why) => Shown::BadLink(why.to_string()),
+        },
+        None => Shown::Own(Rc::new(stored_results())),
+    }
+}
+
+/// The page.
+#[function_component(YourMachine)]
+pub fn your_machine() -> Html {
+    let shown = use_state(from_location);
+    let markdown_shown = use_state(|| false);
+    let progress = use_progress();
+    let navigator = use_navigator();
+    {
+        // Another link pasted into the same tab changes only the fragment.
+        let shown = shown.clone();
+        use_effect_with((), move |()| {
+            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                document.set_title("Your machine — Concurrency vs Parallelism");
+            }
+            let listener = web_sys::window().map(|window| {
+                gloo::events::EventListener::new(&window, "hashchange", move |_| {
+                    shown.set(from_location())
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    let show_own = {
+        let shown = shown.clone();
+        Callback::from(move |_| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().set_hash("");
+            }
+            shown.set(Shown::Own(Rc::new(stored_results())));
+        })
+    };
+    let clear = {
+        let shown = shown.clone();
+        Callback::from(move |_| {
+            clear_results();
+            shown.set(Shown::Own(Rc::new(stored_results())));
+        })
+    };
+    let reset_progress = Callback::from(move |_| {
+        if let Some(progress) = &progress {
+            progress.dispatch(ProgressAction::Reset);
+        }
+    });
+    let follow = Callback::from(move |event: MouseEvent| {
+        follow_internal_link(&event, navigator.as_ref());
+    });
+    let body = match &*shown {
+        Shown::BadLink(why) => html! {
+            <>
+                <p class="error" role="alert">{ format!("This link cannot be shown: {why}.") }</p>
+                <button type="button" onclick={show_own}>{ "Show my own results" }</button>
+            </>
+        },
+        Shown::Shared(set) => html! {
+            <>
+                <p class="note">{ "These results came with the link: they were measured on someone else's machine. Nothing was sent anywhere; the link itself carries them." }</p>
+                { tables(set) }
+                <button type="button" onclick={show_own}>{ "Show my own results" }</button>
+            </>
+        },
+        Shown::Own(set) if set.results.is_empty() => html! {
+            <p>{ "Nothing measured yet. Run any widget in the book (the " }
+               <a href="../">{ "threads check on the front page" }</a>
+               { " is a quick one), then come back: every finished run is kept here, in this browser only." }</p>
+        },
+        Shown::Own(set) => {
+            let link = set.to_link();
+            let permalink = link.as_ref().ok().map(|link| {
+                let here = web_sys::window()
+                    .and_then(|w| {
+                        Some(format!(
+                            "{}{}",
+                            w.location().origin().ok()?,
+                            w.location().pathname().ok()?
+                        ))
+                    })
+                    .unwrap_or_default();
+                format!("{here}#{LINK_KEY}{link}")
+            });
+            let download = format!(
+                "data:application/json;charset=utf-8,{}",
+                String::from(js_sys::encode_uri_component(&export(set)))
+            );
+            let toggle_markdown = {
+                let markdown_shown = markdown_shown.clone();
+                Callback::from(move |_| markdown_shown.set(!*markdown_shown))
+            };
+            html! {
+                <>
+                    { tables(set) }
+                    <div class="your-machine-actions">
+                        <a class="button" href={download} download="concurrency-book-results.json">{ "Export JSON" }</a>
+                        <button type="button" class="secondary" onclick={toggle_markdown}>{ "Markdown table" }</button>
+                        { match (&permalink, &link) {
+                            (Some(permalink), _) => html! { <a class="permalink" href={permalink.clone()}>{ "Permalink to these results" }</a> },
+                            (None, Err(why)) => html! { <span class="note">{ format!("No permalink: {why}.") }</span> },
+                            (None, Ok(_)) => Html::default(),
+                        } }
+                        <button type="button" class="secondary" onclick={clear}>{ "Forget these results" }</button>
+                    </div>
+                    if *markdown_shown {
+                        <pre class="markdown-export"><code>{ set.markdown() }</code></pre>
+                    }
+                </>
+            }
+        }
+    };
+    html! {
+        <article class="page your-machine" onclick={follow}>
+            <h1>{ "💻 Your machine" }</h1>
+            <p>{ "Every widget you ran in this browser keeps its latest figures here, with the machine they were measured on. Compare them with a colleague's, or show a class one machine's results with the permalink: the results travel inside the link, not to a server." }</p>
+            { body }
+            <h2>{ "Your progress" }</h2>
+            <p>{ "Sections read, answers and widgets run are kept in this browser too; the table of contents shows them." }</p>
+            <button type="button" class="secondary" onclick={reset_progress}>{ "Reset my progress" }</button>
+        </article>
+    }
+}
+
+/// The same tables for the reader's own set and for a shared one, so a
+/// permalink shows exactly what its sender saw.
+fn tables(set: &ResultSet) -> Html {
+    let machine = &set.machine;
+    let mut html = format!(
+        "<div class=\"results-set\"><p class=\"machine\">Measured in {}, {} cores reported, {}.</p>",
+        escape(&machine.browser),
+        machine.hardware_concurrency,
+        if machine.isolated {
+            "cross-origin isolated (worker threads available)"
+        } else {
+            "not isolated (one thread)"
+        }
+    );
+    for result in &set.results {
+        write_result(&mut html, result);
+    }
+    html.push_str("</div>");
+    Html::from_html_unchecked(html.into())
+}
+
+/// Figures worth a bar: rates and speedups, where longer is better.
+const CHARTED: [&str; 3] = ["speedup", "ops_per_second", "meals_per_second"];
+
+/// One widget's result: its title, where it lives, a chart of its rates when
+/// it has several, and every figure.
+fn write_result(html: &mut String, result: &SavedResult) {
+    let kind = WidgetKind::from_id(&result.widget);
+    let title = kind.map_or(result.widget.as_str(), |kind| kind.title());
+    let _ = write!(
+        html,
+        "<section class=\"saved-result\" data-saved-widget=\"{}\"><h3>{}",
+        escape(&result.widget),
+        escape(title)
+    );
+    if let Some(page) = kind.and_then(page_of) {
+        let href = if page.slug.is_empty() {
+            "../".to_owned()
+        } else {
+            format!("../{}/", page.slug)
+        };
+        let _ = write!(
+            html,
+            " <a class=\"saved-where\" href=\"{href}\">({})</a>",
+            escape(&page.plain_title())
+        );
+    }
+    let _ = write!(
+        html,
+        "</h3><p class=\"saved-at\">Finished {}</p>",
+        escape(&result.at)
+    );
+    let bars: Vec<(&str, f64, String)> = result
+        .figures
+        .iter()
+        .filter(|(name, _)| CHARTED.iter().any(|s| name.ends_with(s)))
+        .filter_map(|(name, value)| match value {
+            Figure::Number(number) => Some((name.as_str(), *number, value.to_string())),
+            _ => None,
+        })
+        .collect();
+    if bars.len() > 1 {
+        let most = bars.iter().map(|b| b.1).fold(0.0, f64::max);
+        let most = if most > 0.0 { most } else { 1.0 };
+        let _ = write!(
+            html,
+            "<div class=\"work-chart\" role=\"list\" aria-label=\"{}: headline figures\">",
+            escape(title)
+        );
+        for (label, value, text) in &bars {
+            // An SVG bar rather than a styled span: the CSP forbids inline styles.
+            let _ = write!(
+                html,
+                "<div class=\"work-row\" role=\"listitem\"><span class=\"work-label\">{}</span>\
+                 <svg class=\"work-bar\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\">\
+                 <rect width=\"{:.1}\" height=\"10\"/></svg><span class=\"work-value\">{}</span></div>",
+                escape(label),
+                (value / most * 100.0).max(0.5),
+                escape(text)
+            );
+        }
+        html.push_str("</div>");
+    }
+    html.push_str(
+        "<table class=\"results\"><thead><tr><th>figure</th><th>value</th></tr></thead><tbody>",
+    );
+    for (name, value) in &result.figures {
+        let _ = write!(
+            html,
+            "<tr><td><code>{}</code></td><td>{}</td></tr>",
+            escape(name),
+            escape(&value.to_string())
+        );
+    }
+    html.push_str("</tbody></table></section>");
+}
+
+/// The first page that mounts `kind`.
+fn page_of(kind: WidgetKind) -> Option<&'static Page> {
+    let number = PAGES.iter().position(|page| {
+        page.pieces
+            .iter()
+            .any(|piece| matches!(piece, Piece::Widget(widget, _) if *widget == kind))
+    })?;
+    book().pages().get(number)
+}
+
+/// The set to download, indented: each result's whole `data-result` as JSON
+/// of its own (`data`), not as a string, so the file reads as one document.
+/// The browser's `JSON` does the work, so no second JSON printer ships.
+fn export(set: &ResultSet) -> String {
+    let stored = set.to_json();
+    let Ok(tree) = js_sys::JSON::parse(&stored) else {
+        return stored;
+    };
+    let results = js_sys::Reflect::get(&tree, &"results".into())
+        .ok()
+        .and_then(|r| r.dyn_into::<js_sys::Array>().ok());
+    for result in results.iter().flat_map(|r| r.iter()) {
+        let whole = js_sys::Reflect::get(&result, &"json".into())
+            .ok()
+            .and_then(|j| j.as_string())
+            .and_then(|j| js_sys::JSON::parse(&j).ok());
+        if let Some(whole) = whole {
+            let _ = js_sys::Reflect::set(&result, &"data".into(), &whole);
+            let _ = js_sys::Reflect::delete_property(
+                result.unchecked_ref::<js_sys::Object>(),
+                &"json".into(),
+            );
+        }
+    }
+    js_sys::JSON::stringify_with_replacer_and_space(&tree, &JsValue::NULL, &2.into())
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or(stored)
+}
