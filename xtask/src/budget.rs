@@ -63,6 +63,29 @@ pub fn first_page(site: &Path, public_url: &str) -> Result<Transfer> {
             .map_err(|e| format!("cannot read {relative}: {e}"))?;
         assets.push((relative.to_owned(), bytes.len(), gzip_size(&bytes)?));
     }
+    // Modules the JS glue imports (wasm-bindgen's snippets): fetched on the
+    // first page too, though `index.html` does not name them.
+    let glue: Vec<String> = assets
+        .iter()
+        .filter(|(name, _, _)| name.ends_with(".js"))
+        .map(|(name, _, _)| name.clone())
+        .collect();
+    for script in glue {
+        let text = std::fs::read_to_string(site.join(&script))
+            .map_err(|e| format!("cannot read {script}: {e}"))?;
+        for imported in text.split(['"', '\'', '`']).filter_map(|token| {
+            token
+                .strip_prefix("./")
+                .filter(|path| path.starts_with("snippets/") && path.ends_with(".js"))
+        }) {
+            if assets.iter().any(|(name, _, _)| name == imported) {
+                continue;
+            }
+            let bytes = std::fs::read(site.join(imported))
+                .map_err(|e| format!("cannot read {imported}: {e}"))?;
+            assets.push((imported.to_owned(), bytes.len(), gzip_size(&bytes)?));
+        }
+    }
     // The front page's own text, which the book fetches as it starts.
     let front = html_path("");
     if let Ok(bytes) = std::fs::read(site.join(&front)) {
@@ -93,16 +116,23 @@ mod tests {
         let html = "<meta charset=utf-8><base href=/b/><script type=module>import init from\"/b/a.js\";\
                     await init({module_or_path:`/b/a_bg.wasm`});</script><link href=/b/s.css rel=stylesheet>";
         std::fs::write(site.join("index.html"), html).expect("index.html");
-        for (file, bytes) in [("a.js", 10), ("a_bg.wasm", 100), ("s.css", 20)] {
+        for (file, bytes) in [("a_bg.wasm", 100), ("s.css", 20)] {
             std::fs::write(site.join(file), vec![b'x'; bytes]).expect("an asset");
         }
+        std::fs::write(
+            site.join("a.js"),
+            r#"import{x as e}from"./snippets/h/w.js";"#,
+        )
+        .expect("the glue");
+        std::fs::create_dir_all(site.join("snippets/h")).expect("a snippets folder");
+        std::fs::write(site.join("snippets/h/w.js"), "export const x = 1;").expect("a snippet");
         let transfer = first_page(&site, "/b/").expect("measured");
         let names: Vec<&str> = transfer
             .assets
             .iter()
             .map(|(name, _, _)| name.as_str())
             .collect();
-        assert_eq!(names, ["a.js", "a_bg.wasm", "s.css"]);
+        assert_eq!(names, ["a.js", "a_bg.wasm", "s.css", "snippets/h/w.js"]);
         let _ = std::fs::remove_dir_all(&site);
     }
 }
