@@ -124,6 +124,10 @@ pub struct Sweep {
     pub points: Vec<SweepPoint>,
     /// Amdahl's serial fraction fitted to the points.
     pub serial_fraction: Option<f64>,
+    /// The thread count where the curve stops rising, if it does before its
+    /// last point ([`stats::plateau`]).
+    #[serde(default)]
+    pub plateau_threads: Option<usize>,
 }
 
 /// One thread count of a sweep, with the figures derived from the baseline.
@@ -178,6 +182,7 @@ impl Sweep {
             points,
             serial_fraction: stats::amdahl_serial_fraction(&fit)
                 .map(|s| (s * 1000.0).round() / 1000.0),
+            plateau_threads: stats::plateau(&fit),
         }
     }
 }

@@ -55,6 +55,29 @@ pub fn amdahl_serial_fraction(points: &[(usize, f64)]) -> Option<f64> {
     (xx > 0.0).then(|| (xy / xx).clamp(0.0, 1.0))
 }
 
+/// How much a later point must gain over an earlier one for the curve to
+/// still be rising: timings spread by a few percent from run to run.
+const STILL_RISING: f64 = 1.10;
+
+/// Where a speedup curve stops rising: the fewest threads from which no later
+/// point is more than 10% faster. `None` while the curve rises to its last
+/// point. A plateau below the thread count the browser reports means the
+/// extra threads share cores (a browser may report more than it can use) or
+/// the kernel waits on memory, not arithmetic.
+pub fn plateau(points: &[(usize, f64)]) -> Option<usize> {
+    points
+        .iter()
+        .enumerate()
+        .find_map(|(at, &(threads, speedup))| {
+            let later = &points[at + 1..];
+            let best_later = later
+                .iter()
+                .map(|&(_, s)| s)
+                .fold(f64::NEG_INFINITY, f64::max);
+            (!later.is_empty() && best_later <= speedup * STILL_RISING).then_some(threads)
+        })
+}
+
 /// The speedup Amdahl's law predicts on `threads` threads for serial fraction `s`.
 pub fn amdahl_speedup(serial_fraction: f64, threads: usize) -> f64 {
     1.0 / (serial_fraction + (1.0 - serial_fraction) / threads.max(1) as f64)
@@ -63,6 +86,20 @@ pub fn amdahl_speedup(serial_fraction: f64, threads: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_curve_that_stops_rising_has_a_plateau() {
+        // WebKit here: four threads reported, two cores.
+        assert_eq!(plateau(&[(1, 1.0), (2, 1.9), (3, 1.95), (4, 2.0)]), Some(2));
+        // Still rising at the last point, or a single point: no plateau.
+        assert_eq!(plateau(&[(1, 1.0), (2, 1.9)]), None);
+        assert_eq!(plateau(&[(1, 1.0), (2, 1.9), (3, 2.8), (4, 3.7)]), None);
+        assert_eq!(plateau(&[(1, 1.0)]), None);
+        // No speedup at all: flat from the start.
+        assert_eq!(plateau(&[(1, 1.0), (2, 1.02), (3, 0.98)]), Some(1));
+        // A dip then a rise is not a plateau at the dip.
+        assert_eq!(plateau(&[(1, 1.0), (2, 1.9), (3, 1.7), (4, 3.4)]), None);
+    }
 
     #[test]
     fn median_and_spread() {

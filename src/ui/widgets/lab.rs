@@ -534,9 +534,30 @@ fn explanation(kind: WidgetKind, report: &Report, environment: &Environment) -> 
         WidgetKind::Primes => "Equal static chunks take very different times (the last holds the largest numbers), so threads sit idle waiting for the slowest; work stealing hands out small grains and keeps every thread busy to the end.",
         _ => "Each curve bends for its own reason: the sections on each kernel explain it.",
     };
+    let measured = report
+        .sweeps
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.threads))
+        .max()
+        .unwrap_or(1);
+    let reported = environment.hardware_concurrency;
+    let plateau = report
+        .sweeps
+        .first()
+        .and_then(|s| s.plateau_threads)
+        .filter(|&k| k < measured);
+    // A browser may report more processors than it runs at once (WebKit
+    // reports 4 on 2 cores); the curve says what the reader really has.
+    let cores = match (plateau, kind) {
+        (Some(k), WidgetKind::Mandelbrot | WidgetKind::PoolWorkers) => format!(
+            " The curve stops rising at {k} threads although the browser reports {reported}: this kernel only computes, so the threads beyond {k} share cores. This machine runs about {k} at a time, whatever navigator.hardwareConcurrency says."
+        ),
+        (Some(k), _) => format!(
+            " The curve stops rising at {k} threads (the browser reports {reported}): either the threads beyond {k} share cores, or this kernel waits on memory. The Mandelbrot widget, which only computes, tells the two apart."
+        ),
+        (None, _) => String::new(),
+    };
     format!(
-        "{headline}{why} Measured on {} threads of {} reported by this browser (navigator.hardwareConcurrency; browsers may clamp it, so where the curve stops rising is where your real cores end).",
-        report.sweeps.iter().flat_map(|s| s.points.iter().map(|p| p.threads)).max().unwrap_or(1),
-        environment.hardware_concurrency
+        "{headline}{why}{cores} Measured on {measured} threads of {reported} reported by this browser (navigator.hardwareConcurrency; browsers may clamp it, so where the curve stops rising is where your real cores end)."
     )
 }
