@@ -1,5 +1,6 @@
-//! Headless Chromium through ChromeDriver (fantoccini), with the browser's
-//! console log and a network that cannot leave 127.0.0.1.
+//! Headless Chromium (ChromeDriver) or Firefox (geckodriver) through
+//! fantoccini, with the page's console errors and a network that cannot leave
+//! 127.0.0.1. `BOOK_BROWSER` picks the engine (`cargo xtask test` sets it).
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -10,23 +11,49 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
-/// One browser session and the ChromeDriver that runs it; both end on drop.
+/// The engine under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Chromium,
+    Firefox,
+}
+
+impl Engine {
+    /// From `BOOK_BROWSER`; Chromium when unset.
+    pub fn current() -> Self {
+        match std::env::var("BOOK_BROWSER").as_deref() {
+            Ok("firefox") => Engine::Firefox,
+            _ => Engine::Chromium,
+        }
+    }
+
+    /// Whether the page must record its own console errors: only ChromeDriver
+    /// has a log endpoint.
+    pub fn needs_console_hook(self) -> bool {
+        self != Engine::Chromium
+    }
+}
+
+/// One browser session and the driver that runs it; both end on drop.
 pub struct Browser {
     pub client: Client,
+    pub engine: Engine,
     driver: Child,
 }
 
 impl Browser {
     pub async fn start() -> Self {
-        let driver_path =
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let engine = Engine::current();
+        let (driver_path, capabilities) = match engine {
+            Engine::Chromium => chromium_capabilities(),
+            Engine::Firefox => firefox_capabilities(),
+        };
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
         // Its own process group, so that dropping the browser also ends the
-        // Chromium processes ChromeDriver started, even after a failed test.
+        // browser processes the driver started, even after a failed test.
         let driver = Command::new(&driver_path)
             .process_group(0)
             .arg(format!("--port={port}"))
@@ -36,23 +63,6 @@ impl Browser {
             .unwrap_or_else(|e| {
                 panic!("cannot start {driver_path}: {e}; run the tests with `cargo xtask test`")
             });
-
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": chromium,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                    // Any host but 127.0.0.1 fails to resolve: a request that tries to leave
-                    // shows up as a console error, which fails the test.
-                    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
-                ]
-            }),
-        );
-        capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
 
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
@@ -68,10 +78,18 @@ impl Browser {
                     let _ = e;
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
-                Err(e) => panic!("ChromeDriver did not start a session: {e}"),
+                Err(e) => panic!("{driver_path} did not start a session: {e}"),
             }
         };
-        Self { client, driver }
+        if engine == Engine::Firefox {
+            // Chromium gets its size from a flag.
+            let _ = client.set_window_size(1280, 900).await;
+        }
+        Self {
+            client,
+            engine,
+            driver,
+        }
     }
 
     /// Opens `url` as a reload would, and waits for the app to render a page.
@@ -152,8 +170,24 @@ impl Browser {
             .join(" ")
     }
 
-    /// Console messages since the last call, as `LEVEL message`.
+    /// Console messages since the last call, as `LEVEL message`: ChromeDriver's
+    /// log, or what the page's console hook kept (see `server.rs`).
     pub async fn console(&self) -> Vec<String> {
+        if self.engine.needs_console_hook() {
+            let kept = self
+                .eval(
+                    "const kept = JSON.parse(sessionStorage.getItem('__console') || '[]');
+                     sessionStorage.removeItem('__console');
+                     return kept",
+                )
+                .await;
+            return kept
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|line| line.as_str().map(str::to_owned))
+                .collect();
+        }
         let entries = self
             .client
             .issue_cmd(BrowserLog)
@@ -344,6 +378,58 @@ impl Drop for Browser {
             .status();
         let _ = self.driver.wait();
     }
+}
+
+/// ChromeDriver and the capabilities of a headless Chromium whose network
+/// cannot leave 127.0.0.1.
+fn chromium_capabilities() -> (String, serde_json::Map<String, Value>) {
+    let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                // Any host but 127.0.0.1 fails to resolve: a request that tries to leave
+                // shows up as a console error, which fails the test.
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+            ]
+        }),
+    );
+    capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+    (driver, capabilities)
+}
+
+/// geckodriver and the capabilities of a headless Firefox whose requests to
+/// any other host go to a proxy that is not there.
+fn firefox_capabilities() -> (String, serde_json::Map<String, Value>) {
+    let driver = std::env::var("GECKODRIVER").unwrap_or_else(|_| "geckodriver".into());
+    let firefox = std::env::var("FIREFOX").unwrap_or_else(|_| "/usr/bin/firefox-esr".into());
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("browserName".into(), json!("firefox"));
+    capabilities.insert(
+        "moz:firefoxOptions".into(),
+        json!({
+            "binary": firefox,
+            "args": ["-headless"],
+            "prefs": {
+                "network.proxy.type": 1,
+                "network.proxy.http": "127.0.0.1",
+                "network.proxy.http_port": 9,
+                "network.proxy.ssl": "127.0.0.1",
+                "network.proxy.ssl_port": 9,
+                "network.proxy.no_proxies_on": "127.0.0.1",
+                "network.proxy.allow_hijacking_localhost": false,
+                "network.captive-portal-service.enabled": false,
+                "network.connectivity-service.enabled": false
+            }
+        }),
+    );
+    (driver, capabilities)
 }
 
 /// ChromeDriver's log endpoint (not in the W3C protocol, so fantoccini has no method for it).

@@ -454,9 +454,22 @@ pub(crate) async fn watch_long_tasks(browser: &Browser) {
     browser
         .eval(
             "window.__longTasks = [];
-             new PerformanceObserver(list => {
-                 for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
-             }).observe({type: 'longtask'});
+             if (PerformanceObserver.supportedEntryTypes.includes('longtask')) {
+                 new PerformanceObserver(list => {
+                     for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+                 }).observe({type: 'longtask'});
+             } else {
+                 // No Long Tasks API (Firefox): a 20 ms heartbeat that fires
+                 // over 50 ms late was held up by a task that long.
+                 clearInterval(window.__heartbeat);
+                 let last = performance.now();
+                 window.__heartbeat = setInterval(() => {
+                     const now = performance.now();
+                     const late = now - last - 20;
+                     if (late > 50) window.__longTasks.push(Math.round(late));
+                     last = now;
+                 }, 20);
+             }
              return null",
         )
         .await;

@@ -8,6 +8,8 @@ use std::thread;
 
 use tiny_http::{Header, Response, Server};
 
+use super::browser::Engine;
+
 /// How the host behaves.
 #[derive(Debug, Clone, Copy)]
 pub struct Hosting {
@@ -94,6 +96,11 @@ fn respond(
     hosting: Hosting,
 ) -> Response<std::io::Cursor<Vec<u8>>> {
     let path = url.split(['?', '#']).next().unwrap_or("/");
+    let hook = Engine::current().needs_console_hook();
+    if hook && path.ends_with(CONSOLE_HOOK_FILE) {
+        return Response::from_string(CONSOLE_HOOK)
+            .with_header(header("Content-Type", "text/javascript"));
+    }
     let hidden = !hosting.service_worker && path.ends_with("/sw.js");
     let file = if hidden {
         None
@@ -102,6 +109,11 @@ fn respond(
     };
     let response = match file.and_then(|file| std::fs::read(&file).ok().map(|body| (file, body))) {
         Some((file, body)) => {
+            let body = if hook && file.extension().is_some_and(|e| e == "html") {
+                with_console_hook(body, prefix)
+            } else {
+                body
+            };
             Response::from_data(body).with_header(header("Content-Type", content_type(&file)))
         }
         None => Response::from_string("not found").with_status_code(404),
@@ -113,6 +125,45 @@ fn respond(
     } else {
         response
     }
+}
+
+/// Where the console hook is served, under the site's prefix.
+const CONSOLE_HOOK_FILE: &str = "__console.js";
+
+/// Test instrumentation for drivers without a console log (geckodriver):
+/// keeps what the page reports as an error in `sessionStorage`, which lasts
+/// through the service worker's reload, for [`super::browser::Browser::console`] to read.
+const CONSOLE_HOOK: &str = r#"(() => {
+  const keep = (message) => {
+    try {
+      const kept = JSON.parse(sessionStorage.getItem("__console") || "[]");
+      kept.push("SEVERE " + message);
+      sessionStorage.setItem("__console", JSON.stringify(kept));
+    } catch (_) {}
+  };
+  const error = console.error.bind(console);
+  console.error = (...args) => { keep(args.map(String).join(" ")); error(...args); };
+  // The capture phase also sees resources (scripts, images) that fail to load.
+  addEventListener("error", (e) => keep(e.message || "failed to load " + (e.target && (e.target.src || e.target.href))), true);
+  addEventListener("unhandledrejection", (e) => keep("unhandled rejection: " + e.reason));
+  document.addEventListener("securitypolicyviolation", (e) => keep("CSP " + e.violatedDirective + " " + e.blockedURI + " " + e.sample));
+})();"#;
+
+/// `html` with the console hook as its first script, right after the CSP that governs it.
+fn with_console_hook(html: Vec<u8>, prefix: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(&html).into_owned();
+    let tag = format!("<script src=\"{prefix}{CONSOLE_HOOK_FILE}\"></script>");
+    let after = text
+        .find("Content-Security-Policy")
+        .and_then(|at| text[at..].find('>').map(|end| at + end + 1))
+        .or_else(|| {
+            text.find("<meta charset=utf-8>")
+                .map(|at| at + "<meta charset=utf-8>".len())
+        })
+        .unwrap_or(0);
+    let mut out = text;
+    out.insert_str(after, &tag);
+    out.into_bytes()
 }
 
 /// The file a static host would serve for `path`: folders serve their `index.html`.

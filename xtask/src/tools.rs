@@ -14,6 +14,8 @@ const TRUNK_VERSION: &str = "0.22.1";
 const BINARYEN_VERSION: &str = "132.0.0";
 /// The accessibility checker the end-to-end tests inject into every page.
 const AXE_VERSION: &str = "4.14.1";
+/// Firefox's WebDriver, from crates.io (Debian has none).
+const GECKODRIVER_VERSION: &str = "0.37.1";
 
 /// The tools a build uses, with the PATH that puts the right versions first.
 pub struct BuildTools {
@@ -32,6 +34,49 @@ impl Browser {
         command
             .env("CHROMEDRIVER", &self.chromedriver)
             .env("CHROMIUM", &self.chromium)
+            .env("BOOK_BROWSER", Engine::Chromium.name())
+            .env("RUST_BACKTRACE", "0")
+    }
+}
+
+/// The engines the tests run in: Chromium's Blink and Firefox's Gecko.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Chromium,
+    Firefox,
+}
+
+impl Engine {
+    /// Every engine, in the order `cargo xtask test` runs them.
+    pub const ALL: [Engine; 2] = [Engine::Chromium, Engine::Firefox];
+
+    /// The name `--browser` takes and the tests read from `BOOK_BROWSER`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Chromium => "chromium",
+            Engine::Firefox => "firefox",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Engine::ALL.into_iter().find(|engine| engine.name() == name)
+    }
+}
+
+/// Firefox ESR and geckodriver.
+pub struct Firefox {
+    pub firefox: PathBuf,
+    pub geckodriver: PathBuf,
+}
+
+impl Firefox {
+    /// Points a test run at Firefox: `wasm-bindgen-test-runner` takes the
+    /// first driver it finds set, `GECKODRIVER` before `CHROMEDRIVER`.
+    pub fn configure<'a>(&self, command: &'a mut Command) -> &'a mut Command {
+        command
+            .env("GECKODRIVER", &self.geckodriver)
+            .env("FIREFOX", &self.firefox)
+            .env("BOOK_BROWSER", Engine::Firefox.name())
             .env("RUST_BACKTRACE", "0")
     }
 }
@@ -120,6 +165,35 @@ pub fn ensure_browser() -> Result<Browser> {
         ])
         .env("DEBIAN_FRONTEND", "noninteractive"))?;
     Ok(browser)
+}
+
+/// Debian's `firefox-esr` (apt) and geckodriver (crates.io), installed when absent.
+pub fn ensure_firefox(tools: &BuildTools) -> Result<Firefox> {
+    let firefox = PathBuf::from("/usr/bin/firefox-esr");
+    if !firefox.exists() {
+        println!("xtask: installing Firefox ESR from Debian's packages");
+        run(Command::new("apt-get").arg("update").arg("-q"))?;
+        run(Command::new("apt-get")
+            .args([
+                "install",
+                "-y",
+                "-q",
+                "--no-install-recommends",
+                "firefox-esr",
+            ])
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    }
+    ensure_cargo_tool(
+        tools,
+        "geckodriver",
+        "geckodriver",
+        GECKODRIVER_VERSION,
+        &["--locked"],
+    )?;
+    Ok(Firefox {
+        firefox,
+        geckodriver: home()?.join(".cargo").join("bin").join("geckodriver"),
+    })
 }
 
 fn home() -> Result<PathBuf> {
