@@ -406,12 +406,7 @@ impl LabWidget {
                 serial_fraction: s.serial_fraction,
             })
             .collect();
-        let max_threads = report
-            .sweeps
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.threads))
-            .max()
-            .unwrap_or(1);
+        let max_threads = most_threads(report);
         html! {
             <>
                 { pictures }
@@ -512,6 +507,17 @@ fn series_label(kind: WidgetKind, sweep: &Sweep) -> String {
 }
 
 /// What the reader just measured, and why it is not exactly N.
+/// The most threads any point of the report ran on: the chart's width and
+/// what the explanation says was measured.
+fn most_threads(report: &Report) -> usize {
+    report
+        .sweeps
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.threads))
+        .max()
+        .unwrap_or(1)
+}
+
 fn explanation(kind: WidgetKind, report: &Report, environment: &Environment) -> String {
     let best = report.sweeps.first().and_then(|s| {
         s.points
@@ -534,12 +540,7 @@ fn explanation(kind: WidgetKind, report: &Report, environment: &Environment) -> 
         WidgetKind::Primes => "Equal static chunks take very different times (the last holds the largest numbers), so threads sit idle waiting for the slowest; work stealing hands out small grains and keeps every thread busy to the end.",
         _ => "Each curve bends for its own reason: the sections on each kernel explain it.",
     };
-    let measured = report
-        .sweeps
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.threads))
-        .max()
-        .unwrap_or(1);
+    let measured = most_threads(report);
     let reported = environment.hardware_concurrency;
     let plateau = report
         .sweeps
