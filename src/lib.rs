@@ -31,8 +31,3 @@ pub mod ui;
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: runtime::heap::CountingAllocator = runtime::heap::CountingAllocator;
-
-/// The pool's entry point, exported to JavaScript so that wasm-bindgen-rayon's
-/// worker bootstrap can find it in the main module.
-#[cfg(target_arch = "wasm32")]
-pub use wasm_bindgen_rayon::init_thread_pool;

@@ -13,16 +13,23 @@
 //!   Workers and asks the browser what the page weighs: the cost of a thread.
 //! - [`service_worker`] registers the book's service worker: offline reading, and
 //!   isolation (one reload) on hosts that cannot send the headers.
+//! - [`widgets_module`] loads the second WebAssembly module, the widgets', on
+//!   a page's first widget.
 
 pub mod clock;
 pub mod environment;
 pub mod fetch;
 pub mod heap;
+#[cfg(feature = "widgets")]
 pub mod job;
 pub mod js_error;
 pub mod json;
+#[cfg(feature = "widgets")]
 pub mod lab;
 pub mod memory;
 pub mod panics;
+#[cfg(feature = "widgets")]
 pub mod pool;
 pub mod service_worker;
+#[cfg(not(feature = "embedded-widgets"))]
+pub mod widgets_module;

@@ -3,11 +3,13 @@
 //! One thread, many tasks: the router, the pages and every widget are yew
 //! components driven by events, timers and futures. Work that would block the
 //! event loop goes to the worker pool through [`crate::runtime::job`].
+//!
+//! The book's shell (pages, search, progress) is one WebAssembly module; the
+//! `widgets` are another (feature `widgets`), loaded when a page first shows
+//! one (`widget_host`, `src/bin/widgets.rs`).
 
 mod app;
-mod chart;
 mod glossary_page;
-mod image_view;
 mod page;
 mod reader_state;
 mod route;
@@ -15,10 +17,17 @@ mod search;
 mod self_check;
 mod shell;
 mod theme;
+mod widget_host;
+#[cfg(feature = "widgets")]
 pub mod widgets;
 mod your_machine;
 
 pub use app::App;
+
+/// The event a widget's root sends when a run finishes, its `detail` the
+/// run's JSON: the book listens for it to keep the figures and the progress.
+pub const RUN_FINISHED_EVENT: &str = "book-widget-finished";
+
 pub use route::Route;
 pub use theme::Theme;
 

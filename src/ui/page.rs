@@ -14,7 +14,7 @@ use yew_router::prelude::*;
 use super::reader_state::{use_progress, use_progress_dispatch, ProgressAction};
 use super::route::Route;
 use super::self_check::SelfCheck;
-use super::widgets;
+use super::widget_host::WidgetHost;
 use crate::content::book;
 use crate::content::directive::WidgetDirective;
 use crate::prerendered::{html_for, HtmlRuns, Piece, PAGES};
@@ -224,7 +224,7 @@ enum Shown {
 fn render_block(block: &Shown) -> Html {
     match block {
         Shown::Html(html) => Html::from_html_unchecked(html.clone()),
-        Shown::Widget(directive) => widgets::mount(directive),
+        Shown::Widget(directive) => html! { <WidgetHost kind={directive.kind} /> },
         Shown::BadWidget(why) => html! {
             <div class="widget-error" role="alert">
                 <strong>{ "This widget cannot be shown: " }</strong>{ *why }

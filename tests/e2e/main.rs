@@ -639,3 +639,62 @@ fn an_offline_host_fails_every_request() {
     host.go_offline();
     assert!(ask().starts_with("HTTP/1.1 503"), "offline, it fails");
 }
+
+/// The book paints without the widgets module, and loads it on the first
+/// page that shows a widget. Each widget is its own yew app there, whose
+/// tree id is above every id the book's yew marked on its ancestors:
+/// were they equal, the book's event delegation would run its own handlers
+/// for a click inside the widget.
+#[tokio::test]
+async fn widgets_are_islands_loaded_when_a_page_first_shows_one() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
+    let browser = Browser::start().await;
+    let widget_files = "performance.getEntriesByType('resource')\
+        .map((entry) => new URL(entry.name).pathname)\
+        .filter((path) => path.startsWith('/concurrency-widgets'))";
+    browser.open(&page_url(&host.origin, "/", "glossary")).await;
+    browser.wait_for("article.page h1", 10).await;
+    browser.wait_for("dl", 10).await;
+    let loaded = browser.eval(&format!("return {widget_files};")).await;
+    assert_eq!(
+        loaded,
+        serde_json::json!([]),
+        "a page without widgets loaded the widgets module"
+    );
+
+    browser
+        .open(&page_url(&host.origin, "/", "core-definitions"))
+        .await;
+    let result = browser.run_widget("threads-check", 60).await;
+    assert_eq!(result["checksum_matches"], true, "{result}");
+    let loaded = browser.eval(&format!("return {widget_files};")).await;
+    for file in ["/concurrency-widgets.js", "/concurrency-widgets_bg.wasm"] {
+        assert!(
+            loaded
+                .as_array()
+                .is_some_and(|files| files.contains(&file.into())),
+            "{file} was not loaded: {loaded}"
+        );
+    }
+    let ids = browser
+        .eval(
+            "const island = document.querySelector('[data-widget=threads-check]').parentElement;
+             const above = [];
+             for (let e = island.parentElement; e; e = e.parentElement) {
+               if (typeof e.__yew_subtree_id === 'number') above.push(e.__yew_subtree_id);
+             }
+             return { island: island.__yew_subtree_id, above };",
+        )
+        .await;
+    let island = ids["island"]
+        .as_u64()
+        .expect("the island's root carries its tree id");
+    let above: Vec<u64> = ids["above"]
+        .as_array()
+        .map(|ids| ids.iter().filter_map(Value::as_u64).collect())
+        .unwrap_or_default();
+    assert!(!above.is_empty(), "the book's own tree is marked: {ids}");
+    assert!(above.iter().all(|&id| id < island), "{ids}");
+    browser.assert_clean_console("widgets as islands").await;
+    browser.finish().await;
+}

@@ -89,7 +89,7 @@ pub fn bench(native_sweep: bool) -> Result {
     }
     println!("\nMedians of 5 timed runs after a warm-up; every parallel result was checked against the sequential one first.");
     println!("\nFirst page:");
-    crate::budget::first_page(&site_dir, "/")?.print();
+    crate::budget::first_page(&site_dir, "/")?.print("first page", crate::budget::FIRST_PAGE_LIMIT);
     println!(
         "  first contentful paint in headless Chromium on localhost: {} ms",
         report["first_contentful_paint_ms"]

@@ -165,7 +165,7 @@ fn test(args: &[String]) -> Result {
                 "web",
                 // The test runner serves no site: the pages are built in.
                 "--features",
-                "embedded-pages",
+                "embedded-pages,embedded-widgets",
             ])
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
@@ -181,15 +181,12 @@ fn test(args: &[String]) -> Result {
     let under_book = root.join("target").join("e2e-site-book");
     site::build(&tools, "/", &at_root)?;
     site::build(&tools, "/book/", &under_book)?;
-    let transfer = budget::first_page(&at_root, "/")?;
-    transfer.print();
-    if transfer.gzip_total() > budget::FIRST_PAGE_LIMIT {
-        return Err(format!(
-            "the first page weighs {} B gzip, over the {} B budget",
-            transfer.gzip_total(),
-            budget::FIRST_PAGE_LIMIT
-        ));
-    }
+    let first_page = budget::first_page(&at_root, "/")?;
+    first_page.print("first page", budget::FIRST_PAGE_LIMIT);
+    let widgets = budget::widgets_module(&at_root)?;
+    widgets.print("widgets module", budget::WIDGETS_MODULE_LIMIT);
+    first_page.check("first page", budget::FIRST_PAGE_LIMIT)?;
+    widgets.check("widgets module", budget::WIDGETS_MODULE_LIMIT)?;
 
     let mut times = Vec::new();
     for &engine in &e2e_engines {
@@ -243,6 +240,18 @@ fn lint() -> Result {
         "-D",
         "warnings",
     ]))?;
+    // The book's module as it ships (no widgets), then the widgets module
+    // and the browser tests, which build the widgets in.
+    run(tools.wasm_cargo(&root).args([
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--lib",
+        "--bins",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     run(tools.wasm_cargo(&root).args([
         "clippy",
         "--target",
@@ -250,6 +259,8 @@ fn lint() -> Result {
         "--lib",
         "--bins",
         "--tests",
+        "--features",
+        "embedded-pages,embedded-widgets",
         "--",
         "-D",
         "warnings",

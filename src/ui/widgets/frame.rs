@@ -1,14 +1,17 @@
 //! The frame every widget sits in: the `data-widget` / `data-result` contract,
 //! a title, and a "copy results" button once there is something to copy.
-//! A finished run also counts in the reader's progress, and its figures are
-//! kept for the "Your machine" page.
+//! A finished run is announced to the book (a [`RUN_FINISHED_EVENT`] from
+//! the root), which counts it in the reader's progress and keeps its figures
+//! for the "Your machine" page.
 
 use gloo::timers::future::TimeoutFuture;
+use wasm_bindgen::JsValue;
+use web_sys::{CustomEvent, CustomEventInit, EventTarget};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
-use crate::ui::reader_state::{record_result, use_progress_dispatch, ProgressAction};
+use crate::ui::RUN_FINISHED_EVENT;
 
 #[derive(Properties, PartialEq)]
 pub struct FrameProps {
@@ -33,22 +36,20 @@ pub fn result_json<T: serde::Serialize>(report: &T) -> Option<AttrValue> {
 #[function_component(WidgetFrame)]
 pub fn widget_frame(props: &FrameProps) -> Html {
     let copied = use_state(|| false);
-    let progress = use_progress_dispatch();
-    // Every finished run is kept for "Your machine" and counts in progress.
-    use_effect_with((props.kind, props.result.clone()), move |(kind, result)| {
-        if let Some(json) = result.clone() {
-            let id = kind.id();
-            // In a turn of its own: the run's last redraw has just taken
-            // one, and the two together could make a long task.
-            spawn_local(async move {
-                TimeoutFuture::new(0).await;
-                record_result(id, &json);
-                if let Some(progress) = progress {
-                    progress.dispatch(ProgressAction::Ran(id.to_owned()));
-                }
-            });
-        }
-    });
+    let root = use_node_ref();
+    {
+        let root = root.clone();
+        use_effect_with(props.result.clone(), move |result| {
+            if let (Some(json), Some(root)) = (result.clone(), root.cast::<web_sys::Element>()) {
+                // In a turn of its own: the run's last redraw has just taken
+                // one, and the book's bookkeeping with it could make a long task.
+                spawn_local(async move {
+                    TimeoutFuture::new(0).await;
+                    announce(&root, &json);
+                });
+            }
+        });
+    }
     let copy = props.result.clone().map(|json| {
         let copied = copied.clone();
         Callback::from(move |_| {
@@ -60,7 +61,7 @@ pub fn widget_frame(props: &FrameProps) -> Html {
         })
     });
     html! {
-        <section class="widget" data-widget={props.kind.id()} data-result={props.result.clone()}
+        <section ref={root} class="widget" data-widget={props.kind.id()} data-result={props.result.clone()}
                  aria-busy={props.busy.to_string()} aria-label={props.kind.title()}>
             <h4 class="widget-title">{ props.kind.title() }</h4>
             { props.children.clone() }
@@ -74,5 +75,16 @@ pub fn widget_frame(props: &FrameProps) -> Html {
                 </details>
             }
         </section>
+    }
+}
+
+/// Sends [`RUN_FINISHED_EVENT`] up from the widget's root to the book.
+fn announce(root: &EventTarget, json: &str) {
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_detail(&JsValue::from_str(json));
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(RUN_FINISHED_EVENT, &init) {
+        // Nothing cancels this event: the outcome says nothing.
+        let _ = root.dispatch_event(&event);
     }
 }

@@ -21,8 +21,8 @@ use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
 use crate::runtime::job::JobError;
 use crate::runtime::lab::{self, RunError};
-use crate::ui::chart::{Series, SpeedupChart, WorkChart};
-use crate::ui::image_view::ImageView;
+use crate::ui::widgets::chart::{Series, SpeedupChart, WorkChart};
+use crate::ui::widgets::image_view::ImageView;
 
 #[derive(Properties, PartialEq)]
 pub struct LabProps {

@@ -4,26 +4,33 @@
 //! rely on: its root carries `data-widget="<id>"`, its first `<button>` starts
 //! it, and a finished run writes its figures as JSON to the root's `data-result`.
 //! [`frame::WidgetFrame`] implements the contract once for all of them.
+//!
+//! The widgets ship in their own WebAssembly module (`src/bin/widgets.rs`),
+//! with the kernels and the worker pool: the book's pages load it when they
+//! first show a widget, and each widget runs there as an [`islands`] app.
 
+mod chart;
 mod environment;
 mod frame;
+mod image_view;
+pub mod islands;
 mod lab;
 mod pitfalls;
 mod threads_check;
 
 use yew::prelude::*;
 
-use crate::content::directive::{WidgetDirective, WidgetKind};
+use crate::content::directive::WidgetKind;
 
 /// Milliseconds rounded to a tenth, for tables and JSON: finer is noise.
 pub fn round_ms(ms: f64) -> f64 {
     (ms * 10.0).round() / 10.0
 }
 
-/// The component for a directive. The match is exhaustive: a new
+/// The component for a widget. The match is exhaustive: a new
 /// [`WidgetKind`] does not compile until it has a component.
-pub fn mount(directive: &WidgetDirective) -> Html {
-    match directive.kind {
+fn view(kind: WidgetKind) -> Html {
+    match kind {
         WidgetKind::Environment => html! { <environment::EnvironmentWidget /> },
         WidgetKind::ThreadsCheck => html! { <threads_check::ThreadsCheck /> },
         WidgetKind::Mandelbrot
@@ -32,7 +39,7 @@ pub fn mount(directive: &WidgetDirective) -> Html {
         | WidgetKind::Sort
         | WidgetKind::Primes
         | WidgetKind::PoolWorkers
-        | WidgetKind::SpeedupSweep => html! { <lab::LabWidget kind={directive.kind} /> },
+        | WidgetKind::SpeedupSweep => html! { <lab::LabWidget {kind} /> },
         WidgetKind::Race => html! { <pitfalls::race::RaceWidget /> },
         WidgetKind::RaceOneThread => html! { <pitfalls::race_one_thread::RaceOneThread /> },
         WidgetKind::Deadlock => html! { <pitfalls::deadlock::DeadlockWidget /> },

@@ -12,7 +12,7 @@ use crate::compute::pitfalls::contention::{
     measure, ContentionPoint, Counting, PADDING, PER_THREAD,
 };
 use crate::runtime::environment::Environment;
-use crate::ui::chart::{Bar, BarChart};
+use crate::ui::widgets::chart::{Bar, BarChart};
 
 /// A finished run, written to `data-result`.
 #[derive(Serialize)]

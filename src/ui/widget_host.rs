@@ -1,0 +1,149 @@
+//! Where a page shows a widget: an element the widget's island is mounted
+//! into, once the widgets module has loaded (`runtime::widgets_module`). The
+//! host keeps the book's side of the widget contract: a finished run
+//! ([`RUN_FINISHED_EVENT`]) counts in the reader's progress and is kept for
+//! "Your machine".
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
+use web_sys::{CustomEvent, Element};
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::reader_state::{record_result, use_progress_dispatch, ProgressAction};
+use super::RUN_FINISHED_EVENT;
+use crate::content::directive::WidgetKind;
+
+#[derive(Properties, PartialEq)]
+pub struct WidgetHostProps {
+    pub kind: WidgetKind,
+}
+
+/// A widget on the page: "loading" until its island is mounted, or why not.
+#[function_component(WidgetHost)]
+pub fn widget_host(props: &WidgetHostProps) -> Html {
+    let host = use_node_ref();
+    let state = use_state(|| Loading::Pending);
+    let progress = use_progress_dispatch();
+    {
+        let host = host.clone();
+        let state = state.clone();
+        use_effect_with(props.kind, move |&kind| {
+            let element = host.cast::<Element>();
+            let listener = element.as_ref().map(|element| {
+                EventListener::new(element, RUN_FINISHED_EVENT, move |event| {
+                    let Some(json) = event
+                        .dyn_ref::<CustomEvent>()
+                        .and_then(|event| event.detail().as_string())
+                    else {
+                        return;
+                    };
+                    record_result(kind.id(), &json);
+                    if let Some(progress) = &progress {
+                        progress.dispatch(ProgressAction::Ran(kind.id().to_owned()));
+                    }
+                })
+            });
+            let slot = Rc::new(RefCell::new(Slot::Waiting));
+            if let Some(element) = element {
+                let slot = Rc::clone(&slot);
+                spawn_local(async move {
+                    let placed = island::place(&element, kind).await;
+                    let mut slot = slot.borrow_mut();
+                    if matches!(*slot, Slot::Left) {
+                        // The reader left the page while the module loaded;
+                        // dropping the island unmounts it.
+                        return;
+                    }
+                    match placed {
+                        Ok(placed) => {
+                            *slot = Slot::Placed { _island: placed };
+                            state.set(Loading::Done);
+                        }
+                        Err(why) => state.set(Loading::Failed(why)),
+                    }
+                });
+            }
+            move || {
+                drop(listener);
+                *slot.borrow_mut() = Slot::Left;
+            }
+        });
+    }
+    html! {
+        <div class="widget-host">
+            <div ref={host}></div>
+            { match &*state {
+                Loading::Pending => html! {
+                    <p class="widget-loading" role="status">
+                        { format!("Loading the widget “{}”…", props.kind.title()) }
+                    </p>
+                },
+                Loading::Done => Html::default(),
+                Loading::Failed(why) => html! {
+                    <div class="widget-error" role="alert">
+                        <strong>{ "This widget cannot be shown: " }</strong>{ why.clone() }
+                    </div>
+                },
+            } }
+        </div>
+    }
+}
+
+/// What the reader sees of the load.
+#[derive(PartialEq)]
+enum Loading {
+    Pending,
+    Done,
+    Failed(String),
+}
+
+/// The island, once placed; `Left` once the page no longer shows it.
+enum Slot {
+    Waiting,
+    /// Kept for its `Drop`, which unmounts the island.
+    Placed {
+        _island: island::Placed,
+    },
+    Left,
+}
+
+/// The two ways to reach the widgets: the module the site serves, or, for
+/// `wasm-bindgen-test` (whose runner serves no site), the same code built in.
+mod island {
+    use web_sys::Element;
+
+    use crate::content::directive::WidgetKind;
+
+    /// A mounted island; dropping it unmounts the widget.
+    pub struct Placed {
+        id: u32,
+        #[cfg(not(feature = "embedded-widgets"))]
+        module: crate::runtime::widgets_module::WidgetsModule,
+    }
+
+    #[cfg(not(feature = "embedded-widgets"))]
+    pub async fn place(host: &Element, kind: WidgetKind) -> Result<Placed, String> {
+        let module = crate::runtime::widgets_module::load().await?;
+        let id = module.place(host, kind.id())?;
+        Ok(Placed { id, module })
+    }
+
+    #[cfg(feature = "embedded-widgets")]
+    pub async fn place(host: &Element, kind: WidgetKind) -> Result<Placed, String> {
+        let id = crate::ui::widgets::islands::mount(host, kind.id())?;
+        Ok(Placed { id })
+    }
+
+    impl Drop for Placed {
+        fn drop(&mut self) {
+            #[cfg(not(feature = "embedded-widgets"))]
+            self.module.remove(self.id);
+            #[cfg(feature = "embedded-widgets")]
+            crate::ui::widgets::islands::unmount(self.id);
+        }
+    }
+}
