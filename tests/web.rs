@@ -326,3 +326,58 @@ mod lab {
         assert!(again.is_ok(), "the pool still runs jobs after a cancel");
     }
 }
+
+/// The concurrency lab's timeline: futures taking turns on this page's one
+/// thread, and the same tasks on the pool's threads at once.
+mod timeline {
+    use concurrency_book::compute::concurrency::timeline::{run_on_pool, TaskSpec, Timeline};
+    use concurrency_book::runtime::clock::shared_ms;
+    use concurrency_book::runtime::event_loop::run_interleaved;
+    use concurrency_book::runtime::job::run_in_pool;
+    use wasm_bindgen_test::*;
+
+    fn tasks(count: usize, steps: usize, step_ms: f64) -> Vec<TaskSpec> {
+        (0..count)
+            .map(|i| TaskSpec::clamped(&format!("T{i}"), steps, step_ms).0)
+            .collect()
+    }
+
+    #[wasm_bindgen_test]
+    async fn tasks_on_the_event_loop_interleave_and_never_overlap() {
+        let timeline = Timeline::new(run_interleaved(&tasks(3, 3, 2.0)).await);
+        assert_eq!(timeline.spans.len(), 9);
+        assert_eq!(timeline.lanes_used(), 1);
+        assert_eq!(
+            timeline.most_at_once(),
+            1,
+            "one thread runs one step at a time"
+        );
+        assert!(!timeline.lane_overlaps());
+        // Each task awaits after every step, so the next step on the thread
+        // is another task's: the tasks alternate A B C A B C A B C.
+        let order: Vec<usize> = timeline.spans.iter().map(|span| span.task).collect();
+        assert_eq!(order, [0, 1, 2, 0, 1, 2, 0, 1, 2]);
+        assert_eq!(timeline.switches(), 8);
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_same_tasks_on_the_pool_run_at_the_same_time() {
+        let work = tasks(2, 4, 5.0);
+        let spans = run_in_pool(move || {
+            run_on_pool(&work, &shared_ms, &|| {
+                rayon::current_thread_index().unwrap_or(0)
+            })
+        })
+        .await
+        .expect("the test runner is isolated: a real pool");
+        let timeline = Timeline::new(spans);
+        assert_eq!(timeline.spans.len(), 8);
+        assert!(!timeline.lane_overlaps());
+        assert_eq!(timeline.lanes_used(), 2, "each task on a worker of its own");
+        assert_eq!(
+            timeline.most_at_once(),
+            2,
+            "both tasks' steps at one instant"
+        );
+    }
+}

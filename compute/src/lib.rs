@@ -10,6 +10,7 @@
 
 pub mod active_threads;
 pub mod blur;
+pub mod concurrency;
 pub mod control;
 pub mod kernel;
 pub mod lab;
@@ -39,4 +40,17 @@ pub(crate) fn test_pool(threads: usize) -> rayon::ThreadPool {
 pub(crate) fn test_clock() -> f64 {
     thread_local!(static START: std::time::Instant = std::time::Instant::now());
     START.with(|start| start.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// Milliseconds on one clock for every thread, for the tests that compare
+/// times taken on different threads (as the book does with the page's
+/// `performance.timeOrigin`).
+#[cfg(test)]
+pub(crate) fn shared_test_clock() -> f64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_secs_f64()
+        * 1000.0
 }

@@ -43,6 +43,12 @@ impl Primes {
         count_range(0, self.limit, control)
     }
 
+    /// The count in `start..end` (clipped to the limit) on the calling thread,
+    /// for a caller that slices the work itself between turns of an event loop.
+    pub fn count_between(&self, start: u32, end: u32, control: &Control) -> Result<u64, Cancelled> {
+        count_range(start, end.min(self.limit), control)
+    }
+
     /// The count with the numbers split as `split` says, over the current rayon pool.
     pub fn parallel(&self, split: Split, control: &Control) -> Result<u64, Cancelled> {
         match split {
@@ -117,6 +123,22 @@ pub fn is_prime(n: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counting_in_slices_gives_the_whole_count() {
+        let primes = Primes::new(100_000);
+        let control = Control::new();
+        let whole = primes.sequential(&control).expect("not cancelled");
+        let mut sliced = 0;
+        let mut start = 0;
+        while start < primes.limit {
+            sliced += primes
+                .count_between(start, start + 3_000, &control)
+                .expect("not cancelled");
+            start += 3_000;
+        }
+        assert_eq!((whole, sliced), (9_592, 9_592));
+    }
 
     #[test]
     fn known_prime_counts() {

@@ -46,11 +46,20 @@ pub enum WidgetKind {
     MemoryOverhead,
     /// The reader picks the interleaving; a model checker tries them all.
     BeTheScheduler,
+    /// §4's two diagrams measured: tasks interleaved on the main thread,
+    /// simultaneous on the pool.
+    InterleavingTimeline,
+    /// A CPU-bound batch in one go, in slices and on the pool, with a frame meter.
+    OneWorkloadThreeWays,
+    /// Up to 10,000 simulated clients served by async handlers on the event loop.
+    OneThreadServer,
+    /// A producer, a consumer and a bounded buffer under four policies.
+    Backpressure,
 }
 
 impl WidgetKind {
     /// All kinds, for documentation and tests.
-    pub const ALL: [WidgetKind; 17] = [
+    pub const ALL: [WidgetKind; 21] = [
         WidgetKind::Environment,
         WidgetKind::ThreadsCheck,
         WidgetKind::Mandelbrot,
@@ -68,6 +77,10 @@ impl WidgetKind {
         WidgetKind::Contention,
         WidgetKind::MemoryOverhead,
         WidgetKind::BeTheScheduler,
+        WidgetKind::InterleavingTimeline,
+        WidgetKind::OneWorkloadThreeWays,
+        WidgetKind::OneThreadServer,
+        WidgetKind::Backpressure,
     ];
 
     /// The id written in markdown and in the root's `data-widget` attribute.
@@ -90,6 +103,10 @@ impl WidgetKind {
             WidgetKind::Contention => "contention",
             WidgetKind::MemoryOverhead => "memory-overhead",
             WidgetKind::BeTheScheduler => "be-the-scheduler",
+            WidgetKind::InterleavingTimeline => "interleaving-timeline",
+            WidgetKind::OneWorkloadThreeWays => "one-workload-three-ways",
+            WidgetKind::OneThreadServer => "one-thread-server",
+            WidgetKind::Backpressure => "backpressure",
         }
     }
 
@@ -115,6 +132,18 @@ impl WidgetKind {
             WidgetKind::Contention => "Contention: five ways to count on many threads",
             WidgetKind::MemoryOverhead => "Memory overhead: a thread against a task",
             WidgetKind::BeTheScheduler => "Be the scheduler",
+            WidgetKind::InterleavingTimeline => {
+                "Interleaved or simultaneous: the same tasks on one thread and on the pool"
+            }
+            WidgetKind::OneWorkloadThreeWays => {
+                "One workload, three ways: in one go, in slices, on the pool"
+            }
+            WidgetKind::OneThreadServer => {
+                "One thread, many clients: an async server on the event loop"
+            }
+            WidgetKind::Backpressure => {
+                "Backpressure: a fast producer, a slow consumer, four policies"
+            }
         }
     }
 

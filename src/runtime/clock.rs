@@ -15,3 +15,10 @@ thread_local! {
 pub fn now_ms() -> f64 {
     PERFORMANCE.with(|p| p.as_ref().map_or(0.0, web_sys::Performance::now))
 }
+
+/// Milliseconds on one clock for the page and every worker:
+/// `performance.timeOrigin + performance.now()`. Spans timed on different
+/// threads can be drawn on one time axis (to within the timer's resolution).
+pub fn shared_ms() -> f64 {
+    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, |p| p.time_origin() + p.now()))
+}

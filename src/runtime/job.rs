@@ -57,6 +57,28 @@ where
     pool::ready().await.map_err(JobError::NoPool)?;
     let turn = TURN.with(Rc::clone);
     let _turn = turn.lock().await;
+    spawn_and_await(job).await
+}
+
+/// Runs one small piece of work on a pool thread, *not* in turn with the
+/// widgets' jobs: for a stream of independent pieces (a server's requests)
+/// that together use every worker. Pieces may share the pool with another
+/// widget's job, which then measures slower: the widget that sends pieces
+/// says so.
+pub async fn run_piece_in_pool<T, F>(piece: F) -> Result<T, JobError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    pool::ready().await.map_err(JobError::NoPool)?;
+    spawn_and_await(piece).await
+}
+
+async fn spawn_and_await<T, F>(job: F) -> Result<T, JobError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
     let (sender, mut receiver) = oneshot::channel();
     rayon::spawn(move || {
         // The receiver may be gone if the widget was unmounted: nothing to report to.

@@ -9,6 +9,8 @@
 //! - [`json`] reads JSON with the browser's `JSON.parse`, for the reader's kept results.
 //! - [`js_error`] puts a JavaScript exception into words.
 //! - [`clock`] is the high-resolution timer, on the main thread and in workers.
+//! - [`event_loop`] is the concurrency widgets' side: tasks that take turns on
+//!   the main thread, and the frames the browser draws meanwhile.
 //! - [`heap`] counts the bytes Rust code holds, and [`memory`] starts plain Web
 //!   Workers and asks the browser what the page weighs: the cost of a thread.
 //! - [`service_worker`] registers the book's service worker: offline reading, and
@@ -18,6 +20,7 @@
 
 pub mod clock;
 pub mod environment;
+pub mod event_loop;
 pub mod fetch;
 pub mod heap;
 #[cfg(feature = "widgets")]

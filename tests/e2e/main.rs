@@ -9,6 +9,7 @@ mod seed;
 
 mod browser;
 mod companion;
+mod concurrency;
 mod pitfalls;
 mod server;
 

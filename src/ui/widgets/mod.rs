@@ -10,6 +10,7 @@
 //! first show a widget, and each widget runs there as an [`islands`] app.
 
 mod chart;
+mod concurrency;
 mod environment;
 mod frame;
 mod image_view;
@@ -50,5 +51,13 @@ fn view(kind: WidgetKind) -> Html {
         WidgetKind::Contention => html! { <pitfalls::contention::ContentionWidget /> },
         WidgetKind::MemoryOverhead => html! { <pitfalls::memory::MemoryWidget /> },
         WidgetKind::BeTheScheduler => html! { <pitfalls::scheduler::BeTheScheduler /> },
+        WidgetKind::InterleavingTimeline => {
+            html! { <concurrency::timeline::InterleavingTimeline /> }
+        }
+        WidgetKind::OneWorkloadThreeWays => {
+            html! { <concurrency::three_ways::OneWorkloadThreeWays /> }
+        }
+        WidgetKind::OneThreadServer => html! { <concurrency::server::OneThreadServer /> },
+        WidgetKind::Backpressure => html! { <concurrency::backpressure::Backpressure /> },
     }
 }

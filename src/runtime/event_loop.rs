@@ -1,0 +1,85 @@
+//! The event loop as the concurrency widgets use it: many tasks, one thread.
+//!
+//! A task gives the thread back by awaiting ([`yield_turn`]); the browser then
+//! runs other tasks, timers and frames. [`FrameMeter`] records the frames the
+//! browser draws, which is how a page that holds its thread is seen to freeze.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures::future::join_all;
+use gloo::render::{request_animation_frame, AnimationFrame};
+use gloo::timers::future::TimeoutFuture;
+
+use super::clock::shared_ms;
+use crate::compute::concurrency::timeline::{work_for, Span, TaskSpec};
+
+/// Gives the thread back to the event loop until a timer brings this task
+/// back: frames, input and other tasks run in between.
+pub async fn yield_turn() {
+    TimeoutFuture::new(0).await;
+}
+
+/// Runs `tasks` as futures on this thread, all at once: each does a step of
+/// work, then awaits, so the steps take turns. The spans are on lane 0.
+pub async fn run_interleaved(tasks: &[TaskSpec]) -> Vec<Span> {
+    let spans = Rc::new(RefCell::new(Vec::new()));
+    join_all(tasks.iter().enumerate().map(|(index, task)| {
+        let spans = Rc::clone(&spans);
+        async move {
+            for _ in 0..task.steps {
+                let span = work_for(index, task.step_ms, &shared_ms, 0);
+                spans.borrow_mut().push(span);
+                yield_turn().await;
+            }
+        }
+    }))
+    .await;
+    spans.take()
+}
+
+/// Records when the browser draws each frame (its `requestAnimationFrame`
+/// time), and calls `on_frame` with it, until dropped.
+pub struct FrameMeter {
+    frames: Rc<RefCell<Vec<f64>>>,
+    _next: Rc<RefCell<Option<AnimationFrame>>>,
+}
+
+impl FrameMeter {
+    /// Starts recording; `on_frame` can move an animation by the time.
+    pub fn start(on_frame: impl Fn(f64) + 'static) -> Self {
+        let frames = Rc::new(RefCell::new(Vec::new()));
+        let next = Rc::new(RefCell::new(None));
+        schedule(Rc::clone(&frames), Rc::clone(&next), Rc::new(on_frame));
+        Self {
+            frames,
+            _next: next,
+        }
+    }
+
+    /// The frame times so far (ms on the page's clock).
+    pub fn frames(&self) -> Vec<f64> {
+        self.frames.borrow().clone()
+    }
+}
+
+impl Drop for FrameMeter {
+    fn drop(&mut self) {
+        // Dropping the pending frame request cancels it, which ends the loop.
+        self._next.borrow_mut().take();
+    }
+}
+
+fn schedule(
+    frames: Rc<RefCell<Vec<f64>>>,
+    next: Rc<RefCell<Option<AnimationFrame>>>,
+    on_frame: Rc<dyn Fn(f64)>,
+) {
+    let again = Rc::clone(&next);
+    let request = request_animation_frame(move |time| {
+        frames.borrow_mut().push(time);
+        on_frame(time);
+        schedule(frames, again, on_frame);
+    });
+    *next.borrow_mut() = Some(request);
+}

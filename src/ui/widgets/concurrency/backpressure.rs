@@ -1,0 +1,421 @@
+//! Reactive streams with backpressure (§10): a producer and a consumer as
+//! two async tasks on the event loop, a bounded buffer between them, and the
+//! four policies run side by side on the same rates, with a live chart of
+//! each buffer's depth. Every item is accounted for: consumed, dropped by
+//! the policy, still waiting, or held by a blocked producer.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::timers::future::TimeoutFuture;
+use serde::Serialize;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::compute::concurrency::backpressure::{Buffer, Offer, Policy, MAX_CAPACITY};
+use crate::content::directive::WidgetKind;
+use crate::runtime::clock::now_ms;
+use crate::ui::widgets::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::pitfalls::{buttons, parse_clamped, NumberField};
+use crate::ui::widgets::round_ms;
+
+/// Each item carries a payload, so a deep buffer really holds memory.
+const ITEM_BYTES: usize = 1_024;
+/// How often the tasks wake to catch up with their rates, and the chart samples.
+const TICK_MS: u32 = 10;
+const SAMPLE_MS: f64 = 100.0;
+
+/// One policy's run: what the buffer between producer and consumer did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Outcome {
+    policy: Policy,
+    produced: u64,
+    consumed: u64,
+    dropped: u64,
+    waiting_at_end: usize,
+    held_by_producer: usize,
+    /// Items produced and neither consumed, dropped, waiting nor held: 0.
+    lost: u64,
+    peak_depth: usize,
+    peak_memory_bytes: usize,
+    producer_blocked_ms: f64,
+}
+
+/// The figures a run writes to `data-result`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Report {
+    producer_per_s: u64,
+    consumer_per_s: u64,
+    capacity: u64,
+    seconds: u64,
+    item_bytes: usize,
+    policies: Vec<Outcome>,
+}
+
+/// One policy's live state, shared by its producer, consumer and sampler.
+struct Lane {
+    policy: Policy,
+    buffer: Buffer<Box<[u8]>>,
+    produced: u64,
+    consumed: u64,
+    holding: Option<Box<[u8]>>,
+    blocked_since: Option<f64>,
+    blocked_ms: f64,
+    depths: Vec<(f64, usize)>,
+}
+
+type Lanes = Rc<Vec<RefCell<Lane>>>;
+
+enum State {
+    Idle,
+    Running(Lanes, f64),
+    Done(Box<Report>, Lanes),
+    Failed(String),
+}
+
+#[function_component(Backpressure)]
+pub fn backpressure() -> Html {
+    let state = use_state(|| State::Idle);
+    let fields = use_state(|| {
+        [
+            (
+                "backpressure-producer",
+                "Producer, items per second",
+                "300",
+                1,
+                5_000,
+            ),
+            (
+                "backpressure-consumer",
+                "Consumer, items per second",
+                "200",
+                1,
+                5_000,
+            ),
+            (
+                "backpressure-capacity",
+                "Buffer capacity, items",
+                "100",
+                1,
+                MAX_CAPACITY,
+            ),
+            ("backpressure-seconds", "Seconds", "4", 1, 20),
+        ]
+        .map(|(id, label, value, min, max)| (id, label, value.to_owned(), min, max))
+    });
+    let notes = use_state(Vec::<String>::new);
+    let stop = use_mut_ref(|| Rc::new(std::cell::Cell::new(false)));
+    let tick = use_state(|| 0_u32);
+    let running = matches!(*state, State::Running(..));
+    let start = {
+        let (state, fields, notes, stop, tick) = (
+            state.clone(),
+            fields.clone(),
+            notes.clone(),
+            stop.clone(),
+            tick.clone(),
+        );
+        Callback::from(move |_| {
+            if matches!(*state, State::Running(..)) {
+                return;
+            }
+            let mut values = Vec::new();
+            let mut found = Vec::new();
+            for (_, label, text, min, max) in fields.iter() {
+                match parse_clamped(text, label, *min, *max) {
+                    Ok((value, note)) => {
+                        values.push(value);
+                        found.extend(note);
+                    }
+                    Err(why) => {
+                        state.set(State::Failed(why));
+                        return;
+                    }
+                }
+            }
+            notes.set(found);
+            let [producer, consumer, capacity, seconds] =
+                [values[0], values[1], values[2], values[3]];
+            let flag = Rc::new(std::cell::Cell::new(false));
+            *stop.borrow_mut() = Rc::clone(&flag);
+            let lanes: Lanes = Rc::new(
+                Policy::ALL
+                    .iter()
+                    .map(|&policy| {
+                        RefCell::new(Lane {
+                            policy,
+                            buffer: Buffer::new(capacity as usize, policy),
+                            produced: 0,
+                            consumed: 0,
+                            holding: None,
+                            blocked_since: None,
+                            blocked_ms: 0.0,
+                            depths: Vec::new(),
+                        })
+                    })
+                    .collect(),
+            );
+            let duration_ms = seconds as f64 * 1000.0;
+            state.set(State::Running(Rc::clone(&lanes), duration_ms));
+            let (state, tick) = (state.clone(), tick.clone());
+            spawn_local(async move {
+                let started = now_ms();
+                for index in 0..lanes.len() {
+                    spawn_local(produce(
+                        Rc::clone(&lanes),
+                        index,
+                        producer as f64,
+                        started,
+                        duration_ms,
+                        Rc::clone(&flag),
+                    ));
+                    spawn_local(consume(
+                        Rc::clone(&lanes),
+                        index,
+                        consumer as f64,
+                        started,
+                        duration_ms,
+                        Rc::clone(&flag),
+                    ));
+                }
+                // The sampler: every buffer's depth, for the live chart.
+                let mut redraws = 0;
+                while now_ms() - started < duration_ms && !flag.get() {
+                    let at = now_ms() - started;
+                    for lane in lanes.iter() {
+                        let mut lane = lane.borrow_mut();
+                        let depth = lane.buffer.len();
+                        lane.depths.push((at, depth));
+                    }
+                    redraws += 1;
+                    tick.set(redraws);
+                    TimeoutFuture::new(SAMPLE_MS as u32).await;
+                }
+                // Let both tasks see the end before counting.
+                TimeoutFuture::new(2 * TICK_MS).await;
+                if flag.get() {
+                    state.set(State::Failed("Stopped.".to_owned()));
+                    return;
+                }
+                let report = Report {
+                    producer_per_s: producer,
+                    consumer_per_s: consumer,
+                    capacity,
+                    seconds,
+                    item_bytes: ITEM_BYTES,
+                    policies: lanes.iter().map(|lane| outcome(&lane.borrow())).collect(),
+                };
+                state.set(State::Done(Box::new(report), lanes));
+            });
+        })
+    };
+    let cancel = {
+        let stop = stop.clone();
+        Callback::from(move |_| stop.borrow().set(true))
+    };
+    let result = match &*state {
+        State::Done(report, _) => result_json(report),
+        _ => None,
+    };
+    html! {
+        <WidgetFrame kind={WidgetKind::Backpressure} {result} busy={running}>
+            { buttons("Run the four policies", running, start, cancel) }
+            <div class="fields">
+                { for fields.iter().enumerate().map(|(index, (id, label, text, min, max))| {
+                    let fields = fields.clone();
+                    let oninput = Callback::from(move |value: String| {
+                        let mut next = (*fields).clone();
+                        next[index].2 = value;
+                        fields.set(next);
+                    });
+                    html! { <NumberField id={*id} label={*label} value={text.clone()} min={*min} max={*max} {oninput} /> }
+                }) }
+            </div>
+            { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) }
+            <div class="widget-output" role="status" aria-live="polite">
+                { match &*state {
+                    State::Idle => html! { <p>{ "A producer and a consumer, two async tasks on this page's thread, for each of the four policies at once." }</p> },
+                    State::Running(lanes, duration_ms) => html! {
+                        <>
+                            <p>{ format!("Running… ({} samples)", *tick) }</p>
+                            { depth_chart(lanes, *duration_ms) }
+                        </>
+                    },
+                    State::Done(report, lanes) => html! {
+                        <>
+                            { depth_chart(lanes, report.seconds as f64 * 1000.0) }
+                            { explain(report) }
+                        </>
+                    },
+                    State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+                } }
+            </div>
+        </WidgetFrame>
+    }
+}
+
+/// How many items a task running at `per_s` owes by now.
+fn due(per_s: f64, started: f64) -> u64 {
+    ((now_ms() - started) / 1000.0 * per_s) as u64
+}
+
+/// The producer: offers items at its rate; blocked, it holds its item and
+/// waits for room, so it falls behind its rate.
+async fn produce(
+    lanes: Lanes,
+    index: usize,
+    per_s: f64,
+    started: f64,
+    duration_ms: f64,
+    stop: Rc<std::cell::Cell<bool>>,
+) {
+    while now_ms() - started < duration_ms && !stop.get() {
+        {
+            let mut lane = lanes[index].borrow_mut();
+            let lane = &mut *lane;
+            loop {
+                let item = match lane.holding.take() {
+                    Some(item) => item,
+                    None if lane.produced < due(per_s, started) => {
+                        lane.produced += 1;
+                        vec![0_u8; ITEM_BYTES].into_boxed_slice()
+                    }
+                    None => break,
+                };
+                if let (Offer::Full, Some(back)) = lane.buffer.offer(item) {
+                    lane.holding = Some(back);
+                    lane.blocked_since.get_or_insert(now_ms());
+                    break;
+                }
+                if let Some(since) = lane.blocked_since.take() {
+                    lane.blocked_ms += now_ms() - since;
+                }
+            }
+        }
+        TimeoutFuture::new(TICK_MS).await;
+    }
+    let mut lane = lanes[index].borrow_mut();
+    if let Some(since) = lane.blocked_since.take() {
+        lane.blocked_ms += now_ms() - since;
+    }
+}
+
+/// The consumer: takes items at its rate, when there are any.
+async fn consume(
+    lanes: Lanes,
+    index: usize,
+    per_s: f64,
+    started: f64,
+    duration_ms: f64,
+    stop: Rc<std::cell::Cell<bool>>,
+) {
+    while now_ms() - started < duration_ms && !stop.get() {
+        {
+            let mut lane = lanes[index].borrow_mut();
+            while lane.consumed < due(per_s, started) {
+                if lane.buffer.take().is_none() {
+                    break;
+                }
+                lane.consumed += 1;
+            }
+        }
+        TimeoutFuture::new(TICK_MS).await;
+    }
+}
+
+fn outcome(lane: &Lane) -> Outcome {
+    let waiting = lane.buffer.len();
+    let held = usize::from(lane.holding.is_some());
+    let accounted = lane.consumed + lane.buffer.dropped() + waiting as u64 + held as u64;
+    Outcome {
+        policy: lane.policy,
+        produced: lane.produced,
+        consumed: lane.consumed,
+        dropped: lane.buffer.dropped(),
+        waiting_at_end: waiting,
+        held_by_producer: held,
+        lost: lane.produced.saturating_sub(accounted),
+        peak_depth: lane.buffer.peak(),
+        peak_memory_bytes: lane.buffer.peak() * ITEM_BYTES,
+        producer_blocked_ms: round_ms(lane.blocked_ms),
+    }
+}
+
+/// Each buffer's depth over time, one line per policy.
+fn depth_chart(lanes: &Lanes, duration_ms: f64) -> Html {
+    const W: f64 = 520.0;
+    const H: f64 = 200.0;
+    const LEFT: f64 = 46.0;
+    const BOTTOM: f64 = 24.0;
+    let deepest = lanes
+        .iter()
+        .flat_map(|lane| lane.borrow().depths.iter().map(|&(_, d)| d).max())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let x = |ms: f64| LEFT + ms / duration_ms.max(1.0) * (W - LEFT - 10.0);
+    let y = |depth: f64| H - BOTTOM - depth / deepest * (H - BOTTOM - 10.0);
+    html! {
+        <figure class="chart">
+            <svg viewBox={format!("0 0 {W} {H}")} role="img"
+                 aria-label={format!("The depth of each policy's buffer over time, up to {deepest:.0} items.")}>
+                <text x="4" y="16">{ format!("{deepest:.0}") }</text>
+                <text x="4" y={format!("{:.0}", H - BOTTOM)}>{ "0" }</text>
+                { for lanes.iter().enumerate().map(|(index, lane)| {
+                    let lane = lane.borrow();
+                    let points: Vec<String> = lane.depths.iter()
+                        .map(|&(at, depth)| format!("{:.1},{:.1}", x(at), y(depth as f64)))
+                        .collect();
+                    html! {
+                        <g class={format!("series series-{index}")}>
+                            <polyline class="measured" points={points.join(" ")} />
+                        </g>
+                    }
+                }) }
+            </svg>
+            <figcaption class="legend">
+                { for lanes.iter().enumerate().map(|(index, lane)| html! {
+                    <span class={format!("series series-{index}")}>{ format!("— {}", lane.borrow().policy.label()) }</span>
+                }) }
+            </figcaption>
+        </figure>
+    }
+}
+
+fn explain(report: &Report) -> Html {
+    html! {
+        <>
+            <table>
+                <thead><tr>
+                    <th scope="col">{ "policy" }</th><th scope="col">{ "produced" }</th><th scope="col">{ "consumed" }</th>
+                    <th scope="col">{ "dropped" }</th><th scope="col">{ "peak depth" }</th><th scope="col">{ "peak memory" }</th>
+                    <th scope="col">{ "producer blocked" }</th>
+                </tr></thead>
+                <tbody>
+                    { for report.policies.iter().map(|o| html! {
+                        <tr>
+                            <th scope="row">{ o.policy.label() }</th>
+                            <td>{ o.produced }</td><td>{ o.consumed }</td><td>{ o.dropped }</td><td>{ o.peak_depth }</td>
+                            <td>{ format!("{:.0} KiB", o.peak_memory_bytes as f64 / 1024.0) }</td>
+                            <td>{ format!("{:.0} ms", o.producer_blocked_ms) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            <p>
+                { format!(
+                    "The producer offered {} items a second to a consumer that takes {}. ",
+                    report.producer_per_s, report.consumer_per_s
+                ) }
+                { if report.producer_per_s > report.consumer_per_s {
+                    "Unbounded, the buffer grew all run long: nothing lost, but memory grows as long as the producer is faster, until it runs out. \
+                     The two drop policies kept the buffer at its capacity and paid in items: dropping the newest keeps stale data, dropping the oldest keeps the consumer on recent data. \
+                     Blocking lost nothing and held the buffer at capacity by slowing the producer to the consumer's pace: that is backpressure."
+                } else {
+                    "The consumer keeps up, so every policy behaves the same: backpressure only matters when the producer is faster. Raise the producer's rate above the consumer's."
+                } }
+                { " Every item is accounted for: consumed, dropped, still waiting, or held by the blocked producer." }
+            </p>
+        </>
+    }
+}

@@ -1,0 +1,412 @@
+//! §3's web server on one thread: up to 10,000 simulated clients whose
+//! requests wait on simulated I/O (timers), served by async handlers on this
+//! page's event loop. A timer that should fire every 10 ms measures the
+//! event-loop lag meanwhile. CPU work per request can run on the event loop,
+//! where it holds up every other request (head-of-line blocking), or on the
+//! worker pool, where the loop only awaits it: concurrency and parallelism
+//! together, as in the seed's multiplayer-game row.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gloo::timers::future::TimeoutFuture;
+use serde::Serialize;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::compute::concurrency::server::{
+    lags, Handler, Latency, Tail, MAX_CLIENTS, MAX_CPU_MS, MAX_SECONDS, MAX_WAIT_MS,
+};
+use crate::compute::concurrency::timeline::work_for;
+use crate::compute::xorshift::XorShift;
+use crate::content::directive::WidgetKind;
+use crate::runtime::clock::now_ms;
+use crate::runtime::environment::Environment;
+use crate::runtime::event_loop::yield_turn;
+use crate::runtime::job::{run_piece_in_pool, JobError};
+use crate::runtime::pool;
+use crate::ui::widgets::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::pitfalls::{buttons, parse_clamped, NumberField};
+use crate::ui::widgets::round_ms;
+
+/// The lag probe's period.
+const PROBE_MS: f64 = 10.0;
+/// Milliseconds of starting clients between two yields to the event loop.
+const SPAWN_SLICE_MS: f64 = 1.5;
+
+/// The run as the reader set it, within the limits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Setup {
+    clients: u64,
+    seconds: u64,
+    io: Latency,
+    think_ms: u64,
+    cpu_ms: u64,
+    handler: Handler,
+}
+
+/// The figures a run writes to `data-result`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Report {
+    #[serde(flatten)]
+    setup: Setup,
+    requests: usize,
+    throughput_per_s: f64,
+    latency: Option<Tail>,
+    event_loop_lag: Option<Tail>,
+    pool_threads: usize,
+    /// Why the CPU work ran on the event loop though the pool was asked for.
+    fallback: Option<String>,
+    hardware_concurrency: usize,
+}
+
+/// What the running server has done so far, shown live.
+#[derive(Default)]
+struct Live {
+    started: f64,
+    completed: usize,
+    latencies: Vec<f64>,
+    probe: Vec<f64>,
+    finished_clients: u64,
+}
+
+enum State {
+    Idle,
+    Running { elapsed_s: f64, completed: usize },
+    Done(Box<Report>),
+    Failed(String),
+}
+
+#[function_component(OneThreadServer)]
+pub fn one_thread_server() -> Html {
+    let state = use_state(|| State::Idle);
+    let fields = use_state(|| {
+        [
+            ("server-clients", "Clients", "1000", 1, MAX_CLIENTS),
+            (
+                "server-io",
+                "I/O wait per request, mean ms",
+                "50",
+                1,
+                MAX_WAIT_MS,
+            ),
+            (
+                "server-spread",
+                "I/O wait spread, % of the mean",
+                "50",
+                0,
+                100,
+            ),
+            (
+                "server-think",
+                "Think time between requests, ms",
+                "1000",
+                0,
+                MAX_WAIT_MS,
+            ),
+            ("server-cpu", "CPU work per request, ms", "0", 0, MAX_CPU_MS),
+            ("server-seconds", "Seconds", "3", 1, MAX_SECONDS),
+        ]
+        .map(|(id, label, value, min, max)| (id, label, value.to_owned(), min, max))
+    });
+    let on_pool = use_state(|| false);
+    let notes = use_state(Vec::<String>::new);
+    let stop = use_mut_ref(|| Rc::new(Cell::new(false)));
+    let running = matches!(*state, State::Running { .. });
+    let start = {
+        let (state, fields, on_pool, notes, stop) = (
+            state.clone(),
+            fields.clone(),
+            on_pool.clone(),
+            notes.clone(),
+            stop.clone(),
+        );
+        Callback::from(move |_| {
+            if matches!(*state, State::Running { .. }) {
+                return;
+            }
+            let mut values = Vec::new();
+            let mut found = Vec::new();
+            for (_, label, text, min, max) in fields.iter() {
+                match parse_clamped(text, label, *min, *max) {
+                    Ok((value, note)) => {
+                        values.push(value);
+                        found.extend(note);
+                    }
+                    Err(why) => {
+                        state.set(State::Failed(why));
+                        return;
+                    }
+                }
+            }
+            notes.set(found);
+            let setup = Setup {
+                clients: values[0],
+                io: Latency {
+                    mean_ms: values[1] as f64,
+                    spread: values[2] as f64 / 100.0,
+                },
+                think_ms: values[3],
+                cpu_ms: values[4],
+                seconds: values[5],
+                handler: if *on_pool {
+                    Handler::Pool
+                } else {
+                    Handler::Blocking
+                },
+            };
+            let flag = Rc::new(Cell::new(false));
+            *stop.borrow_mut() = Rc::clone(&flag);
+            state.set(State::Running {
+                elapsed_s: 0.0,
+                completed: 0,
+            });
+            let state = state.clone();
+            spawn_local(async move {
+                let progress = {
+                    let state = state.clone();
+                    move |elapsed_s, completed| {
+                        state.set(State::Running {
+                            elapsed_s,
+                            completed,
+                        })
+                    }
+                };
+                state.set(match serve(setup, flag, progress).await {
+                    Ok(report) => State::Done(Box::new(report)),
+                    Err(why) => State::Failed(why),
+                });
+            });
+        })
+    };
+    let cancel = {
+        let stop = stop.clone();
+        Callback::from(move |_| stop.borrow().set(true))
+    };
+    let toggle = {
+        let on_pool = on_pool.clone();
+        Callback::from(move |_| on_pool.set(!*on_pool))
+    };
+    let result = match &*state {
+        State::Done(report) => result_json(report),
+        _ => None,
+    };
+    html! {
+        <WidgetFrame kind={WidgetKind::OneThreadServer} {result} busy={running}>
+            { buttons("Start the server", running, start, cancel) }
+            <div class="fields">
+                { for fields.iter().enumerate().map(|(index, (id, label, text, min, max))| {
+                    let fields = fields.clone();
+                    let oninput = Callback::from(move |value: String| {
+                        let mut next = (*fields).clone();
+                        next[index].2 = value;
+                        fields.set(next);
+                    });
+                    html! { <NumberField id={*id} label={*label} value={text.clone()} min={*min} max={*max} {oninput} /> }
+                }) }
+                <label class="check">
+                    <input type="checkbox" checked={*on_pool} onchange={toggle} />
+                    { " Send the CPU work to the worker pool (otherwise the handler does it on the event loop)" }
+                </label>
+            </div>
+            { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) }
+            <div class="widget-output" role="status" aria-live="polite">
+                { match &*state {
+                    State::Idle => html! { <p>{ "Each client sends a request, the handler awaits its I/O (a timer) and does its CPU work, and the client thinks before the next one. Everything but the pool option runs on this page's one thread." }</p> },
+                    State::Running { elapsed_s, completed } => html! {
+                        <p>{ format!("Serving… {elapsed_s:.1} s, {completed} requests answered.") }</p>
+                    },
+                    State::Done(report) => explain(report),
+                    State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+                } }
+            </div>
+        </WidgetFrame>
+    }
+}
+
+/// Runs the clients, the handlers and the lag probe until the time is up.
+async fn serve(
+    setup: Setup,
+    stop: Rc<Cell<bool>>,
+    progress: impl Fn(f64, usize),
+) -> Result<Report, String> {
+    let environment = Environment::detect();
+    let (handler, pool_threads, fallback) = match setup.handler {
+        Handler::Blocking => (Handler::Blocking, 0, None),
+        Handler::Pool => match pool::ready().await {
+            Ok(threads) => (Handler::Pool, threads, None),
+            Err(unavailable) => (Handler::Blocking, 0, Some(unavailable.reason)),
+        },
+    };
+    let live = Rc::new(RefCell::new(Live {
+        started: now_ms(),
+        ..Live::default()
+    }));
+    let deadline = now_ms() + setup.seconds as f64 * 1000.0;
+    let failure = Rc::new(RefCell::new(None::<String>));
+
+    // The lag probe: a 10 ms timer, and when it really fired.
+    {
+        let (live, stop) = (Rc::clone(&live), Rc::clone(&stop));
+        spawn_local(async move {
+            live.borrow_mut().probe.push(now_ms());
+            while now_ms() < deadline && !stop.get() {
+                TimeoutFuture::new(PROBE_MS as u32).await;
+                live.borrow_mut().probe.push(now_ms());
+            }
+        });
+    }
+    // The clients, started a slice at a time so starting them is no long task.
+    let mut slice_start = now_ms();
+    for client in 0..setup.clients {
+        let (live, stop, failure, setup) = (
+            Rc::clone(&live),
+            Rc::clone(&stop),
+            Rc::clone(&failure),
+            setup.clone(),
+        );
+        spawn_local(async move {
+            run_client(client, &setup, handler, deadline, &live, &stop, &failure).await;
+            live.borrow_mut().finished_clients += 1;
+        });
+        if now_ms() - slice_start > SPAWN_SLICE_MS {
+            yield_turn().await;
+            slice_start = now_ms();
+        }
+    }
+    loop {
+        TimeoutFuture::new(250).await;
+        let (elapsed, completed, finished) = {
+            let live = live.borrow();
+            (
+                (now_ms() - live.started) / 1000.0,
+                live.completed,
+                live.finished_clients,
+            )
+        };
+        if finished >= setup.clients {
+            break;
+        }
+        progress(elapsed.min(setup.seconds as f64), completed);
+    }
+    if let Some(why) = failure.borrow_mut().take() {
+        return Err(why);
+    }
+    if stop.get() {
+        return Err("Stopped.".to_owned());
+    }
+    let live = live.borrow();
+    Ok(Report {
+        requests: live.completed,
+        throughput_per_s: (live.completed as f64 / setup.seconds as f64).round(),
+        latency: Tail::of(&live.latencies).map(rounded),
+        event_loop_lag: Tail::of(&lags(&live.probe, PROBE_MS)).map(rounded),
+        pool_threads,
+        fallback,
+        hardware_concurrency: environment.hardware_concurrency,
+        setup: Setup { handler, ..setup },
+    })
+}
+
+/// One client: requests, each awaited, with think time between them, until
+/// the time is up. Its waits are its own sequence of random numbers.
+async fn run_client(
+    client: u64,
+    setup: &Setup,
+    handler: Handler,
+    deadline: f64,
+    live: &RefCell<Live>,
+    stop: &Cell<bool>,
+    failure: &RefCell<Option<String>>,
+) {
+    let mut rng = XorShift::new(client + 1);
+    let think = |rng: &mut XorShift| (rng.next_u64() % (setup.think_ms + 1)) as u32;
+    // Clients arrive spread over one think time, not all in the same instant.
+    TimeoutFuture::new(think(&mut rng)).await;
+    while now_ms() < deadline && !stop.get() {
+        let sent = now_ms();
+        TimeoutFuture::new(setup.io.sample(&mut rng)).await;
+        let cpu_ms = setup.cpu_ms as f64;
+        if cpu_ms > 0.0 {
+            match handler {
+                Handler::Blocking => {
+                    work_for(0, cpu_ms, &now_ms, 0);
+                }
+                Handler::Pool => {
+                    if let Err(error) =
+                        run_piece_in_pool(move || work_for(0, cpu_ms, &now_ms, 0)).await
+                    {
+                        if !matches!(error, JobError::NoPool(_)) {
+                            failure.borrow_mut().get_or_insert(error.to_string());
+                        }
+                        return;
+                    }
+                }
+            }
+        }
+        {
+            let mut live = live.borrow_mut();
+            live.latencies.push(now_ms() - sent);
+            live.completed += 1;
+        }
+        TimeoutFuture::new(think(&mut rng)).await;
+    }
+}
+
+fn rounded(tail: Tail) -> Tail {
+    Tail {
+        p50_ms: round_ms(tail.p50_ms),
+        p99_ms: round_ms(tail.p99_ms),
+        max_ms: round_ms(tail.max_ms),
+        samples: tail.samples,
+    }
+}
+
+fn explain(report: &Report) -> Html {
+    let setup = &report.setup;
+    let lag = report.event_loop_lag.map_or(f64::NAN, |lag| lag.p99_ms);
+    let (p50, p99) = report
+        .latency
+        .map_or((f64::NAN, f64::NAN), |l| (l.p50_ms, l.p99_ms));
+    html! {
+        <>
+            <table>
+                <tbody>
+                    <tr><th scope="row">{ "clients" }</th><td>{ setup.clients }</td></tr>
+                    <tr><th scope="row">{ "requests answered" }</th><td>{ format!("{} ({:.0} per second)", report.requests, report.throughput_per_s) }</td></tr>
+                    <tr><th scope="row">{ "latency p50 / p99" }</th><td>{ format!("{p50:.1} ms / {p99:.1} ms") }</td></tr>
+                    <tr><th scope="row">{ "event-loop lag p99" }</th><td>{ format!("{lag:.1} ms") }</td></tr>
+                </tbody>
+            </table>
+            <p>
+                { format!(
+                    "{} clients were served by one thread: each request spent about {:.0} ms waiting on its I/O, and while it waited the thread served the others. ",
+                    setup.clients, setup.io.mean_ms
+                ) }
+                { match (setup.cpu_ms, setup.handler) {
+                    (0, _) => format!("With no CPU work the loop stays free: a 10 ms timer came at most {lag:.1} ms late at the 99th percentile. This is concurrency: many things in progress, one thing running."),
+                    (cpu, Handler::Blocking) => format!(
+                        "Each request also held the thread for {cpu} ms of CPU work, so every other request, timer and frame waited behind it: the lag's 99th percentile is {lag:.1} ms and the latency's {p99:.1} ms. \
+                         That is head-of-line blocking; raise the CPU time and both grow."
+                    ),
+                    (cpu, Handler::Pool) => format!(
+                        "Each request's {cpu} ms of CPU work ran on the worker pool ({} threads) while the loop only awaited it: the lag stays at {lag:.1} ms. \
+                         Concurrency for the waiting, parallelism for the computing: the seed's multiplayer-game row. The pieces share the pool with any other widget running.{}",
+                        report.pool_threads,
+                        if p50 > 2.0 * setup.io.mean_ms {
+                            " Here the clients asked for more CPU time per second than the pool's threads have, so requests queued for a thread and the latency grew, while the loop itself stayed free."
+                        } else {
+                            ""
+                        }
+                    ),
+                } }
+            </p>
+            if let Some(reason) = &report.fallback {
+                <p class="fallback">
+                    <strong>{ "The CPU work ran on the event loop. " }</strong>
+                    { format!("The worker pool could not start: {reason}") }
+                </p>
+            }
+        </>
+    }
+}

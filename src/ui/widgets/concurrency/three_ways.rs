@@ -1,0 +1,309 @@
+//! One CPU-bound workload, three ways (§5, §7, §13): in one go on the main
+//! thread, which freezes the page; sliced into pieces that give the event
+//! loop back between them, which keeps the page alive but is no faster; and
+//! on the worker pool, which is both. An animation runs throughout, and a
+//! frame meter counts the frames the page failed to draw.
+
+use gloo::timers::future::TimeoutFuture;
+use serde::Serialize;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::compute::concurrency::frames;
+use crate::compute::control::{Cancelled, Control};
+use crate::compute::primes::{Primes, Split};
+use crate::content::directive::WidgetKind;
+use crate::runtime::clock::now_ms;
+use crate::runtime::environment::Environment;
+use crate::runtime::event_loop::{yield_turn, FrameMeter};
+use crate::runtime::job::{run_in_pool, JobError};
+use crate::runtime::pool;
+use crate::ui::widgets::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::pitfalls::{buttons, parse_clamped, NumberField};
+use crate::ui::widgets::round_ms;
+
+/// Numbers to test for primality, in thousands: the workload's size.
+const MIN_THOUSANDS: u64 = 100;
+const MAX_THOUSANDS: u64 = 20_000;
+const DEFAULT_THOUSANDS: &str = "3000";
+/// How long a slice may hold the main thread before it yields: well inside
+/// one frame (16.7 ms at 60 Hz), so frames keep coming.
+const SLICE_MS: f64 = 4.0;
+/// Numbers per piece of a slice: small enough to check the clock often.
+const PIECE: u32 = 2_048;
+
+/// What one way of running the workload measured.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Way {
+    ms: f64,
+    dropped_frames: usize,
+    longest_gap_ms: f64,
+}
+
+/// The figures a run writes to `data-result`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Report {
+    numbers: u32,
+    primes: u64,
+    refresh_ms: f64,
+    one_go: Way,
+    sliced: Way,
+    slices: usize,
+    pool: Option<Way>,
+    pool_threads: usize,
+    /// The one-go time over the pool's: how much faster the pool was.
+    pool_speedup: Option<f64>,
+    pool_fallback: Option<String>,
+    hardware_concurrency: usize,
+}
+
+enum State {
+    Idle,
+    Running(&'static str),
+    Done(Box<Report>),
+    Failed(String),
+}
+
+#[function_component(OneWorkloadThreeWays)]
+pub fn one_workload_three_ways() -> Html {
+    let state = use_state(|| State::Idle);
+    let size = use_state(|| DEFAULT_THOUSANDS.to_owned());
+    let note = use_state(|| None::<String>);
+    let control = use_mut_ref(Control::new);
+    let dot = use_node_ref();
+    let running = matches!(*state, State::Running(_));
+    let start = {
+        let (state, size, note, control, dot) = (
+            state.clone(),
+            size.clone(),
+            note.clone(),
+            control.clone(),
+            dot.clone(),
+        );
+        Callback::from(move |_| {
+            if matches!(*state, State::Running(_)) {
+                return;
+            }
+            let (thousands, clamped) =
+                match parse_clamped(&size, "Numbers (thousands)", MIN_THOUSANDS, MAX_THOUSANDS) {
+                    Ok(parsed) => parsed,
+                    Err(why) => {
+                        state.set(State::Failed(why));
+                        return;
+                    }
+                };
+            note.set(clamped);
+            let fresh = Control::new();
+            *control.borrow_mut() = fresh.clone();
+            let (state, dot) = (state.clone(), dot.clone());
+            spawn_local(async move {
+                let numbers = (thousands * 1_000) as u32;
+                let outcome = run(numbers, fresh, dot, |phase| {
+                    state.set(State::Running(phase))
+                })
+                .await;
+                state.set(match outcome {
+                    Ok(report) => State::Done(Box::new(report)),
+                    Err(why) => State::Failed(why),
+                });
+            });
+        })
+    };
+    let cancel = {
+        let control = control.clone();
+        Callback::from(move |_| control.borrow().cancel())
+    };
+    let on_size = {
+        let size = size.clone();
+        Callback::from(move |text| size.set(text))
+    };
+    let result = match &*state {
+        State::Done(report) => result_json(report),
+        _ => None,
+    };
+    html! {
+        <WidgetFrame kind={WidgetKind::OneWorkloadThreeWays} {result} busy={running}>
+            { buttons("Run it three ways", running, start, cancel) }
+            <div class="fields">
+                <NumberField id="three-ways-size" label="Numbers to test, in thousands" value={(*size).clone()}
+                             min={MIN_THOUSANDS} max={MAX_THOUSANDS} oninput={on_size} />
+            </div>
+            if let Some(note) = &*note { <p class="note">{ note.clone() }</p> }
+            <svg class="frame-meter" viewBox="0 0 300 24" role="img"
+                 aria-label="A dot moved by the page on every frame it draws: it stops when the main thread is held.">
+                <line x1="8" x2="292" y1="12" y2="12" />
+                <circle ref={dot} cx="8" cy="12" r="7" />
+            </svg>
+            <div class="widget-output" role="status" aria-live="polite">
+                { match &*state {
+                    State::Idle => html! { <p>{ "Counts the primes below the size three ways while the dot moves on every frame the page draws. The first way freezes the page on purpose." }</p> },
+                    State::Running(phase) => html! { <p>{ *phase }</p> },
+                    State::Done(report) => explain(report),
+                    State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+                } }
+            </div>
+        </WidgetFrame>
+    }
+}
+
+/// The three runs, each checked against the first, with the frames drawn meanwhile.
+async fn run(
+    numbers: u32,
+    control: Control,
+    dot: NodeRef,
+    phase: impl Fn(&'static str),
+) -> Result<Report, String> {
+    let environment = Environment::detect();
+    let meter = FrameMeter::start(move |time| {
+        if let Some(dot) = dot.cast::<web_sys::Element>() {
+            let x = 8.0 + (time / 4.0) % 284.0;
+            // Only an attribute: nothing the reader needs if it fails.
+            let _ = dot.set_attribute("cx", &format!("{x:.1}"));
+        }
+    });
+    let primes = Primes::new(numbers);
+    let cancelled = |_: Cancelled| "Cancelled.".to_owned();
+
+    phase("Watching the page idle, to learn the display's frame rate…");
+    TimeoutFuture::new(400).await;
+    let refresh_ms = frames::refresh_period(&meter.frames()).unwrap_or(1000.0 / 60.0);
+
+    phase("Warming up: starting the pool, compiling the count…");
+    // A twentieth of the work, each way, so no way pays for starting the
+    // workers or for the browser's first, slower compilation of the code.
+    let warm = Primes::new(numbers / 20);
+    warm.sequential(&Control::new()).map_err(cancelled)?;
+    if pool::ready().await.is_ok() {
+        // Only warming: the measured run below reports any failure.
+        let _ = run_in_pool(move || warm.parallel(Split::WorkStealing, &Control::new())).await;
+    }
+
+    phase("1 of 3: in one go on the main thread (the page freezes)…");
+    // Give the message a frame to show before the thread is held.
+    TimeoutFuture::new(50).await;
+    let started = now_ms();
+    let count = primes.sequential(&Control::new()).map_err(cancelled)?;
+    let one_go = way(&meter, started, now_ms(), refresh_ms).await;
+
+    phase("2 of 3: in slices that give the event loop back…");
+    let started = now_ms();
+    let (sliced_count, slices) = in_slices(&primes, &control).await.map_err(cancelled)?;
+    let sliced = way(&meter, started, now_ms(), refresh_ms).await;
+    if sliced_count != count {
+        return Err(format!(
+            "The sliced count {sliced_count} differs from {count}: a bug, please report it."
+        ));
+    }
+
+    phase("3 of 3: on the worker pool…");
+    let started = now_ms();
+    let job_control = control.clone();
+    let pooled = run_in_pool(move || {
+        (
+            primes.parallel(Split::WorkStealing, &job_control),
+            rayon::current_num_threads(),
+        )
+    })
+    .await;
+    let (pool, pool_threads, pool_fallback) = match pooled {
+        Ok((Ok(pool_count), threads)) => {
+            let measured = way(&meter, started, now_ms(), refresh_ms).await;
+            if pool_count != count {
+                return Err(format!(
+                    "The pool's count {pool_count} differs from {count}: a bug, please report it."
+                ));
+            }
+            (Some(measured), threads, None)
+        }
+        Ok((Err(_), _)) => return Err("Cancelled.".to_owned()),
+        Err(JobError::NoPool(unavailable)) => (None, 0, Some(unavailable.reason)),
+        Err(error) => return Err(error.to_string()),
+    };
+    Ok(Report {
+        numbers,
+        primes: count,
+        refresh_ms: round_ms(refresh_ms),
+        pool_speedup: pool
+            .as_ref()
+            .filter(|pool| pool.ms > 0.0)
+            .map(|pool| (one_go.ms / pool.ms * 100.0).round() / 100.0),
+        one_go,
+        sliced,
+        slices,
+        pool,
+        pool_threads,
+        pool_fallback,
+        hardware_concurrency: environment.hardware_concurrency,
+    })
+}
+
+/// The count, holding the thread at most [`SLICE_MS`] at a time.
+async fn in_slices(primes: &Primes, control: &Control) -> Result<(u64, usize), Cancelled> {
+    let mut count = 0;
+    let mut next = 0;
+    let mut slices = 0;
+    while next < primes.limit {
+        let slice_start = now_ms();
+        while next < primes.limit && now_ms() - slice_start < SLICE_MS {
+            let end = next.saturating_add(PIECE);
+            count += primes.count_between(next, end, control)?;
+            next = end;
+        }
+        slices += 1;
+        yield_turn().await;
+    }
+    Ok((count, slices))
+}
+
+/// The time from `started` to `ended`, and the frames missed meanwhile,
+/// after waiting for the frame that follows.
+async fn way(meter: &FrameMeter, started: f64, ended: f64, refresh_ms: f64) -> Way {
+    TimeoutFuture::new(100).await;
+    let around = frames::around(&meter.frames(), started, ended);
+    Way {
+        ms: round_ms(ended - started),
+        dropped_frames: frames::dropped(&around, refresh_ms),
+        longest_gap_ms: round_ms(frames::longest_gap(&around)),
+    }
+}
+
+fn explain(report: &Report) -> Html {
+    let row = |name: &str, way: &Way| {
+        html! {
+            <tr>
+                <th scope="row">{ name.to_owned() }</th>
+                <td>{ format!("{:.1}", way.ms) }</td>
+                <td>{ way.dropped_frames }</td>
+                <td>{ format!("{:.0}", way.longest_gap_ms) }</td>
+            </tr>
+        }
+    };
+    html! {
+        <>
+            <table>
+                <thead><tr><th scope="col">{ "way" }</th><th scope="col">{ "ms" }</th><th scope="col">{ "frames dropped" }</th><th scope="col">{ "longest freeze (ms)" }</th></tr></thead>
+                <tbody>
+                    { row("(a) in one go, main thread", &report.one_go) }
+                    { row(&format!("(b) in {} slices, main thread", report.slices), &report.sliced) }
+                    if let Some(pool) = &report.pool { { row(&format!("(c) on the pool, {} threads", report.pool_threads), pool) } }
+                </tbody>
+            </table>
+            <p>
+                { format!(
+                    "{} primes below {}, the same count all three ways. (a) held the main thread for {:.0} ms: no frame, no click, no scroll meanwhile. \
+                     (b) did the same work in slices of at most {SLICE_MS} ms and stayed responsive, but was no faster: concurrency shares one thread. ",
+                    report.primes, report.numbers, report.one_go.ms,
+                ) }
+                { match (report.pool_speedup, &report.pool_fallback) {
+                    (Some(speedup), _) => format!(
+                        "(c) ran on {} worker threads while the main thread only waited: responsive and {speedup:.2}× faster than (a). \
+                         That is parallelism, and it needs the cores ({} reported here; a display at {:.0} Hz).",
+                        report.pool_threads, report.hardware_concurrency, 1000.0 / report.refresh_ms.max(1.0)
+                    ),
+                    (None, Some(reason)) => format!("(c) could not run: the worker pool could not start: {reason}"),
+                    (None, None) => String::new(),
+                } }
+            </p>
+        </>
+    }
+}

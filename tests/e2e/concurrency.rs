@@ -1,0 +1,197 @@
+//! End-to-end: the concurrency lab (§4, §5). Each widget runs its defaults
+//! on the real event loop and writes a sensible result, with the worker pool
+//! (isolated) and without it.
+
+use super::browser::Browser;
+use super::server::{Hosting, StaticHost};
+use super::{long_tasks, page_url, site, watch_long_tasks};
+
+#[tokio::test]
+async fn the_timeline_shows_interleaving_on_one_thread_and_overlap_on_the_pool() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
+    let browser = Browser::start().await;
+    browser
+        .open(&page_url(&host.origin, "/", "visual-metaphor"))
+        .await;
+    watch_long_tasks(&browser).await;
+    let result = browser.run_widget("interleaving-timeline", 60).await;
+    assert_eq!(
+        result["tasks"].as_array().map(Vec::len),
+        Some(3),
+        "{result}"
+    );
+    let event_loop = &result["event_loop"];
+    assert_eq!(event_loop["lanes"], 1, "{result}");
+    assert_eq!(event_loop["most_at_once"], 1, "{result}");
+    assert!(
+        event_loop["switches"].as_u64().unwrap_or(0) >= 2,
+        "{result}"
+    );
+    assert_eq!(result["interleaved"], true, "{result}");
+    let pool = &result["pool"];
+    assert!(pool["lanes"].as_u64().unwrap_or(0) >= 2, "{result}");
+    assert!(pool["most_at_once"].as_u64().unwrap_or(0) >= 2, "{result}");
+    assert_eq!(result["simultaneous"], true, "{result}");
+    assert!(result["pool_fallback"].is_null(), "{result}");
+    let drawn = browser
+        .eval(
+            "return document.querySelectorAll('[data-widget=interleaving-timeline] .gantt').length",
+        )
+        .await;
+    assert_eq!(drawn, 2, "both Gantt charts are drawn");
+    let long = long_tasks(&browser).await;
+    assert!(long.is_empty(), "long tasks: {long:?}");
+    browser.assert_clean_console("the timeline").await;
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn without_the_pool_the_timeline_still_interleaves_and_says_why() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::UNISOLATED);
+    let browser = Browser::start().await;
+    browser
+        .open(&page_url(&host.origin, "/", "visual-metaphor"))
+        .await;
+    let result = browser.run_widget("interleaving-timeline", 60).await;
+    assert_eq!(result["interleaved"], true, "{result}");
+    assert!(result["pool"].is_null(), "{result}");
+    assert!(result["simultaneous"].is_null(), "{result}");
+    let reason = result["pool_fallback"].as_str().unwrap_or_default();
+    assert!(reason.contains("cross-origin isolated"), "{result}");
+    browser
+        .assert_console_clean_but("the timeline without a pool", host.expected_errors())
+        .await;
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn one_workload_freezes_the_page_only_when_run_in_one_go() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
+    let browser = Browser::start().await;
+    browser
+        .open(&page_url(&host.origin, "/", "system-design-impact"))
+        .await;
+    let result = browser.run_widget("one-workload-three-ways", 120).await;
+    let gap = |way: &str| result[way]["longest_gap_ms"].as_f64().unwrap_or(f64::NAN);
+    assert!(result["primes"].as_u64().unwrap_or(0) > 0, "{result}");
+    assert!(
+        result["one_go"]["dropped_frames"].as_u64().unwrap_or(0) > 0,
+        "held for the whole count, the page drew no frame: {result}"
+    );
+    // The freeze is as long as the count; a slice or the pool never holds
+    // the thread for more than a small part of it.
+    assert!(
+        gap("one_go") >= 0.8 * result["one_go"]["ms"].as_f64().unwrap_or(0.0),
+        "{result}"
+    );
+    assert!(gap("sliced") < gap("one_go") / 2.0, "{result}");
+    assert!(gap("pool") < gap("one_go") / 2.0, "{result}");
+    assert!(
+        result["pool_threads"].as_u64().unwrap_or(0) >= 2,
+        "{result}"
+    );
+    assert!(
+        result["pool_speedup"].as_f64().unwrap_or(0.0) > 0.0,
+        "{result}"
+    );
+    browser
+        .assert_clean_console("one workload three ways")
+        .await;
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn the_one_thread_server_serves_its_clients_and_can_hand_cpu_work_to_the_pool() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
+    let browser = Browser::start().await;
+    browser
+        .open(&page_url(&host.origin, "/", "practical-example-web-server"))
+        .await;
+    watch_long_tasks(&browser).await;
+    let result = browser.run_widget("one-thread-server", 60).await;
+    assert_eq!(result["clients"], 1000, "{result}");
+    assert_eq!(result["handler"], "blocking", "{result}");
+    assert!(result["requests"].as_u64().unwrap_or(0) > 1000, "{result}");
+    let p50 = result["latency"]["p50_ms"].as_f64().unwrap_or(0.0);
+    assert!(
+        (25.0..1000.0).contains(&p50),
+        "a request waits on its I/O (mean 50 ms, spread 50%): {result}"
+    );
+    assert!(
+        result["event_loop_lag"]["samples"].as_u64().unwrap_or(0) > 50,
+        "{result}"
+    );
+    let long = long_tasks(&browser).await;
+    assert!(long.is_empty(), "long tasks: {long:?}");
+
+    // CPU work on the pool: the handler awaits it on the worker threads.
+    let cpu = browser.wait_for("#server-cpu", 10).await;
+    cpu.clear().await.expect("clear");
+    cpu.send_keys("2").await.expect("type");
+    browser
+        .click("[data-widget=one-thread-server] input[type=checkbox]")
+        .await;
+    let result = browser.run_widget("one-thread-server", 60).await;
+    assert_eq!(result["cpu_ms"], 2, "{result}");
+    assert_eq!(result["handler"], "pool", "{result}");
+    assert!(
+        result["pool_threads"].as_u64().unwrap_or(0) >= 2,
+        "{result}"
+    );
+    assert!(result["requests"].as_u64().unwrap_or(0) > 1000, "{result}");
+    assert!(result["fallback"].is_null(), "{result}");
+    browser.assert_clean_console("the one-thread server").await;
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn backpressure_blocks_the_producer_and_every_item_is_accounted_for() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::UNISOLATED);
+    let browser = Browser::start().await;
+    browser
+        .open(&page_url(&host.origin, "/", "concurrency-models"))
+        .await;
+    watch_long_tasks(&browser).await;
+    let result = browser.run_widget("backpressure", 60).await;
+    let capacity = result["capacity"].as_u64().expect("capacity");
+    let policy = |name: &str| {
+        result["policies"]
+            .as_array()
+            .and_then(|all| all.iter().find(|p| p["policy"] == name))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {result}"))
+    };
+    for name in ["unbounded", "drop_newest", "drop_oldest", "block"] {
+        assert_eq!(policy(name)["lost"], 0, "{name}: {result}");
+    }
+    let unbounded = policy("unbounded");
+    assert_eq!(unbounded["dropped"], 0, "{result}");
+    assert!(
+        unbounded["peak_depth"].as_u64().unwrap_or(0) > capacity,
+        "{result}"
+    );
+    for name in ["drop_newest", "drop_oldest"] {
+        assert!(
+            policy(name)["dropped"].as_u64().unwrap_or(0) > 0,
+            "{name}: {result}"
+        );
+        assert_eq!(policy(name)["peak_depth"], capacity, "{name}: {result}");
+    }
+    let block = policy("block");
+    assert_eq!(block["dropped"], 0, "{result}");
+    assert_eq!(block["peak_depth"], capacity, "{result}");
+    assert!(
+        block["producer_blocked_ms"].as_f64().unwrap_or(0.0) > 0.0,
+        "{result}"
+    );
+    assert!(
+        block["produced"].as_u64() < unbounded["produced"].as_u64(),
+        "the blocked producer fell behind its rate: {result}"
+    );
+    let long = long_tasks(&browser).await;
+    assert!(long.is_empty(), "long tasks: {long:?}");
+    browser
+        .assert_console_clean_but("backpressure", host.expected_errors())
+        .await;
+    browser.finish().await;
+}
