@@ -55,11 +55,13 @@ pub enum WidgetKind {
     OneThreadServer,
     /// A producer, a consumer and a bounded buffer under four policies.
     Backpressure,
+    /// Short async programs on a model of the event loop, step by step.
+    EventLoopStepper,
 }
 
 impl WidgetKind {
     /// All kinds, for documentation and tests.
-    pub const ALL: [WidgetKind; 21] = [
+    pub const ALL: [WidgetKind; 22] = [
         WidgetKind::Environment,
         WidgetKind::ThreadsCheck,
         WidgetKind::Mandelbrot,
@@ -81,6 +83,7 @@ impl WidgetKind {
         WidgetKind::OneWorkloadThreeWays,
         WidgetKind::OneThreadServer,
         WidgetKind::Backpressure,
+        WidgetKind::EventLoopStepper,
     ];
 
     /// The id written in markdown and in the root's `data-widget` attribute.
@@ -107,6 +110,7 @@ impl WidgetKind {
             WidgetKind::OneWorkloadThreeWays => "one-workload-three-ways",
             WidgetKind::OneThreadServer => "one-thread-server",
             WidgetKind::Backpressure => "backpressure",
+            WidgetKind::EventLoopStepper => "event-loop-stepper",
         }
     }
 
@@ -143,6 +147,9 @@ impl WidgetKind {
             }
             WidgetKind::Backpressure => {
                 "Backpressure: a fast producer, a slow consumer, four policies"
+            }
+            WidgetKind::EventLoopStepper => {
+                "The event loop, step by step: stack, microtasks, tasks"
             }
         }
     }

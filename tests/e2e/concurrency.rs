@@ -195,3 +195,63 @@ async fn backpressure_blocks_the_producer_and_every_item_is_accounted_for() {
         .await;
     browser.finish().await;
 }
+
+#[tokio::test]
+async fn the_stepper_runs_its_programs_in_the_event_loops_order() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::UNISOLATED);
+    let browser = Browser::start().await;
+    browser
+        .open(&page_url(&host.origin, "/", "concurrency-models"))
+        .await;
+    let result = browser.run_widget("event-loop-stepper", 10).await;
+    assert_eq!(result["program"], "timers-and-promises", "{result}");
+    assert_eq!(
+        result["output"],
+        serde_json::json!([
+            "1: script start",
+            "2: script end",
+            "3: promise",
+            "4: timeout"
+        ]),
+        "{result}"
+    );
+
+    // The async program, one step at a time, and one step back.
+    browser
+        .eval(
+            "const select = document.querySelector('#stepper-program');
+             select.selectedIndex = 1;
+             select.dispatchEvent(new Event('change', { bubbles: true }));
+             return null;",
+        )
+        .await;
+    let step = "[data-widget=event-loop-stepper] button:nth-of-type(2)";
+    for _ in 0..5 {
+        browser.click(step).await;
+    }
+    let note = browser
+        .wait_for("[data-widget=event-loop-stepper] .stepper-note", 5)
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(note.contains("load awaits"), "step 5 is the await: {note}");
+    let microtasks = browser
+        .eval("return document.querySelector('[data-widget=event-loop-stepper] [aria-label=\"Microtask queue\"] ol').innerText")
+        .await;
+    assert_eq!(microtasks, "resume load", "{microtasks}");
+    browser
+        .click("[data-widget=event-loop-stepper] button:nth-of-type(3)")
+        .await;
+    let note = browser
+        .wait_for("[data-widget=event-loop-stepper] .stepper-note", 5)
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(note.starts_with("Step 4 of"), "{note}");
+    browser
+        .assert_console_clean_but("the stepper", host.expected_errors())
+        .await;
+    browser.finish().await;
+}

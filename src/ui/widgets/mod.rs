@@ -59,5 +59,6 @@ fn view(kind: WidgetKind) -> Html {
         }
         WidgetKind::OneThreadServer => html! { <concurrency::server::OneThreadServer /> },
         WidgetKind::Backpressure => html! { <concurrency::backpressure::Backpressure /> },
+        WidgetKind::EventLoopStepper => html! { <concurrency::stepper::EventLoopStepper /> },
     }
 }

@@ -220,7 +220,7 @@ pub fn backpressure() -> Html {
     html! {
         <WidgetFrame kind={WidgetKind::Backpressure} {result} busy={running}>
             { buttons("Run the four policies", running, start, cancel) }
-            <div class="fields">
+            <div class="lab-controls">
                 { for fields.iter().enumerate().map(|(index, (id, label, text, min, max))| {
                     let fields = fields.clone();
                     let oninput = Callback::from(move |value: String| {
@@ -375,7 +375,7 @@ fn depth_chart(lanes: &Lanes, duration_ms: f64) -> Html {
             </svg>
             <figcaption class="legend">
                 { for lanes.iter().enumerate().map(|(index, lane)| html! {
-                    <span class={format!("series series-{index}")}>{ format!("— {}", lane.borrow().policy.label()) }</span>
+                    <span class={format!("series series-{index}")}>{ lane.borrow().policy.label() }</span>
                 }) }
             </figcaption>
         </figure>
@@ -385,7 +385,7 @@ fn depth_chart(lanes: &Lanes, duration_ms: f64) -> Html {
 fn explain(report: &Report) -> Html {
     html! {
         <>
-            <table>
+            <table class="results">
                 <thead><tr>
                     <th scope="col">{ "policy" }</th><th scope="col">{ "produced" }</th><th scope="col">{ "consumed" }</th>
                     <th scope="col">{ "dropped" }</th><th scope="col">{ "peak depth" }</th><th scope="col">{ "peak memory" }</th>

@@ -59,7 +59,8 @@ pub fn gantt(props: &GanttProps) -> Html {
                 { for (0..=4).map(|i| {
                     let ms = scale * f64::from(i) / 4.0;
                     html! {
-                        <text x={format!("{:.1}", x(ms) - 8.0)} y={format!("{:.1}", height - 8.0)}>{ format!("{ms:.0} ms") }</text>
+                        <text x={format!("{:.1}", x(ms))} y={format!("{:.1}", height - 8.0)}
+                              text-anchor={match i { 0 => "start", 4 => "end", _ => "middle" }}>{ format!("{ms:.0} ms") }</text>
                     }
                 }) }
             </svg>

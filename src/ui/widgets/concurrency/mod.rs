@@ -5,5 +5,6 @@
 pub mod backpressure;
 pub mod gantt;
 pub mod server;
+pub mod stepper;
 pub mod three_ways;
 pub mod timeline;

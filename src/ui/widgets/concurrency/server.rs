@@ -194,7 +194,7 @@ pub fn one_thread_server() -> Html {
     html! {
         <WidgetFrame kind={WidgetKind::OneThreadServer} {result} busy={running}>
             { buttons("Start the server", running, start, cancel) }
-            <div class="fields">
+            <div class="lab-controls">
                 { for fields.iter().enumerate().map(|(index, (id, label, text, min, max))| {
                     let fields = fields.clone();
                     let oninput = Callback::from(move |value: String| {
@@ -370,7 +370,7 @@ fn explain(report: &Report) -> Html {
         .map_or((f64::NAN, f64::NAN), |l| (l.p50_ms, l.p99_ms));
     html! {
         <>
-            <table>
+            <table class="results">
                 <tbody>
                     <tr><th scope="row">{ "clients" }</th><td>{ setup.clients }</td></tr>
                     <tr><th scope="row">{ "requests answered" }</th><td>{ format!("{} ({:.0} per second)", report.requests, report.throughput_per_s) }</td></tr>

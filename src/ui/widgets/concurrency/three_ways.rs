@@ -124,7 +124,7 @@ pub fn one_workload_three_ways() -> Html {
     html! {
         <WidgetFrame kind={WidgetKind::OneWorkloadThreeWays} {result} busy={running}>
             { buttons("Run it three ways", running, start, cancel) }
-            <div class="fields">
+            <div class="lab-controls">
                 <NumberField id="three-ways-size" label="Numbers to test, in thousands" value={(*size).clone()}
                              min={MIN_THOUSANDS} max={MAX_THOUSANDS} oninput={on_size} />
             </div>
@@ -280,7 +280,7 @@ fn explain(report: &Report) -> Html {
     };
     html! {
         <>
-            <table>
+            <table class="results">
                 <thead><tr><th scope="col">{ "way" }</th><th scope="col">{ "ms" }</th><th scope="col">{ "frames dropped" }</th><th scope="col">{ "longest freeze (ms)" }</th></tr></thead>
                 <tbody>
                     { row("(a) in one go, main thread", &report.one_go) }

@@ -127,7 +127,7 @@ pub fn interleaving_timeline() -> Html {
             <button type="button" onclick={start} disabled={running}>
                 { if running { "Running…" } else { "Run the tasks both ways" } }
             </button>
-            <div class="fields">
+            <div class="lab-controls">
                 <label for="timeline-lengths">{ "Step length of each task, in ms (2 to 8 tasks, 1 to 40 ms)" }</label>
                 <input id="timeline-lengths" type="text" inputmode="decimal" value={(*lengths).clone()} oninput={on_lengths} />
                 <NumberField id="timeline-steps" label="Steps per task" value={(*steps).clone()} min={1} max={12}
