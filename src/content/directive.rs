@@ -57,11 +57,13 @@ pub enum WidgetKind {
     Backpressure,
     /// Short async programs on a model of the event loop, step by step.
     EventLoopStepper,
+    /// A chat room of actors: mailboxes, a slow actor, a supervised failure.
+    ActorsChatRoom,
 }
 
 impl WidgetKind {
     /// All kinds, for documentation and tests.
-    pub const ALL: [WidgetKind; 22] = [
+    pub const ALL: [WidgetKind; 23] = [
         WidgetKind::Environment,
         WidgetKind::ThreadsCheck,
         WidgetKind::Mandelbrot,
@@ -84,6 +86,7 @@ impl WidgetKind {
         WidgetKind::OneThreadServer,
         WidgetKind::Backpressure,
         WidgetKind::EventLoopStepper,
+        WidgetKind::ActorsChatRoom,
     ];
 
     /// The id written in markdown and in the root's `data-widget` attribute.
@@ -111,6 +114,7 @@ impl WidgetKind {
             WidgetKind::OneThreadServer => "one-thread-server",
             WidgetKind::Backpressure => "backpressure",
             WidgetKind::EventLoopStepper => "event-loop-stepper",
+            WidgetKind::ActorsChatRoom => "actors",
         }
     }
 
@@ -150,6 +154,9 @@ impl WidgetKind {
             }
             WidgetKind::EventLoopStepper => {
                 "The event loop, step by step: stack, microtasks, tasks"
+            }
+            WidgetKind::ActorsChatRoom => {
+                "Actors: a chat room of mailboxes, one slow user, one that fails"
             }
         }
     }

@@ -9,6 +9,8 @@
 //! - [`json`] reads JSON with the browser's `JSON.parse`, for the reader's kept results.
 //! - [`js_error`] puts a JavaScript exception into words.
 //! - [`clock`] is the high-resolution timer, on the main thread and in workers.
+//! - [`actors`] is the actor model on the event loop: mailboxes, no shared
+//!   memory, a supervisor that restarts a failed actor.
 //! - [`event_loop`] is the concurrency widgets' side: tasks that take turns on
 //!   the main thread, and the frames the browser draws meanwhile.
 //! - [`heap`] counts the bytes Rust code holds, and [`memory`] starts plain Web
@@ -18,6 +20,7 @@
 //! - [`widgets_module`] loads the second WebAssembly module, the widgets', on
 //!   a page's first widget.
 
+pub mod actors;
 pub mod clock;
 pub mod environment;
 pub mod event_loop;

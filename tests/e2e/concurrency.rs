@@ -255,3 +255,38 @@ async fn the_stepper_runs_its_programs_in_the_event_loops_order() {
         .await;
     browser.finish().await;
 }
+
+#[tokio::test]
+async fn the_chat_room_restarts_its_failed_actor_and_the_slow_mailbox_grows() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::UNISOLATED);
+    let browser = Browser::start().await;
+    browser
+        .open(&page_url(&host.origin, "/", "concurrency-models"))
+        .await;
+    watch_long_tasks(&browser).await;
+    let result = browser.run_widget("actors", 90).await;
+    assert_eq!(result["users"], 1000, "{result}");
+    assert_eq!(result["deliveries_expected"], 100_000, "{result}");
+    let handled = result["handled"].as_u64().unwrap_or(0);
+    let lost = result["lost"].as_u64().unwrap_or(0);
+    assert_eq!(
+        handled + lost,
+        100_000,
+        "every delivery accounted for: {result}"
+    );
+    assert_eq!(
+        result["failures"], 4,
+        "messages 25, 50, 75 and 100: {result}"
+    );
+    assert_eq!(result["restarts"], result["failures"], "{result}");
+    assert!(
+        result["slow_peak_depth"].as_u64() > result["typical_peak_depth"].as_u64(),
+        "{result}"
+    );
+    let long = long_tasks(&browser).await;
+    assert!(long.is_empty(), "long tasks: {long:?}");
+    browser
+        .assert_console_clean_but("the chat room", host.expected_errors())
+        .await;
+    browser.finish().await;
+}

@@ -60,5 +60,6 @@ fn view(kind: WidgetKind) -> Html {
         WidgetKind::OneThreadServer => html! { <concurrency::server::OneThreadServer /> },
         WidgetKind::Backpressure => html! { <concurrency::backpressure::Backpressure /> },
         WidgetKind::EventLoopStepper => html! { <concurrency::stepper::EventLoopStepper /> },
+        WidgetKind::ActorsChatRoom => html! { <concurrency::actors::ActorsChatRoom /> },
     }
 }

@@ -12,11 +12,12 @@ use serde::Serialize;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::{default_texts, parse_fields, FieldSet, FieldSpec};
 use crate::compute::concurrency::backpressure::{Buffer, Offer, Policy, MAX_CAPACITY};
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::now_ms;
 use crate::ui::widgets::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::pitfalls::{buttons, parse_clamped, NumberField};
+use crate::ui::widgets::pitfalls::buttons;
 use crate::ui::widgets::round_ms;
 
 /// Each item carries a payload, so a deep buffer really holds memory.
@@ -73,36 +74,36 @@ enum State {
     Failed(String),
 }
 
+/// The numbers the reader sets.
+const FIELDS: [FieldSpec; 4] = [
+    (
+        "backpressure-producer",
+        "Producer, items per second",
+        "300",
+        1,
+        5_000,
+    ),
+    (
+        "backpressure-consumer",
+        "Consumer, items per second",
+        "200",
+        1,
+        5_000,
+    ),
+    (
+        "backpressure-capacity",
+        "Buffer capacity, items",
+        "100",
+        1,
+        MAX_CAPACITY,
+    ),
+    ("backpressure-seconds", "Seconds", "4", 1, 20),
+];
+
 #[function_component(Backpressure)]
 pub fn backpressure() -> Html {
     let state = use_state(|| State::Idle);
-    let fields = use_state(|| {
-        [
-            (
-                "backpressure-producer",
-                "Producer, items per second",
-                "300",
-                1,
-                5_000,
-            ),
-            (
-                "backpressure-consumer",
-                "Consumer, items per second",
-                "200",
-                1,
-                5_000,
-            ),
-            (
-                "backpressure-capacity",
-                "Buffer capacity, items",
-                "100",
-                1,
-                MAX_CAPACITY,
-            ),
-            ("backpressure-seconds", "Seconds", "4", 1, 20),
-        ]
-        .map(|(id, label, value, min, max)| (id, label, value.to_owned(), min, max))
-    });
+    let fields = use_state(|| default_texts(&FIELDS));
     let notes = use_state(Vec::<String>::new);
     let stop = use_mut_ref(|| Rc::new(std::cell::Cell::new(false)));
     let tick = use_state(|| 0_u32);
@@ -119,20 +120,13 @@ pub fn backpressure() -> Html {
             if matches!(*state, State::Running(..)) {
                 return;
             }
-            let mut values = Vec::new();
-            let mut found = Vec::new();
-            for (_, label, text, min, max) in fields.iter() {
-                match parse_clamped(text, label, *min, *max) {
-                    Ok((value, note)) => {
-                        values.push(value);
-                        found.extend(note);
-                    }
-                    Err(why) => {
-                        state.set(State::Failed(why));
-                        return;
-                    }
+            let (values, found) = match parse_fields(&FIELDS, &fields) {
+                Ok(parsed) => parsed,
+                Err(why) => {
+                    state.set(State::Failed(why));
+                    return;
                 }
-            }
+            };
             notes.set(found);
             let [producer, consumer, capacity, seconds] =
                 [values[0], values[1], values[2], values[3]];
@@ -220,17 +214,7 @@ pub fn backpressure() -> Html {
     html! {
         <WidgetFrame kind={WidgetKind::Backpressure} {result} busy={running}>
             { buttons("Run the four policies", running, start, cancel) }
-            <div class="lab-controls">
-                { for fields.iter().enumerate().map(|(index, (id, label, text, min, max))| {
-                    let fields = fields.clone();
-                    let oninput = Callback::from(move |value: String| {
-                        let mut next = (*fields).clone();
-                        next[index].2 = value;
-                        fields.set(next);
-                    });
-                    html! { <NumberField id={*id} label={*label} value={text.clone()} min={*min} max={*max} {oninput} /> }
-                }) }
-            </div>
+            <FieldSet specs={&FIELDS[..]} texts={fields.clone()} />
             { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) }
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {
@@ -343,43 +327,14 @@ fn outcome(lane: &Lane) -> Outcome {
 
 /// Each buffer's depth over time, one line per policy.
 fn depth_chart(lanes: &Lanes, duration_ms: f64) -> Html {
-    const W: f64 = 520.0;
-    const H: f64 = 200.0;
-    const LEFT: f64 = 46.0;
-    const BOTTOM: f64 = 24.0;
-    let deepest = lanes
+    let series: Vec<(&'static str, Vec<(f64, usize)>)> = lanes
         .iter()
-        .flat_map(|lane| lane.borrow().depths.iter().map(|&(_, d)| d).max())
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
-    let x = |ms: f64| LEFT + ms / duration_ms.max(1.0) * (W - LEFT - 10.0);
-    let y = |depth: f64| H - BOTTOM - depth / deepest * (H - BOTTOM - 10.0);
-    html! {
-        <figure class="chart">
-            <svg viewBox={format!("0 0 {W} {H}")} role="img"
-                 aria-label={format!("The depth of each policy's buffer over time, up to {deepest:.0} items.")}>
-                <text x="4" y="16">{ format!("{deepest:.0}") }</text>
-                <text x="4" y={format!("{:.0}", H - BOTTOM)}>{ "0" }</text>
-                { for lanes.iter().enumerate().map(|(index, lane)| {
-                    let lane = lane.borrow();
-                    let points: Vec<String> = lane.depths.iter()
-                        .map(|&(at, depth)| format!("{:.1},{:.1}", x(at), y(depth as f64)))
-                        .collect();
-                    html! {
-                        <g class={format!("series series-{index}")}>
-                            <polyline class="measured" points={points.join(" ")} />
-                        </g>
-                    }
-                }) }
-            </svg>
-            <figcaption class="legend">
-                { for lanes.iter().enumerate().map(|(index, lane)| html! {
-                    <span class={format!("series series-{index}")}>{ lane.borrow().policy.label() }</span>
-                }) }
-            </figcaption>
-        </figure>
-    }
+        .map(|lane| {
+            let lane = lane.borrow();
+            (lane.policy.label(), lane.depths.clone())
+        })
+        .collect();
+    super::depth_chart(&series, duration_ms, "buffer")
 }
 
 fn explain(report: &Report) -> Html {

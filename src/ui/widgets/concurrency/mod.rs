@@ -2,9 +2,111 @@
 //! thread's real event loop, measured, and where it helps, the same work on
 //! the worker pool beside it.
 
+pub mod actors;
 pub mod backpressure;
 pub mod gantt;
 pub mod server;
 pub mod stepper;
 pub mod three_ways;
 pub mod timeline;
+
+use yew::prelude::*;
+
+use super::pitfalls::{parse_clamped, NumberField};
+
+/// One number a widget asks for: its input's id, its label, its default
+/// text, and the smallest and largest values accepted.
+pub type FieldSpec = (&'static str, &'static str, &'static str, u64, u64);
+
+/// The reader's texts for `specs`, as first shown.
+pub fn default_texts(specs: &[FieldSpec]) -> Vec<String> {
+    specs.iter().map(|spec| spec.2.to_owned()).collect()
+}
+
+/// The reader's numbers, each clamped into its range, with a note for each
+/// one changed; the first text that is not a number refuses the lot.
+pub fn parse_fields(
+    specs: &[FieldSpec],
+    texts: &[String],
+) -> Result<(Vec<u64>, Vec<String>), String> {
+    let mut values = Vec::new();
+    let mut notes = Vec::new();
+    for (spec, text) in specs.iter().zip(texts) {
+        let (value, note) = parse_clamped(text, spec.1, spec.3, spec.4)?;
+        values.push(value);
+        notes.extend(note);
+    }
+    Ok((values, notes))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FieldSetProps {
+    pub specs: &'static [FieldSpec],
+    pub texts: UseStateHandle<Vec<String>>,
+}
+
+/// A widget's number inputs, keeping what the reader types in `texts`.
+#[function_component(FieldSet)]
+pub fn field_set(props: &FieldSetProps) -> Html {
+    html! {
+        <div class="lab-controls">
+            { for props.specs.iter().enumerate().map(|(index, &(id, label, _, min, max))| {
+                let texts = props.texts.clone();
+                let oninput = Callback::from(move |value: String| {
+                    let mut next = (*texts).clone();
+                    if let Some(slot) = next.get_mut(index) {
+                        *slot = value;
+                    }
+                    texts.set(next);
+                });
+                let value = props.texts.get(index).cloned().unwrap_or_default();
+                html! { <NumberField {id} {label} {value} {min} {max} {oninput} /> }
+            }) }
+        </div>
+    }
+}
+
+/// Queue depths over time, one line per series: the backpressure buffers,
+/// the actors' mailboxes. `what` names the queue for screen readers.
+pub fn depth_chart(
+    series: &[(&'static str, Vec<(f64, usize)>)],
+    duration_ms: f64,
+    what: &str,
+) -> Html {
+    const W: f64 = 520.0;
+    const H: f64 = 200.0;
+    const LEFT: f64 = 46.0;
+    const BOTTOM: f64 = 24.0;
+    let deepest = series
+        .iter()
+        .flat_map(|(_, points)| points.iter().map(|&(_, depth)| depth))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let x = |ms: f64| LEFT + ms / duration_ms.max(1.0) * (W - LEFT - 10.0);
+    let y = |depth: f64| H - BOTTOM - depth / deepest * (H - BOTTOM - 10.0);
+    html! {
+        <figure class="chart">
+            <svg viewBox={format!("0 0 {W} {H}")} role="img"
+                 aria-label={format!("The depth of each {what} over time, up to {deepest:.0} items.")}>
+                <text x="4" y="16">{ format!("{deepest:.0}") }</text>
+                <text x="4" y={format!("{:.0}", H - BOTTOM)}>{ "0" }</text>
+                { for series.iter().enumerate().map(|(index, (_, points))| {
+                    let points: Vec<String> = points.iter()
+                        .map(|&(at, depth)| format!("{:.1},{:.1}", x(at), y(depth as f64)))
+                        .collect();
+                    html! {
+                        <g class={format!("series series-{index}")}>
+                            <polyline class="measured" points={points.join(" ")} />
+                        </g>
+                    }
+                }) }
+            </svg>
+            <figcaption class="legend">
+                { for series.iter().enumerate().map(|(index, (label, _))| html! {
+                    <span class={format!("series series-{index}")}>{ *label }</span>
+                }) }
+            </figcaption>
+        </figure>
+    }
+}

@@ -14,6 +14,7 @@ use serde::Serialize;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::{default_texts, parse_fields, FieldSet, FieldSpec};
 use crate::compute::concurrency::server::{
     lags, Handler, Latency, Tail, MAX_CLIENTS, MAX_CPU_MS, MAX_SECONDS, MAX_WAIT_MS,
 };
@@ -26,7 +27,7 @@ use crate::runtime::event_loop::yield_turn;
 use crate::runtime::job::{run_piece_in_pool, JobError};
 use crate::runtime::pool;
 use crate::ui::widgets::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::pitfalls::{buttons, parse_clamped, NumberField};
+use crate::ui::widgets::pitfalls::buttons;
 use crate::ui::widgets::round_ms;
 
 /// The lag probe's period.
@@ -77,38 +78,38 @@ enum State {
     Failed(String),
 }
 
+/// The numbers the reader sets.
+const FIELDS: [FieldSpec; 6] = [
+    ("server-clients", "Clients", "1000", 1, MAX_CLIENTS),
+    (
+        "server-io",
+        "I/O wait per request, mean ms",
+        "50",
+        1,
+        MAX_WAIT_MS,
+    ),
+    (
+        "server-spread",
+        "I/O wait spread, % of the mean",
+        "50",
+        0,
+        100,
+    ),
+    (
+        "server-think",
+        "Think time between requests, ms",
+        "1000",
+        0,
+        MAX_WAIT_MS,
+    ),
+    ("server-cpu", "CPU work per request, ms", "0", 0, MAX_CPU_MS),
+    ("server-seconds", "Seconds", "3", 1, MAX_SECONDS),
+];
+
 #[function_component(OneThreadServer)]
 pub fn one_thread_server() -> Html {
     let state = use_state(|| State::Idle);
-    let fields = use_state(|| {
-        [
-            ("server-clients", "Clients", "1000", 1, MAX_CLIENTS),
-            (
-                "server-io",
-                "I/O wait per request, mean ms",
-                "50",
-                1,
-                MAX_WAIT_MS,
-            ),
-            (
-                "server-spread",
-                "I/O wait spread, % of the mean",
-                "50",
-                0,
-                100,
-            ),
-            (
-                "server-think",
-                "Think time between requests, ms",
-                "1000",
-                0,
-                MAX_WAIT_MS,
-            ),
-            ("server-cpu", "CPU work per request, ms", "0", 0, MAX_CPU_MS),
-            ("server-seconds", "Seconds", "3", 1, MAX_SECONDS),
-        ]
-        .map(|(id, label, value, min, max)| (id, label, value.to_owned(), min, max))
-    });
+    let fields = use_state(|| default_texts(&FIELDS));
     let on_pool = use_state(|| false);
     let notes = use_state(Vec::<String>::new);
     let stop = use_mut_ref(|| Rc::new(Cell::new(false)));
@@ -125,20 +126,13 @@ pub fn one_thread_server() -> Html {
             if matches!(*state, State::Running { .. }) {
                 return;
             }
-            let mut values = Vec::new();
-            let mut found = Vec::new();
-            for (_, label, text, min, max) in fields.iter() {
-                match parse_clamped(text, label, *min, *max) {
-                    Ok((value, note)) => {
-                        values.push(value);
-                        found.extend(note);
-                    }
-                    Err(why) => {
-                        state.set(State::Failed(why));
-                        return;
-                    }
+            let (values, found) = match parse_fields(&FIELDS, &fields) {
+                Ok(parsed) => parsed,
+                Err(why) => {
+                    state.set(State::Failed(why));
+                    return;
                 }
-            }
+            };
             notes.set(found);
             let setup = Setup {
                 clients: values[0],
@@ -194,16 +188,8 @@ pub fn one_thread_server() -> Html {
     html! {
         <WidgetFrame kind={WidgetKind::OneThreadServer} {result} busy={running}>
             { buttons("Start the server", running, start, cancel) }
+            <FieldSet specs={&FIELDS[..]} texts={fields.clone()} />
             <div class="lab-controls">
-                { for fields.iter().enumerate().map(|(index, (id, label, text, min, max))| {
-                    let fields = fields.clone();
-                    let oninput = Callback::from(move |value: String| {
-                        let mut next = (*fields).clone();
-                        next[index].2 = value;
-                        fields.set(next);
-                    });
-                    html! { <NumberField id={*id} label={*label} value={text.clone()} min={*min} max={*max} {oninput} /> }
-                }) }
                 <label class="check">
                     <input type="checkbox" checked={*on_pool} onchange={toggle} />
                     { " Send the CPU work to the worker pool (otherwise the handler does it on the event loop)" }

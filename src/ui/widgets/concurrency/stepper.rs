@@ -52,10 +52,17 @@ pub fn event_loop_stepper() -> Html {
     };
     html! {
         <WidgetFrame kind={WidgetKind::EventLoopStepper} {result}>
-            <button type="button" onclick={go(last)} disabled={*at == last}>{ "Run to the end" }</button>
-            <button type="button" class="secondary" onclick={go((*at + 1).min(last))} disabled={*at == last}>{ "Step" }</button>
-            <button type="button" class="secondary" onclick={go(at.saturating_sub(1))} disabled={*at == 0}>{ "Step back" }</button>
-            <button type="button" class="secondary" onclick={go(0)} disabled={*at == 0}>{ "Reset" }</button>
+            { for [
+                ("Run to the end", last, *at == last),
+                ("Step", (*at + 1).min(last), *at == last),
+                ("Step back", at.saturating_sub(1), *at == 0),
+                ("Reset", 0, *at == 0),
+            ]
+            .into_iter()
+            .enumerate()
+            .map(|(index, (label, to, disabled))| html! {
+                <button type="button" class={(index > 0).then_some("secondary")} onclick={go(to)} {disabled}>{ label }</button>
+            }) }
             <div class="lab-controls">
                 <label for="stepper-program">{ "Program" }</label>
                 <select id="stepper-program" onchange={choose}>

@@ -1,0 +1,193 @@
+//! The actor model (§10): a chat room of user actors on this page's event
+//! loop (`runtime::actors`). Each actor has a mailbox and shares no memory;
+//! the live chart shows the mailboxes' depths, a slow user's mailbox grows,
+//! and a faulty user fails now and then and its supervisor restarts it.
+
+use serde::Serialize;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::content::directive::WidgetKind;
+use crate::runtime::actors::{run, ChatOutcome, ChatRoom};
+use crate::ui::widgets::frame::{result_json, WidgetFrame};
+
+use super::{default_texts, parse_fields, FieldSet, FieldSpec};
+use crate::ui::widgets::round_ms;
+
+/// The figures a run writes to `data-result`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Report {
+    users: usize,
+    messages: u64,
+    interval_ms: u32,
+    slow_ms: u32,
+    crash_every: u64,
+    deliveries_expected: u64,
+    handled: u64,
+    lost: u64,
+    failures: u64,
+    restarts: u64,
+    room_peak_depth: usize,
+    typical_peak_depth: usize,
+    slow_peak_depth: usize,
+    /// How often the actor handling a message changed: they take turns.
+    switches: u64,
+    elapsed_ms: f64,
+}
+
+type Samples = Vec<(f64, usize, usize, usize)>;
+
+enum State {
+    Idle,
+    Running(Samples),
+    Done(Box<Report>, Samples),
+    Failed(String),
+}
+
+/// The numbers the reader sets.
+const FIELDS: [FieldSpec; 5] = [
+    ("actors-users", "Users", "1000", 2, 5_000),
+    ("actors-messages", "Chat messages", "100", 1, 500),
+    ("actors-interval", "One message every, ms", "10", 1, 1_000),
+    (
+        "actors-slow",
+        "The slow user's time per message, ms",
+        "20",
+        0,
+        100,
+    ),
+    (
+        "actors-crash",
+        "The faulty user fails every n messages (0: never)",
+        "25",
+        0,
+        500,
+    ),
+];
+
+#[function_component(ActorsChatRoom)]
+pub fn actors_chat_room() -> Html {
+    let state = use_state(|| State::Idle);
+    let fields = use_state(|| default_texts(&FIELDS));
+    let notes = use_state(Vec::<String>::new);
+    let running = matches!(*state, State::Running(_));
+    let start = {
+        let (state, fields, notes) = (state.clone(), fields.clone(), notes.clone());
+        Callback::from(move |_| {
+            if matches!(*state, State::Running(_)) {
+                return;
+            }
+            let (values, found) = match parse_fields(&FIELDS, &fields) {
+                Ok(parsed) => parsed,
+                Err(why) => {
+                    state.set(State::Failed(why));
+                    return;
+                }
+            };
+            notes.set(found);
+            let room = ChatRoom {
+                users: values[0] as usize,
+                messages: values[1],
+                interval_ms: values[2] as u32,
+                slow_ms: values[3] as u32,
+                crash_every: values[4],
+            };
+            state.set(State::Running(Vec::new()));
+            let state = state.clone();
+            spawn_local(async move {
+                let live = state.clone();
+                let outcome = run(room, move |samples| {
+                    live.set(State::Running(samples.to_vec()))
+                })
+                .await;
+                let samples = outcome.samples.clone();
+                state.set(State::Done(Box::new(report(room, &outcome)), samples));
+            });
+        })
+    };
+    let result = match &*state {
+        State::Done(report, _) => result_json(report),
+        _ => None,
+    };
+    html! {
+        <WidgetFrame kind={WidgetKind::ActorsChatRoom} {result} busy={running}>
+            <button type="button" onclick={start} disabled={running}>
+                { if running { "Chatting…" } else { "Open the chat room" } }
+            </button>
+            <FieldSet specs={&FIELDS[..]} texts={fields.clone()} />
+            { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) }
+            <div class="widget-output" role="status" aria-live="polite">
+                { match &*state {
+                    State::Idle => html! { <p>{ "A room actor forwards every chat message to each user actor's mailbox; each actor handles its mail one message at a time, on this page's one thread." }</p> },
+                    State::Running(samples) => chart(samples),
+                    State::Done(report, samples) => html! { <>{ chart(samples) }{ explain(report) }</> },
+                    State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+                } }
+            </div>
+        </WidgetFrame>
+    }
+}
+
+fn report(room: ChatRoom, outcome: &ChatOutcome) -> Report {
+    Report {
+        users: room.users,
+        messages: room.messages,
+        interval_ms: room.interval_ms,
+        slow_ms: room.slow_ms,
+        crash_every: room.crash_every,
+        deliveries_expected: outcome.expected,
+        handled: outcome.handled,
+        lost: outcome.lost,
+        failures: outcome.failures,
+        restarts: outcome.restarts,
+        room_peak_depth: outcome.room_peak,
+        typical_peak_depth: outcome.typical_peak,
+        slow_peak_depth: outcome.slow_peak,
+        switches: outcome.switches,
+        elapsed_ms: round_ms(outcome.elapsed_ms),
+    }
+}
+
+fn chart(samples: &Samples) -> Html {
+    let end = samples.last().map_or(1.0, |s| s.0);
+    let series = [
+        (
+            "the room's mailbox",
+            samples.iter().map(|s| (s.0, s.1)).collect(),
+        ),
+        (
+            "the deepest other mailbox",
+            samples.iter().map(|s| (s.0, s.2)).collect(),
+        ),
+        (
+            "the slow user's mailbox",
+            samples.iter().map(|s| (s.0, s.3)).collect(),
+        ),
+    ];
+    super::depth_chart(&series, end, "mailbox")
+}
+
+fn explain(report: &Report) -> Html {
+    html! {
+        <p>
+            { format!(
+                "{} chat messages to {} users: {} deliveries, {} handled and {} lost. Every mailbox but one stayed shallow (at most {} waiting): \
+                 the actors took turns on one thread, switching {} times, and each handled its mail as it came. ",
+                report.messages, report.users, report.deliveries_expected, report.handled, report.lost,
+                report.typical_peak_depth, report.switches
+            ) }
+            { if report.slow_ms > 0 {
+                format!("The slow user needed {} ms a message, longer than the {} ms between messages, so its mailbox grew to {}: an actor that cannot keep up needs backpressure or more instances. ",
+                    report.slow_ms, report.interval_ms, report.slow_peak_depth)
+            } else {
+                String::new()
+            } }
+            { if report.failures > 0 {
+                format!("The faulty user failed {} times; each time its supervisor started it again with an empty mailbox ({} restarts), so the room never noticed, and the messages in the failed mailbox were the only loss. Nothing else was shared, so nothing else was corrupted.",
+                    report.failures, report.restarts)
+            } else {
+                String::new()
+            } }
+        </p>
+    }
+}
