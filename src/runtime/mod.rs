@@ -17,6 +17,8 @@
 //!   Workers and asks the browser what the page weighs: the cost of a thread.
 //! - [`service_worker`] registers the book's service worker: offline reading, and
 //!   isolation (one reload) on hosts that cannot send the headers.
+//! - [`timer_queue`] keeps many waits on one browser timer, as a server
+//!   runtime does (the one-thread server's simulated I/O).
 //! - [`widgets_module`] loads the second WebAssembly module, the widgets', on
 //!   a page's first widget.
 
@@ -37,5 +39,6 @@ pub mod panics;
 #[cfg(feature = "widgets")]
 pub mod pool;
 pub mod service_worker;
+pub mod timer_queue;
 #[cfg(not(feature = "embedded-widgets"))]
 pub mod widgets_module;

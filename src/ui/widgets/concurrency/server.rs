@@ -26,6 +26,7 @@ use crate::runtime::environment::Environment;
 use crate::runtime::event_loop::yield_turn;
 use crate::runtime::job::{run_piece_in_pool, JobError};
 use crate::runtime::pool;
+use crate::runtime::timer_queue::sleep;
 use crate::ui::widgets::frame::{result_json, WidgetFrame};
 use crate::ui::widgets::pitfalls::buttons;
 use crate::ui::widgets::round_ms;
@@ -295,7 +296,9 @@ async fn serve(
 }
 
 /// One client: requests, each awaited, with think time between them, until
-/// the time is up. Its waits are its own sequence of random numbers.
+/// the time is up. Its waits are its own sequence of random numbers, on the
+/// runtime's timer queue (one browser timer for all of them, as a server
+/// runtime keeps its timers); the lag probe uses a browser timer of its own.
 async fn run_client(
     client: u64,
     setup: &Setup,
@@ -308,10 +311,10 @@ async fn run_client(
     let mut rng = XorShift::new(client + 1);
     let think = |rng: &mut XorShift| (rng.next_u64() % (setup.think_ms + 1)) as u32;
     // Clients arrive spread over one think time, not all in the same instant.
-    TimeoutFuture::new(think(&mut rng)).await;
+    sleep(think(&mut rng)).await;
     while now_ms() < deadline && !stop.get() {
         let sent = now_ms();
-        TimeoutFuture::new(setup.io.sample(&mut rng)).await;
+        sleep(setup.io.sample(&mut rng)).await;
         let cpu_ms = setup.cpu_ms as f64;
         if cpu_ms > 0.0 {
             match handler {
@@ -335,7 +338,7 @@ async fn run_client(
             live.latencies.push(now_ms() - sent);
             live.completed += 1;
         }
-        TimeoutFuture::new(think(&mut rng)).await;
+        sleep(think(&mut rng)).await;
     }
 }
 
