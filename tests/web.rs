@@ -397,7 +397,7 @@ mod actors {
             slow_ms: 20,
             crash_every: 7,
         };
-        let outcome = run(room, |_| {}).await;
+        let outcome = run(room, std::rc::Rc::default(), |_| {}).await;
         assert_eq!(outcome.expected, 1_000);
         assert_eq!(outcome.handled + outcome.lost, outcome.expected);
         assert_eq!(
@@ -415,5 +415,37 @@ mod actors {
         // The actors take turns on the one thread: the handler changes with
         // nearly every message, not once per actor.
         assert!(outcome.switches > 50 * 10, "{}", outcome.switches);
+    }
+}
+
+/// The timer queue: many waits on one browser timer, none woken early.
+mod timer_queue {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use concurrency_book::runtime::clock::now_ms;
+    use concurrency_book::runtime::timer_queue::sleep;
+    use futures::future::join_all;
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    async fn a_thousand_waits_each_end_after_their_own_delay() {
+        let late = Rc::new(RefCell::new(Vec::new()));
+        let started = now_ms();
+        join_all((0..1_000_u32).map(|i| {
+            let late = Rc::clone(&late);
+            async move {
+                let delay = (i * 7) % 60;
+                let asked = now_ms();
+                sleep(delay).await;
+                late.borrow_mut().push(now_ms() - asked - f64::from(delay));
+            }
+        }))
+        .await;
+        let late = late.take();
+        assert_eq!(late.len(), 1_000, "every wait ended");
+        // Whole milliseconds, rounded up from the time asked: never early.
+        assert!(late.iter().all(|&l| l > -1.0), "{late:?}");
+        assert!(now_ms() - started >= 59.0);
     }
 }

@@ -69,9 +69,13 @@ struct Tally {
     done: Cell<bool>,
 }
 
-/// Runs the room until every message is handled or lost; `on_sample` sees
-/// the depths as they change.
-pub async fn run(room: ChatRoom, on_sample: impl Fn(&[(f64, usize, usize, usize)])) -> ChatOutcome {
+/// Runs the room until every message is handled or lost, or `stop` is set;
+/// `on_sample` sees the depths as they change.
+pub async fn run(
+    room: ChatRoom,
+    stop: Rc<Cell<bool>>,
+    on_sample: impl Fn(&[(f64, usize, usize, usize)]),
+) -> ChatOutcome {
     let started = now_ms();
     let tally = Rc::new(Tally::default());
     let addresses: Rc<Vec<Address>> = Rc::new(
@@ -106,8 +110,9 @@ pub async fn run(room: ChatRoom, on_sample: impl Fn(&[(f64, usize, usize, usize)
     // The clients: one chat message every interval.
     {
         let (room_depth, room_peak) = (Rc::clone(&room_depth), Rc::clone(&room_peak));
+        let stop = Rc::clone(&stop);
         spawn_local(async move {
-            for message in 1..=room.messages {
+            for message in (1..=room.messages).take_while(|_| !stop.get()) {
                 if room_sender.unbounded_send(message).is_ok() {
                     room_depth.set(room_depth.get() + 1);
                     room_peak.set(room_peak.get().max(room_depth.get()));
@@ -119,7 +124,10 @@ pub async fn run(room: ChatRoom, on_sample: impl Fn(&[(f64, usize, usize, usize)
     let expected = room.messages * room.users as u64;
     let mut samples = Vec::new();
     // Sample until every delivery is handled or lost, or a minute passes.
-    while tally.handled.get() + tally.lost.get() < expected && now_ms() - started < 60_000.0 {
+    while tally.handled.get() + tally.lost.get() < expected
+        && now_ms() - started < 60_000.0
+        && !stop.get()
+    {
         let typical = addresses
             .iter()
             .enumerate()

@@ -285,6 +285,25 @@ async fn the_chat_room_restarts_its_failed_actor_and_the_slow_mailbox_grows() {
     );
     let long = long_tasks(&browser).await;
     assert!(long.is_empty(), "long tasks: {long:?}");
+
+    // A long chat (500 messages, one every 100 ms) stops on Cancel.
+    for (id, value) in [("actors-messages", "500"), ("actors-interval", "100")] {
+        let input = browser.wait_for(&format!("#{id}"), 10).await;
+        input.clear().await.expect("clear");
+        input.send_keys(value).await.expect("type");
+    }
+    browser.click("[data-widget=actors] button").await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    browser
+        .click("[data-widget=actors] button:nth-of-type(2)")
+        .await;
+    let stopped = browser
+        .wait_for("[data-widget=actors] .error", 10)
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert_eq!(stopped, "Stopped.");
     browser
         .assert_console_clean_but("the chat room", host.expected_errors())
         .await;

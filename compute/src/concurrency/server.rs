@@ -64,7 +64,8 @@ impl Tail {
     /// `None` for no samples.
     pub fn of(samples: &[f64]) -> Option<Self> {
         let mut sorted: Vec<f64> = samples.iter().copied().filter(|x| x.is_finite()).collect();
-        sorted.sort_unstable_by(f64::total_cmp);
+        // The same sort as `stats::Summary`'s, so the download holds one copy.
+        sorted.sort_by(f64::total_cmp);
         Some(Self {
             p50_ms: percentile(&sorted, 50.0)?,
             p99_ms: percentile(&sorted, 99.0)?,

@@ -120,10 +120,20 @@ impl Timeline {
 
     /// Lanes that ran at least one step.
     pub fn lanes_used(&self) -> usize {
-        let mut lanes: Vec<usize> = self.spans.iter().map(|span| span.lane).collect();
-        lanes.sort_unstable();
-        lanes.dedup();
-        lanes.len()
+        self.lanes().len()
+    }
+
+    /// The lanes that ran a step, in order: a handful, so kept sorted by
+    /// insertion rather than by a sort.
+    pub fn lanes(&self) -> Vec<usize> {
+        let mut lanes: Vec<usize> = Vec::new();
+        for span in &self.spans {
+            let at = lanes.partition_point(|&lane| lane < span.lane);
+            if lanes.get(at) != Some(&span.lane) {
+                lanes.insert(at, span.lane);
+            }
+        }
+        lanes
     }
 
     /// From the first start to the last end.

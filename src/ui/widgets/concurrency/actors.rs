@@ -3,6 +3,9 @@
 //! the live chart shows the mailboxes' depths, a slow user's mailbox grows,
 //! and a faulty user fails now and then and its supervisor restarts it.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use serde::Serialize;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -10,6 +13,7 @@ use yew::prelude::*;
 use crate::content::directive::WidgetKind;
 use crate::runtime::actors::{run, ChatOutcome, ChatRoom};
 use crate::ui::widgets::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::pitfalls::buttons;
 
 use super::{default_texts, parse_fields, FieldSet, FieldSpec};
 use crate::ui::widgets::round_ms;
@@ -35,7 +39,8 @@ struct Report {
     elapsed_ms: f64,
 }
 
-type Samples = Vec<(f64, usize, usize, usize)>;
+type Sample = (f64, usize, usize, usize);
+type Samples = Vec<Sample>;
 
 enum State {
     Idle,
@@ -70,9 +75,11 @@ pub fn actors_chat_room() -> Html {
     let state = use_state(|| State::Idle);
     let fields = use_state(|| default_texts(&FIELDS));
     let notes = use_state(Vec::<String>::new);
+    let stop = use_mut_ref(|| Rc::new(Cell::new(false)));
     let running = matches!(*state, State::Running(_));
     let start = {
-        let (state, fields, notes) = (state.clone(), fields.clone(), notes.clone());
+        let (state, fields, notes, stop) =
+            (state.clone(), fields.clone(), notes.clone(), stop.clone());
         Callback::from(move |_| {
             if matches!(*state, State::Running(_)) {
                 return;
@@ -92,18 +99,28 @@ pub fn actors_chat_room() -> Html {
                 slow_ms: values[3] as u32,
                 crash_every: values[4],
             };
+            let flag = Rc::new(Cell::new(false));
+            *stop.borrow_mut() = Rc::clone(&flag);
             state.set(State::Running(Vec::new()));
             let state = state.clone();
             spawn_local(async move {
                 let live = state.clone();
-                let outcome = run(room, move |samples| {
+                let outcome = run(room, Rc::clone(&flag), move |samples: &[Sample]| {
                     live.set(State::Running(samples.to_vec()))
                 })
                 .await;
+                if flag.get() {
+                    state.set(State::Failed("Stopped.".to_owned()));
+                    return;
+                }
                 let samples = outcome.samples.clone();
                 state.set(State::Done(Box::new(report(room, &outcome)), samples));
             });
         })
+    };
+    let cancel = {
+        let stop = stop.clone();
+        Callback::from(move |_| stop.borrow().set(true))
     };
     let result = match &*state {
         State::Done(report, _) => result_json(report),
@@ -111,9 +128,7 @@ pub fn actors_chat_room() -> Html {
     };
     html! {
         <WidgetFrame kind={WidgetKind::ActorsChatRoom} {result} busy={running}>
-            <button type="button" onclick={start} disabled={running}>
-                { if running { "Chatting…" } else { "Open the chat room" } }
-            </button>
+            { buttons("Open the chat room", running, start, cancel) }
             <FieldSet specs={&FIELDS[..]} texts={fields.clone()} />
             { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) }
             <div class="widget-output" role="status" aria-live="polite">

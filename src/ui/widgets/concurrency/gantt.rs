@@ -27,9 +27,7 @@ const AXIS: f64 = 26.0;
 
 #[function_component(Gantt)]
 pub fn gantt(props: &GanttProps) -> Html {
-    let mut lanes: Vec<usize> = props.timeline.spans.iter().map(|s| s.lane).collect();
-    lanes.sort_unstable();
-    lanes.dedup();
+    let lanes = props.timeline.lanes();
     let height = TOP + lanes.len().max(1) as f64 * LANE + AXIS;
     let scale = props.scale_ms.max(1.0);
     let x = |ms: f64| LEFT + ms / scale * (W - LEFT - 8.0);

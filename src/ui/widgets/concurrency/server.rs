@@ -37,7 +37,7 @@ const PROBE_MS: f64 = 10.0;
 const SPAWN_SLICE_MS: f64 = 1.5;
 
 /// The run as the reader set it, within the limits.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 struct Setup {
     clients: u64,
     seconds: u64,
@@ -50,8 +50,13 @@ struct Setup {
 /// The figures a run writes to `data-result`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 struct Report {
-    #[serde(flatten)]
-    setup: Setup,
+    clients: u64,
+    seconds: u64,
+    io: Latency,
+    think_ms: u64,
+    cpu_ms: u64,
+    /// Where the CPU work ran.
+    handler: Handler,
     requests: usize,
     throughput_per_s: f64,
     latency: Option<Tail>,
@@ -291,7 +296,12 @@ async fn serve(
         pool_threads,
         fallback,
         hardware_concurrency: environment.hardware_concurrency,
-        setup: Setup { handler, ..setup },
+        clients: setup.clients,
+        seconds: setup.seconds,
+        io: setup.io,
+        think_ms: setup.think_ms,
+        cpu_ms: setup.cpu_ms,
+        handler,
     })
 }
 
@@ -352,7 +362,7 @@ fn rounded(tail: Tail) -> Tail {
 }
 
 fn explain(report: &Report) -> Html {
-    let setup = &report.setup;
+    let setup = report;
     let lag = report.event_loop_lag.map_or(f64::NAN, |lag| lag.p99_ms);
     let (p50, p99) = report
         .latency
