@@ -77,9 +77,22 @@ struct Live {
     finished_clients: u64,
 }
 
+/// The live figures while the server runs.
+#[derive(Default)]
+struct Progress {
+    elapsed_s: f64,
+    completed: usize,
+    /// Over the most recent requests.
+    latency: Option<Tail>,
+    lag: Option<Tail>,
+}
+
+/// How many of the latest requests the live latency covers.
+const RECENT: usize = 2_000;
+
 enum State {
     Idle,
-    Running { elapsed_s: f64, completed: usize },
+    Running(Progress),
     Done(Box<Report>),
     Failed(String),
 }
@@ -119,7 +132,7 @@ pub fn one_thread_server() -> Html {
     let on_pool = use_state(|| false);
     let notes = use_state(Vec::<String>::new);
     let stop = use_mut_ref(|| Rc::new(Cell::new(false)));
-    let running = matches!(*state, State::Running { .. });
+    let running = matches!(*state, State::Running(_));
     let start = {
         let (state, fields, on_pool, notes, stop) = (
             state.clone(),
@@ -129,7 +142,7 @@ pub fn one_thread_server() -> Html {
             stop.clone(),
         );
         Callback::from(move |_| {
-            if matches!(*state, State::Running { .. }) {
+            if matches!(*state, State::Running(_)) {
                 return;
             }
             let (values, found) = match parse_fields(&FIELDS, &fields) {
@@ -157,20 +170,12 @@ pub fn one_thread_server() -> Html {
             };
             let flag = Rc::new(Cell::new(false));
             *stop.borrow_mut() = Rc::clone(&flag);
-            state.set(State::Running {
-                elapsed_s: 0.0,
-                completed: 0,
-            });
+            state.set(State::Running(Progress::default()));
             let state = state.clone();
             spawn_local(async move {
                 let progress = {
                     let state = state.clone();
-                    move |elapsed_s, completed| {
-                        state.set(State::Running {
-                            elapsed_s,
-                            completed,
-                        })
-                    }
+                    move |progress| state.set(State::Running(progress))
                 };
                 state.set(match serve(setup, flag, progress).await {
                     Ok(report) => State::Done(Box::new(report)),
@@ -205,9 +210,7 @@ pub fn one_thread_server() -> Html {
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {
                     State::Idle => html! { <p>{ "Each client sends a request, the handler awaits its I/O (a timer) and does its CPU work, and the client thinks before the next one. Everything but the pool option runs on this page's one thread." }</p> },
-                    State::Running { elapsed_s, completed } => html! {
-                        <p>{ format!("Serving… {elapsed_s:.1} s, {completed} requests answered.") }</p>
-                    },
+                    State::Running(progress) => live(progress),
                     State::Done(report) => explain(report),
                     State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
                 } }
@@ -220,7 +223,7 @@ pub fn one_thread_server() -> Html {
 async fn serve(
     setup: Setup,
     stop: Rc<Cell<bool>>,
-    progress: impl Fn(f64, usize),
+    progress: impl Fn(Progress),
 ) -> Result<Report, String> {
     let environment = Environment::detect();
     let (handler, pool_threads, fallback) = match setup.handler {
@@ -268,18 +271,21 @@ async fn serve(
     }
     loop {
         TimeoutFuture::new(250).await;
-        let (elapsed, completed, finished) = {
+        let (now, finished) = {
             let live = live.borrow();
-            (
-                (now_ms() - live.started) / 1000.0,
-                live.completed,
-                live.finished_clients,
-            )
+            let recent = &live.latencies[live.latencies.len().saturating_sub(RECENT)..];
+            let now = Progress {
+                elapsed_s: ((now_ms() - live.started) / 1000.0).min(setup.seconds as f64),
+                completed: live.completed,
+                latency: Tail::of(recent),
+                lag: Tail::of(&lags(&live.probe, PROBE_MS)),
+            };
+            (now, live.finished_clients)
         };
         if finished >= setup.clients {
             break;
         }
-        progress(elapsed.min(setup.seconds as f64), completed);
+        progress(now);
     }
     if let Some(why) = failure.borrow_mut().take() {
         return Err(why);
@@ -349,6 +355,26 @@ async fn run_client(
             live.completed += 1;
         }
         sleep(think(&mut rng)).await;
+    }
+}
+
+/// The live line: what a server's dashboard shows.
+fn live(progress: &Progress) -> Html {
+    let per_second = progress.completed as f64 / progress.elapsed_s.max(0.1);
+    let latency = progress.latency.map_or(String::new(), |l| {
+        format!(
+            "; latency p50 {:.0} ms, p99 {:.0} ms (latest {RECENT})",
+            l.p50_ms, l.p99_ms
+        )
+    });
+    let lag = progress.lag.map_or(String::new(), |l| {
+        format!("; event-loop lag p99 {:.1} ms", l.p99_ms)
+    });
+    html! {
+        <p>{ format!(
+            "Serving… {:.1} s: {} requests answered ({per_second:.0} a second){latency}{lag}.",
+            progress.elapsed_s, progress.completed
+        ) }</p>
     }
 }
 
