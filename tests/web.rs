@@ -353,7 +353,7 @@ mod timeline {
             "one thread runs one step at a time"
         );
         assert!(!timeline.lane_overlaps());
-        // Each task awaits after every step, so the next step on the thread
+        // Each task awaits before every step, so the next step on the thread
         // is another task's: the tasks alternate A B C A B C A B C.
         let order: Vec<usize> = timeline.spans.iter().map(|span| span.task).collect();
         assert_eq!(order, [0, 1, 2, 0, 1, 2, 0, 1, 2]);

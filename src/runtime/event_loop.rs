@@ -20,17 +20,19 @@ pub async fn yield_turn() {
     TimeoutFuture::new(0).await;
 }
 
-/// Runs `tasks` as futures on this thread, all at once: each does a step of
-/// work, then awaits, so the steps take turns. The spans are on lane 0.
+/// Runs `tasks` as futures on this thread, all at once: each awaits a turn,
+/// then does a step of work, so the steps take turns, one step to a turn of
+/// the event loop (no turn holds the thread for more than one step). The
+/// spans are on lane 0.
 pub async fn run_interleaved(tasks: &[TaskSpec]) -> Vec<Span> {
     let spans = Rc::new(RefCell::new(Vec::new()));
     join_all(tasks.iter().enumerate().map(|(index, task)| {
         let spans = Rc::clone(&spans);
         async move {
             for _ in 0..task.steps {
+                yield_turn().await;
                 let span = work_for(index, task.step_ms, &shared_ms, 0);
                 spans.borrow_mut().push(span);
-                yield_turn().await;
             }
         }
     }))

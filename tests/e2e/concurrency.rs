@@ -13,6 +13,11 @@ async fn the_timeline_shows_interleaving_on_one_thread_and_overlap_on_the_pool()
     browser
         .open(&page_url(&host.origin, "/", "visual-metaphor"))
         .await;
+    // Watch from the moment the widget is there: loading the widgets
+    // module is not what this measures.
+    browser
+        .wait_for("[data-widget=interleaving-timeline] button", 20)
+        .await;
     watch_long_tasks(&browser).await;
     let result = browser.run_widget("interleaving-timeline", 60).await;
     assert_eq!(
@@ -107,6 +112,11 @@ async fn the_one_thread_server_serves_its_clients_and_can_hand_cpu_work_to_the_p
     browser
         .open(&page_url(&host.origin, "/", "practical-example-web-server"))
         .await;
+    // Watch from the moment the widget is there: loading the widgets
+    // module is not what this measures.
+    browser
+        .wait_for("[data-widget=one-thread-server] button", 20)
+        .await;
     watch_long_tasks(&browser).await;
     let result = browser.run_widget("one-thread-server", 60).await;
     assert_eq!(result["clients"], 1000, "{result}");
@@ -150,6 +160,11 @@ async fn backpressure_blocks_the_producer_and_every_item_is_accounted_for() {
     let browser = Browser::start().await;
     browser
         .open(&page_url(&host.origin, "/", "concurrency-models"))
+        .await;
+    // Watch from the moment the widget is there: loading the widgets
+    // module is not what this measures.
+    browser
+        .wait_for("[data-widget=backpressure] button", 20)
         .await;
     watch_long_tasks(&browser).await;
     let result = browser.run_widget("backpressure", 60).await;
@@ -263,6 +278,9 @@ async fn the_chat_room_restarts_its_failed_actor_and_the_slow_mailbox_grows() {
     browser
         .open(&page_url(&host.origin, "/", "concurrency-models"))
         .await;
+    // Watch from the moment the widget is there: loading the widgets
+    // module is not what this measures.
+    browser.wait_for("[data-widget=actors] button", 20).await;
     watch_long_tasks(&browser).await;
     let result = browser.run_widget("actors", 90).await;
     assert_eq!(result["users"], 1000, "{result}");
