@@ -13,9 +13,8 @@ use yew::prelude::*;
 use crate::content::directive::WidgetKind;
 use crate::runtime::actors::{run, ChatOutcome, ChatRoom};
 use crate::ui::widgets::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::pitfalls::buttons;
+use crate::ui::widgets::pitfalls::{buttons, initial_texts, parse_fields, Field, FieldSet};
 
-use super::{default_texts, parse_fields, FieldSet, FieldSpec};
 use crate::ui::widgets::round_ms;
 
 /// The figures a run writes to `data-result`.
@@ -50,30 +49,48 @@ enum State {
 }
 
 /// The numbers the reader sets.
-const FIELDS: [FieldSpec; 5] = [
-    ("actors-users", "Users", "1000", 2, 5_000),
-    ("actors-messages", "Chat messages", "100", 1, 500),
-    ("actors-interval", "One message every, ms", "10", 1, 1_000),
-    (
-        "actors-slow",
-        "The slow user's time per message, ms",
-        "20",
-        0,
-        100,
-    ),
-    (
-        "actors-crash",
-        "The faulty user fails every n messages (0: never)",
-        "25",
-        0,
-        500,
-    ),
+const FIELDS: [Field; 5] = [
+    Field {
+        id: "actors-users",
+        label: "Users",
+        min: 2,
+        max: 5_000,
+        initial: 1000,
+    },
+    Field {
+        id: "actors-messages",
+        label: "Chat messages",
+        min: 1,
+        max: 500,
+        initial: 100,
+    },
+    Field {
+        id: "actors-interval",
+        label: "One message every, ms",
+        min: 1,
+        max: 1_000,
+        initial: 10,
+    },
+    Field {
+        id: "actors-slow",
+        label: "The slow user's time per message, ms",
+        min: 0,
+        max: 100,
+        initial: 20,
+    },
+    Field {
+        id: "actors-crash",
+        label: "The faulty user fails every n messages (0: never)",
+        min: 0,
+        max: 500,
+        initial: 25,
+    },
 ];
 
 #[function_component(ActorsChatRoom)]
 pub fn actors_chat_room() -> Html {
     let state = use_state(|| State::Idle);
-    let fields = use_state(|| default_texts(&FIELDS));
+    let fields = use_state(|| initial_texts(&FIELDS));
     let notes = use_state(Vec::<String>::new);
     let stop = use_mut_ref(|| Rc::new(Cell::new(false)));
     let running = matches!(*state, State::Running(_));
@@ -129,7 +146,9 @@ pub fn actors_chat_room() -> Html {
     html! {
         <WidgetFrame kind={WidgetKind::ActorsChatRoom} {result} busy={running}>
             { buttons("Open the chat room", running, start, cancel) }
-            <FieldSet specs={&FIELDS[..]} texts={fields.clone()} />
+            <div class="lab-controls">
+                <FieldSet fields={FIELDS.to_vec()} texts={fields.clone()} />
+            </div>
             { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) }
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {

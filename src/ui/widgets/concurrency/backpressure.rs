@@ -12,12 +12,11 @@ use serde::Serialize;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::{default_texts, parse_fields, FieldSet, FieldSpec};
 use crate::compute::concurrency::backpressure::{Buffer, Offer, Policy, MAX_CAPACITY};
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::now_ms;
 use crate::ui::widgets::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::pitfalls::buttons;
+use crate::ui::widgets::pitfalls::{buttons, initial_texts, parse_fields, Field, FieldSet};
 use crate::ui::widgets::round_ms;
 
 /// Each item carries a payload, so a deep buffer really holds memory.
@@ -75,35 +74,41 @@ enum State {
 }
 
 /// The numbers the reader sets.
-const FIELDS: [FieldSpec; 4] = [
-    (
-        "backpressure-producer",
-        "Producer, items per second",
-        "300",
-        1,
-        5_000,
-    ),
-    (
-        "backpressure-consumer",
-        "Consumer, items per second",
-        "200",
-        1,
-        5_000,
-    ),
-    (
-        "backpressure-capacity",
-        "Buffer capacity, items",
-        "100",
-        1,
-        MAX_CAPACITY,
-    ),
-    ("backpressure-seconds", "Seconds", "4", 1, 20),
+const FIELDS: [Field; 4] = [
+    Field {
+        id: "backpressure-producer",
+        label: "Producer, items per second",
+        min: 1,
+        max: 5_000,
+        initial: 300,
+    },
+    Field {
+        id: "backpressure-consumer",
+        label: "Consumer, items per second",
+        min: 1,
+        max: 5_000,
+        initial: 200,
+    },
+    Field {
+        id: "backpressure-capacity",
+        label: "Buffer capacity, items",
+        min: 1,
+        max: MAX_CAPACITY,
+        initial: 100,
+    },
+    Field {
+        id: "backpressure-seconds",
+        label: "Seconds",
+        min: 1,
+        max: 20,
+        initial: 4,
+    },
 ];
 
 #[function_component(Backpressure)]
 pub fn backpressure() -> Html {
     let state = use_state(|| State::Idle);
-    let fields = use_state(|| default_texts(&FIELDS));
+    let fields = use_state(|| initial_texts(&FIELDS));
     let notes = use_state(Vec::<String>::new);
     let stop = use_mut_ref(|| Rc::new(std::cell::Cell::new(false)));
     let tick = use_state(|| 0_u32);
@@ -214,7 +219,9 @@ pub fn backpressure() -> Html {
     html! {
         <WidgetFrame kind={WidgetKind::Backpressure} {result} busy={running}>
             { buttons("Run the four policies", running, start, cancel) }
-            <FieldSet specs={&FIELDS[..]} texts={fields.clone()} />
+            <div class="lab-controls">
+                <FieldSet fields={FIELDS.to_vec()} texts={fields.clone()} />
+            </div>
             { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) }
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {

@@ -12,60 +12,6 @@ pub mod timeline;
 
 use yew::prelude::*;
 
-use super::pitfalls::{parse_clamped, NumberField};
-
-/// One number a widget asks for: its input's id, its label, its default
-/// text, and the smallest and largest values accepted.
-pub type FieldSpec = (&'static str, &'static str, &'static str, u64, u64);
-
-/// The reader's texts for `specs`, as first shown.
-pub fn default_texts(specs: &[FieldSpec]) -> Vec<String> {
-    specs.iter().map(|spec| spec.2.to_owned()).collect()
-}
-
-/// The reader's numbers, each clamped into its range, with a note for each
-/// one changed; the first text that is not a number refuses the lot.
-pub fn parse_fields(
-    specs: &[FieldSpec],
-    texts: &[String],
-) -> Result<(Vec<u64>, Vec<String>), String> {
-    let mut values = Vec::new();
-    let mut notes = Vec::new();
-    for (spec, text) in specs.iter().zip(texts) {
-        let (value, note) = parse_clamped(text, spec.1, spec.3, spec.4)?;
-        values.push(value);
-        notes.extend(note);
-    }
-    Ok((values, notes))
-}
-
-#[derive(Properties, PartialEq)]
-pub struct FieldSetProps {
-    pub specs: &'static [FieldSpec],
-    pub texts: UseStateHandle<Vec<String>>,
-}
-
-/// A widget's number inputs, keeping what the reader types in `texts`.
-#[function_component(FieldSet)]
-pub fn field_set(props: &FieldSetProps) -> Html {
-    html! {
-        <div class="lab-controls">
-            { for props.specs.iter().enumerate().map(|(index, &(id, label, _, min, max))| {
-                let texts = props.texts.clone();
-                let oninput = Callback::from(move |value: String| {
-                    let mut next = (*texts).clone();
-                    if let Some(slot) = next.get_mut(index) {
-                        *slot = value;
-                    }
-                    texts.set(next);
-                });
-                let value = props.texts.get(index).cloned().unwrap_or_default();
-                html! { <NumberField {id} {label} {value} {min} {max} {oninput} /> }
-            }) }
-        </div>
-    }
-}
-
 /// Queue depths over time, one line per series: the backpressure buffers,
 /// the actors' mailboxes. `what` names the queue for screen readers.
 pub fn depth_chart(

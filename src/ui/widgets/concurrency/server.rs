@@ -14,7 +14,6 @@ use serde::Serialize;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::{default_texts, parse_fields, FieldSet, FieldSpec};
 use crate::compute::concurrency::server::{
     lags, Handler, Latency, Tail, MAX_CLIENTS, MAX_CPU_MS, MAX_SECONDS, MAX_WAIT_MS,
 };
@@ -28,7 +27,7 @@ use crate::runtime::job::{run_piece_in_pool, JobError};
 use crate::runtime::pool;
 use crate::runtime::timer_queue::sleep;
 use crate::ui::widgets::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::pitfalls::buttons;
+use crate::ui::widgets::pitfalls::{buttons, initial_texts, parse_fields, Field, FieldSet};
 use crate::ui::widgets::round_ms;
 
 /// The lag probe's period.
@@ -98,37 +97,55 @@ enum State {
 }
 
 /// The numbers the reader sets.
-const FIELDS: [FieldSpec; 6] = [
-    ("server-clients", "Clients", "1000", 1, MAX_CLIENTS),
-    (
-        "server-io",
-        "I/O wait per request, mean ms",
-        "50",
-        1,
-        MAX_WAIT_MS,
-    ),
-    (
-        "server-spread",
-        "I/O wait spread, % of the mean",
-        "50",
-        0,
-        100,
-    ),
-    (
-        "server-think",
-        "Think time between requests, ms",
-        "1000",
-        0,
-        MAX_WAIT_MS,
-    ),
-    ("server-cpu", "CPU work per request, ms", "0", 0, MAX_CPU_MS),
-    ("server-seconds", "Seconds", "3", 1, MAX_SECONDS),
+const FIELDS: [Field; 6] = [
+    Field {
+        id: "server-clients",
+        label: "Clients",
+        min: 1,
+        max: MAX_CLIENTS,
+        initial: 1000,
+    },
+    Field {
+        id: "server-io",
+        label: "I/O wait per request, mean ms",
+        min: 1,
+        max: MAX_WAIT_MS,
+        initial: 50,
+    },
+    Field {
+        id: "server-spread",
+        label: "I/O wait spread, % of the mean",
+        min: 0,
+        max: 100,
+        initial: 50,
+    },
+    Field {
+        id: "server-think",
+        label: "Think time between requests, ms",
+        min: 0,
+        max: MAX_WAIT_MS,
+        initial: 1000,
+    },
+    Field {
+        id: "server-cpu",
+        label: "CPU work per request, ms",
+        min: 0,
+        max: MAX_CPU_MS,
+        initial: 0,
+    },
+    Field {
+        id: "server-seconds",
+        label: "Seconds",
+        min: 1,
+        max: MAX_SECONDS,
+        initial: 3,
+    },
 ];
 
 #[function_component(OneThreadServer)]
 pub fn one_thread_server() -> Html {
     let state = use_state(|| State::Idle);
-    let fields = use_state(|| default_texts(&FIELDS));
+    let fields = use_state(|| initial_texts(&FIELDS));
     let on_pool = use_state(|| false);
     let notes = use_state(Vec::<String>::new);
     let stop = use_mut_ref(|| Rc::new(Cell::new(false)));
@@ -199,7 +216,9 @@ pub fn one_thread_server() -> Html {
     html! {
         <WidgetFrame kind={WidgetKind::OneThreadServer} {result} busy={running}>
             { buttons("Start the server", running, start, cancel) }
-            <FieldSet specs={&FIELDS[..]} texts={fields.clone()} />
+            <div class="lab-controls">
+                <FieldSet fields={FIELDS.to_vec()} texts={fields.clone()} />
+            </div>
             <div class="lab-controls">
                 <label class="check">
                     <input type="checkbox" checked={*on_pool} onchange={toggle} />

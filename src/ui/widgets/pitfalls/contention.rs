@@ -6,7 +6,8 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::threaded::{Field, Job, Threaded};
+use super::threaded::{Job, Threaded};
+use super::Field;
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::contention::{
     measure, ContentionPoint, Counting, PADDING, PER_THREAD,

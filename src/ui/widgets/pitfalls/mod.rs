@@ -254,3 +254,65 @@ pub fn parse_clamped(
     });
     Ok((clamped, note))
 }
+
+/// A number the reader sets before a run, with its range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// Unique on the page: ties the label to the input.
+    pub id: &'static str,
+    pub label: &'static str,
+    pub min: u64,
+    pub max: u64,
+    pub initial: u64,
+}
+
+/// The texts of `fields` as first shown: their initial values.
+pub fn initial_texts(fields: &[Field]) -> Vec<String> {
+    fields
+        .iter()
+        .map(|field| field.initial.to_string())
+        .collect()
+}
+
+/// The reader's numbers for `fields`, each clamped into its range, with a
+/// note for each one changed; the first text that is not a number refuses
+/// them all, with the reason.
+pub fn parse_fields(fields: &[Field], texts: &[String]) -> Result<(Vec<u64>, Vec<String>), String> {
+    let mut values = Vec::new();
+    let mut notes = Vec::new();
+    for (field, text) in fields.iter().zip(texts) {
+        let (value, note) = parse_clamped(text, field.label, field.min, field.max)?;
+        values.push(value);
+        notes.extend(note);
+    }
+    Ok((values, notes))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FieldSetProps {
+    pub fields: Vec<Field>,
+    /// What the reader has typed, one text per field.
+    pub texts: UseStateHandle<Vec<String>>,
+}
+
+/// The number inputs of `fields`, keeping what the reader types in `texts`.
+#[function_component(FieldSet)]
+pub fn field_set(props: &FieldSetProps) -> Html {
+    html! {
+        { for props.fields.iter().enumerate().map(|(index, field)| {
+            let texts = props.texts.clone();
+            let oninput = Callback::from(move |value: String| {
+                let mut next = (*texts).clone();
+                if let Some(slot) = next.get_mut(index) {
+                    *slot = value;
+                }
+                texts.set(next);
+            });
+            let value = props.texts.get(index).cloned().unwrap_or_default();
+            html! {
+                <NumberField id={field.id} label={field.label} {value}
+                             min={field.min} max={field.max} {oninput} />
+            }
+        }) }
+    }
+}

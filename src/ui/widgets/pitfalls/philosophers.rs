@@ -5,7 +5,8 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::threaded::{Field, Job, Threaded};
+use super::threaded::{Job, Threaded};
+use super::Field;
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::philosophers::{dine, Dining, Dinner, DURATION_MS, SEATS};
 use crate::runtime::environment::Environment;

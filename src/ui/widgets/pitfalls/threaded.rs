@@ -7,22 +7,11 @@
 use serde::Serialize;
 use yew::prelude::*;
 
-use super::{buttons, parse_clamped, use_pool_job, NumberField};
+use super::{buttons, initial_texts, parse_fields, use_pool_job, Field, FieldSet};
 use crate::compute::control::{Cancelled, Control};
 use crate::content::directive::WidgetKind;
 use crate::runtime::environment::Environment;
 use crate::ui::widgets::frame::{result_json, WidgetFrame};
-
-/// A number the reader sets before a run, with its range.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Field {
-    /// Unique on the page: ties the label to the input.
-    pub id: &'static str,
-    pub label: &'static str,
-    pub min: u64,
-    pub max: u64,
-    pub initial: u64,
-}
 
 /// A whole run inside the pool: the reader's numbers (in the order of the
 /// fields, clamped to their ranges), the machine, the run's control and clock.
@@ -65,13 +54,7 @@ where
     T: Serialize + Send + 'static,
 {
     let job = use_pool_job::<T>();
-    let texts = use_state(|| {
-        props
-            .fields
-            .iter()
-            .map(|f| f.initial.to_string())
-            .collect::<Vec<_>>()
-    });
+    let texts = use_state(|| initial_texts(&props.fields));
     let refused = use_state(|| None::<String>);
     let start = {
         let (job, texts, refused, fields, run) = (
@@ -81,22 +64,12 @@ where
             props.fields.clone(),
             props.job,
         );
-        Callback::from(move |_| {
-            let parsed: Result<Vec<(u64, Option<String>)>, String> = fields
-                .iter()
-                .zip(texts.iter())
-                .map(|(field, text)| parse_clamped(text, field.label, field.min, field.max))
-                .collect();
-            match parsed {
-                Err(message) => refused.set(Some(message)),
-                Ok(parsed) => {
-                    let notes: Vec<String> =
-                        parsed.iter().filter_map(|(_, note)| note.clone()).collect();
-                    refused.set((!notes.is_empty()).then(|| notes.join(" ")));
-                    let values: Vec<u64> = parsed.into_iter().map(|(value, _)| value).collect();
-                    let machine = Environment::detect();
-                    job.start(move |control, clock| run(&values, machine, control, clock));
-                }
+        Callback::from(move |_| match parse_fields(&fields, &texts) {
+            Err(message) => refused.set(Some(message)),
+            Ok((values, notes)) => {
+                refused.set((!notes.is_empty()).then(|| notes.join(" ")));
+                let machine = Environment::detect();
+                job.start(move |control, clock| run(&values, machine, control, clock));
             }
         })
     };
@@ -110,21 +83,7 @@ where
         <WidgetFrame kind={props.kind} {result} busy={job.running()}>
             <div class="lab-controls">
                 { buttons(props.start, job.running(), start, cancel) }
-                { for props.fields.iter().enumerate().map(|(i, field)| {
-                    let value = texts.get(i).cloned().unwrap_or_default();
-                    let texts = texts.clone();
-                    let oninput = Callback::from(move |text: String| {
-                        let mut next = (*texts).clone();
-                        if let Some(slot) = next.get_mut(i) {
-                            *slot = text;
-                        }
-                        texts.set(next);
-                    });
-                    html! {
-                        <NumberField id={field.id} label={field.label} {value}
-                                     min={field.min} max={field.max} {oninput} />
-                    }
-                }) }
+                <FieldSet fields={props.fields.clone()} texts={texts.clone()} />
             </div>
             { props.children.clone() }
             if let Some(message) = &*refused {
