@@ -4,7 +4,9 @@
 //! `cargo bench --bench native -- [--threads N] [--sweep] [--json]`
 //! measures every kernel at its default size, sequentially and on N threads
 //! (or on 1..=N with `--sweep`), and prints a markdown table, or one JSON
-//! `Sweep` per line for `cargo xtask bench`.
+//! `Sweep` per line for `cargo xtask bench`. With `--simd` it measures the
+//! SIMD lab's kernels instead (scalar and SIMD, on one thread and on N), with
+//! the host's own four-lane instructions (SSE2 on x86-64).
 
 use std::time::Instant;
 
@@ -12,6 +14,7 @@ use concurrency_book::compute::control::Control;
 use concurrency_book::compute::kernel::{KernelKind, KernelRequest};
 use concurrency_book::compute::lab::{self, LabRequest, Split};
 use concurrency_book::compute::measure::Plan;
+use concurrency_book::compute::simd::{lab as simd_lab, lanes};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -42,6 +45,9 @@ fn main() {
         .expect("a thread pool");
     let started = Instant::now();
     let clock = move || started.elapsed().as_secs_f64() * 1000.0;
+    if flag("--simd") {
+        return simd(&pool, &clock, flag("--json"));
+    }
     let result = pool
         .install(|| lab::run(&request, &Control::new(), &clock))
         .unwrap_or_else(|e| panic!("the native lab failed: {e}"));
@@ -77,6 +83,48 @@ fn main() {
         }
         if let Some(s) = sweep.serial_fraction {
             println!("|  |  |  |  | Amdahl serial fraction {s:.3} |  |  |  |  |  |");
+        }
+    }
+}
+
+/// The SIMD lab's four ways per kernel, natively: JSON lines or a table.
+fn simd(pool: &rayon::ThreadPool, clock: &(dyn Fn() -> f64 + Sync), json: bool) {
+    let request = simd_lab::SimdRequest {
+        kernels: simd_lab::SimdKernel::ALL
+            .iter()
+            .map(|&k| (k, k.sizes().default))
+            .collect(),
+        plan: Plan::default(),
+    };
+    let results = pool
+        .install(|| simd_lab::run(&request, &Control::new(), clock))
+        .unwrap_or_else(|e| panic!("the native SIMD lab failed: {e}"));
+    if json {
+        for result in &results {
+            println!(
+                "{}",
+                serde_json::to_string(result).expect("a result serialises")
+            );
+        }
+        return;
+    }
+    println!("native SIMD ({})", lanes::INSTRUCTIONS);
+    println!("| kernel | size | lanes | threads | median ms | min-max ms | speedup | seen |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for result in &results {
+        for way in &result.ways {
+            println!(
+                "| {} | {} | {} | {} | {:.1} | {:.1}-{:.1} | {:.2} | {} |",
+                result.kernel.label(),
+                result.size,
+                way.lanes.label(),
+                way.threads,
+                way.median_ms,
+                way.min_ms,
+                way.max_ms,
+                way.speedup,
+                way.threads_seen
+            );
         }
     }
 }

@@ -7,6 +7,7 @@
 use rayon::prelude::*;
 
 use super::control::{Cancelled, Control};
+use super::simd::{self, Lanes};
 use super::xorshift;
 
 /// Columns and inner-dimension length per block: 64x64 f32 blocks (16 KiB) fit in L1/L2.
@@ -36,8 +37,10 @@ impl MatMul {
         self.n.div_ceil(BAND)
     }
 
-    /// Rows `first_row..` of C (as many as `c_rows` holds), block by block.
-    fn block_rows(&self, first_row: usize, c_rows: &mut [f32]) {
+    /// Rows `first_row..` of C (as many as `c_rows` holds), block by block;
+    /// the innermost loop (a row of C += a scalar times a row of B) one
+    /// column at a time or four.
+    fn block_rows(&self, lanes: Lanes, first_row: usize, c_rows: &mut [f32]) {
         let n = self.n;
         let rows = c_rows.len() / n;
         for kb in (0..n).step_by(BLOCK) {
@@ -49,9 +52,7 @@ impl MatMul {
                     let c_row = &mut c_rows[i * n + jb..i * n + j_end];
                     for (k, &a_ik) in a_row.iter().enumerate().take(k_end).skip(kb) {
                         let b_row = &self.b[k * n + jb..k * n + j_end];
-                        for (c, &b_kj) in c_row.iter_mut().zip(b_row) {
-                            *c += a_ik * b_kj;
-                        }
+                        simd::matmul::add_scaled(lanes, c_row, a_ik, b_row);
                     }
                 }
             }
@@ -60,23 +61,33 @@ impl MatMul {
 
     /// C = A x B on the calling thread.
     pub fn sequential(&self, control: &Control) -> Result<Vec<f32>, Cancelled> {
+        self.sequential_with(Lanes::Scalar, control)
+    }
+
+    /// C = A x B, bands of rows spread over the current rayon pool.
+    pub fn parallel(&self, control: &Control) -> Result<Vec<f32>, Cancelled> {
+        self.parallel_with(Lanes::Scalar, control)
+    }
+
+    /// C = A x B on the calling thread, with one or four lanes per step.
+    pub fn sequential_with(&self, lanes: Lanes, control: &Control) -> Result<Vec<f32>, Cancelled> {
         let mut c = vec![0f32; self.n * self.n];
         for (band, rows) in c.chunks_mut(BAND * self.n.max(1)).enumerate() {
             control.check()?;
-            self.block_rows(band * BAND, rows);
+            self.block_rows(lanes, band * BAND, rows);
             control.record(1);
         }
         Ok(c)
     }
 
-    /// C = A x B, bands of rows spread over the current rayon pool.
-    pub fn parallel(&self, control: &Control) -> Result<Vec<f32>, Cancelled> {
+    /// C = A x B over the current rayon pool, with one or four lanes per step.
+    pub fn parallel_with(&self, lanes: Lanes, control: &Control) -> Result<Vec<f32>, Cancelled> {
         let mut c = vec![0f32; self.n * self.n];
         c.par_chunks_mut(BAND * self.n.max(1))
             .enumerate()
             .try_for_each(|(band, rows)| {
                 control.check()?;
-                self.block_rows(band * BAND, rows);
+                self.block_rows(lanes, band * BAND, rows);
                 control.record(1);
                 Ok(())
             })?;
@@ -125,6 +136,23 @@ mod tests {
                     .expect("not cancelled");
                 assert_eq!(got, expected, "n = {n}, {threads} threads");
             }
+        }
+    }
+
+    #[test]
+    fn four_lanes_are_bitwise_equal_to_one() {
+        for n in [3, 66, 131] {
+            let m = MatMul::new(n);
+            let scalar = m.sequential(&Control::new()).expect("not cancelled");
+            let simd = m
+                .sequential_with(Lanes::Simd, &Control::new())
+                .expect("not cancelled");
+            assert_eq!(simd, scalar, "n = {n}");
+            let pool = crate::test_pool(2);
+            let both = pool
+                .install(|| m.parallel_with(Lanes::Simd, &Control::new()))
+                .expect("not cancelled");
+            assert_eq!(both, scalar, "n = {n}, SIMD on 2 threads");
         }
     }
 

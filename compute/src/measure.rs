@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::control::{Cancelled, Control};
-use super::kernel::{Input, KernelRequest, Strategy};
+use super::kernel::{Input, KernelRequest, Output, Strategy};
 use super::stats::{self, Summary};
 
 /// How many untimed and timed runs make one measurement.
@@ -85,7 +85,22 @@ pub fn measure(
     control: &Control,
     now_ms: &dyn Fn() -> f64,
 ) -> Result<Measurement, MeasureError> {
-    let got = input.run(strategy, control)?.digest();
+    let run = || input.run(strategy, control);
+    measure_run(&run, threads, reference, plan, control, now_ms)
+}
+
+/// Measures any run: its output's digest is checked against `reference`
+/// first, then it is warmed up, then timed `plan.repetitions` times (the
+/// timed runs are not digested: hashing is not the kernel's work).
+pub fn measure_run(
+    run: &dyn Fn() -> Result<Output, Cancelled>,
+    threads: usize,
+    reference: u64,
+    plan: Plan,
+    control: &Control,
+    now_ms: &dyn Fn() -> f64,
+) -> Result<Measurement, MeasureError> {
+    let got = run()?.digest();
     if got != reference {
         return Err(MeasureError::Wrong {
             expected: reference,
@@ -93,7 +108,7 @@ pub fn measure(
         });
     }
     for _ in 0..plan.warmup {
-        input.run(strategy, control)?;
+        run()?;
     }
     let mut samples = Vec::with_capacity(plan.repetitions);
     let mut threads_seen = 0;
@@ -101,7 +116,7 @@ pub fn measure(
     for _ in 0..plan.repetitions {
         control.reset_tally();
         let start = now_ms();
-        input.run(strategy, control)?;
+        run()?;
         samples.push(now_ms() - start);
         threads_seen = threads_seen.max(control.threads_seen());
         work_per_thread = control.work_per_thread();
