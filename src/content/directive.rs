@@ -59,11 +59,14 @@ pub enum WidgetKind {
     EventLoopStepper,
     /// A chat room of actors: mailboxes, a slow actor, a supervised failure.
     ActorsChatRoom,
+    /// The three kinds of hardware parallelism on one kernel: cores, SIMD
+    /// lanes and the GPU.
+    SimdGpu,
 }
 
 impl WidgetKind {
     /// All kinds, for documentation and tests.
-    pub const ALL: [WidgetKind; 23] = [
+    pub const ALL: [WidgetKind; 24] = [
         WidgetKind::Environment,
         WidgetKind::ThreadsCheck,
         WidgetKind::Mandelbrot,
@@ -87,6 +90,7 @@ impl WidgetKind {
         WidgetKind::Backpressure,
         WidgetKind::EventLoopStepper,
         WidgetKind::ActorsChatRoom,
+        WidgetKind::SimdGpu,
     ];
 
     /// The id written in markdown and in the root's `data-widget` attribute.
@@ -115,6 +119,7 @@ impl WidgetKind {
             WidgetKind::Backpressure => "backpressure",
             WidgetKind::EventLoopStepper => "event-loop-stepper",
             WidgetKind::ActorsChatRoom => "actors",
+            WidgetKind::SimdGpu => "simd-gpu",
         }
     }
 
@@ -157,6 +162,9 @@ impl WidgetKind {
             }
             WidgetKind::ActorsChatRoom => {
                 "Actors: a chat room of mailboxes, one slow user, one that fails"
+            }
+            WidgetKind::SimdGpu => {
+                "Cores, SIMD lanes and the GPU: one kernel, every kind of parallelism"
             }
         }
     }

@@ -5,6 +5,7 @@ use super::clock::now_ms;
 use super::job::{run_in_pool, JobError};
 use crate::compute::control::Control;
 use crate::compute::lab::{self, LabError, LabRequest, LabResult};
+use crate::compute::simd::lab::{self as simd_lab, KernelResult, SimdRequest};
 
 /// Why a lab run has no figures: the job failed, or the lab said why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,18 @@ impl std::fmt::Display for RunError {
 /// Runs `request` inside the pool; the caller keeps a clone of `control`.
 pub async fn run(request: LabRequest, control: Control) -> Result<LabResult, RunError> {
     run_in_pool(move || lab::run(&request, &control, &now_ms))
+        .await
+        .map_err(RunError::Job)?
+        .map_err(RunError::Lab)
+}
+
+/// Runs the SIMD lab's `request` inside the pool: each kernel scalar and
+/// SIMD, on one thread and on every thread of the pool.
+pub async fn run_simd(
+    request: SimdRequest,
+    control: Control,
+) -> Result<Vec<KernelResult>, RunError> {
+    run_in_pool(move || simd_lab::run(&request, &control, &now_ms))
         .await
         .map_err(RunError::Job)?
         .map_err(RunError::Lab)

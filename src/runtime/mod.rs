@@ -3,7 +3,10 @@
 //! - [`environment`] asks the browser what it offers (isolation, shared memory, cores).
 //! - [`pool`] starts the wasm-bindgen-rayon pool of Web Workers once, or says why not.
 //! - [`job`] runs a whole job inside the pool while the main thread only awaits it.
-//! - [`lab`] is the parallelism lab's job: measure kernels on 1..N threads.
+//! - [`lab`] is the parallelism lab's job: measure kernels on 1..N threads,
+//!   and the SIMD lab's: scalar and four lanes, on one thread and on N.
+//! - [`gpu`] runs the Mandelbrot as a WebGPU compute shader, awaited on the
+//!   event loop like any other promise.
 //! - [`panics`] turns a worker's panic into a message for the waiting widget.
 //! - [`fetch`] reads the book's generated files (search index, questions).
 //! - [`json`] reads JSON with the browser's `JSON.parse`, for the reader's kept results.
@@ -27,6 +30,8 @@ pub mod clock;
 pub mod environment;
 pub mod event_loop;
 pub mod fetch;
+#[cfg(feature = "widgets")]
+pub mod gpu;
 pub mod heap;
 #[cfg(feature = "widgets")]
 pub mod job;

@@ -1,7 +1,8 @@
-//! The browser half of `cargo xtask bench`: the book's own full-sweep widget,
-//! run in headless Chromium on the release site, its figures written to
-//! `BENCH_OUT` for xtask to put beside the native ones. It checks correctness
-//! (every kernel ran, on several threads), never speed.
+//! The browser half of `cargo xtask bench`: the book's own full-sweep widget
+//! and §9's SIMD and GPU widget (with Chromium's WebGPU on), run in headless
+//! Chromium on the release site, their figures written to `BENCH_OUT` for
+//! xtask to put beside the native ones. It checks correctness (every kernel
+//! ran, on several threads), never speed.
 
 // Shared with the end-to-end tests; the bench uses only part of them.
 #[allow(dead_code)]
@@ -55,7 +56,20 @@ async fn measure_every_kernel_in_chromium() {
         "{result}"
     );
     result["first_contentful_paint_ms"] = paint;
-    std::fs::write(&out, result.to_string()).expect("write BENCH_OUT");
     browser.assert_clean_console("the bench").await;
+    browser.finish().await;
+
+    let browser = Browser::start_with_webgpu().await;
+    browser
+        .open(&format!("{}/related-concepts/", host.origin))
+        .await;
+    let simd = browser.run_widget("simd-gpu", 600).await;
+    assert!(
+        simd["fallback"].is_null(),
+        "the bench page is isolated: {simd}"
+    );
+    result["simd"] = simd;
+    std::fs::write(&out, result.to_string()).expect("write BENCH_OUT");
+    browser.assert_clean_console("the SIMD bench").await;
     browser.finish().await;
 }

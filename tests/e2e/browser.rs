@@ -43,9 +43,20 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Self {
+        Self::start_with(Gpu::Off).await
+    }
+
+    /// A browser whose GPU is on as far as the engine allows: headless
+    /// Chromium with `--enable-unsafe-webgpu` (a SwiftShader adapter, emulated
+    /// on the CPU: right for correctness, meaningless for speed).
+    pub async fn start_with_webgpu() -> Self {
+        Self::start_with(Gpu::WebGpu).await
+    }
+
+    async fn start_with(gpu: Gpu) -> Self {
         let engine = Engine::current();
         let (driver_path, capabilities) = match engine {
-            Engine::Chromium => chromium_capabilities(),
+            Engine::Chromium => chromium_capabilities(gpu),
             Engine::Firefox => firefox_capabilities(),
         };
         let port = TcpListener::bind("127.0.0.1:0")
@@ -135,6 +146,13 @@ impl Browser {
 
     /// Clicks widget `id`'s first button (the widget contract) and returns the
     /// JSON it writes to `data-result`, waiting at most `seconds`.
+    /// Types `value` into the labelled number input `id`, as a reader would.
+    pub async fn set_number(&self, id: &str, value: &str) {
+        let input = self.wait_for(&format!("#{id}"), 10).await;
+        input.clear().await.expect("clear the input");
+        input.send_keys(value).await.expect("type into the input");
+    }
+
     pub async fn run_widget(&self, id: &str, seconds: u64) -> Value {
         self.click(&format!("[data-widget={id}] button")).await;
         let widget = self
@@ -380,9 +398,18 @@ impl Drop for Browser {
     }
 }
 
+/// Whether the browser may offer WebGPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gpu {
+    /// `--disable-gpu`: no adapter, as on a machine without a usable GPU.
+    Off,
+    /// `--enable-unsafe-webgpu`: headless Chromium's software adapter.
+    WebGpu,
+}
+
 /// ChromeDriver and the capabilities of a headless Chromium whose network
 /// cannot leave 127.0.0.1.
-fn chromium_capabilities() -> (String, serde_json::Map<String, Value>) {
+fn chromium_capabilities(gpu: Gpu) -> (String, serde_json::Map<String, Value>) {
     let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut capabilities = serde_json::Map::new();
@@ -391,7 +418,11 @@ fn chromium_capabilities() -> (String, serde_json::Map<String, Value>) {
         json!({
             "binary": chromium,
             "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--headless=new", "--no-sandbox", "--disable-quic",
+                match gpu {
+                    Gpu::Off => "--disable-gpu",
+                    Gpu::WebGpu => "--enable-unsafe-webgpu",
+                },
                 "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--window-size=1280,900",
                 // Any host but 127.0.0.1 fails to resolve: a request that tries to leave

@@ -135,9 +135,7 @@ async fn the_one_thread_server_serves_its_clients_and_can_hand_cpu_work_to_the_p
     assert!(long.is_empty(), "long tasks: {long:?}");
 
     // CPU work on the pool: the handler awaits it on the worker threads.
-    let cpu = browser.wait_for("#server-cpu", 10).await;
-    cpu.clear().await.expect("clear");
-    cpu.send_keys("2").await.expect("type");
+    browser.set_number("server-cpu", "2").await;
     browser
         .click("[data-widget=one-thread-server] input[type=checkbox]")
         .await;
@@ -306,9 +304,7 @@ async fn the_chat_room_restarts_its_failed_actor_and_the_slow_mailbox_grows() {
 
     // A long chat (500 messages, one every 100 ms) stops on Cancel.
     for (id, value) in [("actors-messages", "500"), ("actors-interval", "100")] {
-        let input = browser.wait_for(&format!("#{id}"), 10).await;
-        input.clear().await.expect("clear");
-        input.send_keys(value).await.expect("type");
+        browser.set_number(id, value).await;
     }
     browser.click("[data-widget=actors] button").await;
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;

@@ -12,6 +12,7 @@ mod companion;
 mod concurrency;
 mod pitfalls;
 mod server;
+mod simd_gpu;
 
 use std::path::PathBuf;
 

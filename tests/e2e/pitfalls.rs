@@ -10,13 +10,6 @@ use super::{long_tasks, page_url, site, watch_long_tasks};
 
 const PAGE: &str = "common-pitfalls";
 
-/// Types `value` into the labelled number input `id`, as a reader would.
-async fn set_number(browser: &Browser, id: &str, value: &str) {
-    let input = browser.wait_for(&format!("#{id}"), 10).await;
-    input.clear().await.expect("clear the input");
-    input.send_keys(value).await.expect("type into the input");
-}
-
 fn method<'a>(result: &'a Value, name: &str) -> &'a Value {
     result["methods"]
         .as_array()
@@ -29,7 +22,7 @@ async fn on_two_threads_only_the_load_then_store_race_loses_updates() {
     let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
     let browser = Browser::start().await;
     browser.open(&page_url(&host.origin, "/", PAGE)).await;
-    set_number(&browser, "race-threads", "2").await;
+    browser.set_number("race-threads", "2").await;
     let result = browser.run_widget("race", 120).await;
     assert_eq!(result["threads"], 2, "{result}");
     let racy = method(&result, "load_then_store");

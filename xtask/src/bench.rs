@@ -6,6 +6,7 @@ use std::process::Command;
 
 use concurrency_book::compute::kernel::Strategy;
 use concurrency_book::compute::measure::{Sweep, SweepPoint};
+use concurrency_book::compute::simd::lab::KernelResult;
 
 use crate::tools::{self, BuildTools};
 use crate::{root, run, site, Result};
@@ -18,6 +19,7 @@ pub fn bench(native_sweep: bool) -> Result {
 
     println!("xtask: [1/3] native: every kernel sequentially and on {threads} rayon threads");
     let native = native_sweeps(&tools, &root, threads, false)?;
+    let native_simd: Vec<KernelResult> = native_lines(&tools, &root, threads, &["--simd"])?;
 
     println!("xtask: [2/3] release site");
     let site_dir = root.join("target").join("bench-site");
@@ -88,6 +90,7 @@ pub fn bench(native_sweep: bool) -> Result {
         );
     }
     println!("\nMedians of 5 timed runs after a warm-up; every parallel result was checked against the sequential one first.");
+    simd_table(&native_simd, &report["simd"])?;
     println!("\nFirst page:");
     crate::budget::first_page(&site_dir, "/")?.print("first page", crate::budget::FIRST_PAGE_LIMIT);
     println!(
@@ -122,13 +125,23 @@ fn same_split(a: Strategy, b: Strategy) -> bool {
     matches!(a, Strategy::StaticChunks { .. }) == matches!(b, Strategy::StaticChunks { .. })
 }
 
-/// Runs the native bench and parses its JSON lines.
+/// Runs the native bench's lab and parses its sweeps.
 fn native_sweeps(
     tools: &BuildTools,
     root: &Path,
     threads: usize,
     sweep: bool,
 ) -> Result<Vec<Sweep>> {
+    native_lines(tools, root, threads, if sweep { &["--sweep"] } else { &[] })
+}
+
+/// Runs the native bench with `flags` and parses its JSON lines.
+fn native_lines<T: serde::de::DeserializeOwned>(
+    tools: &BuildTools,
+    root: &Path,
+    threads: usize,
+    flags: &[&str],
+) -> Result<Vec<T>> {
     let mut command: Command = tools.cargo(root);
     command.args([
         "bench",
@@ -139,9 +152,7 @@ fn native_sweeps(
         "--threads",
         &threads.to_string(),
     ]);
-    if sweep {
-        command.arg("--sweep");
-    }
+    command.args(flags);
     println!("xtask: running {command:?}");
     let output = command
         .output()
@@ -157,4 +168,63 @@ fn native_sweeps(
         .filter(|line| line.starts_with('{'))
         .map(|line| serde_json::from_str(line).map_err(|e| format!("bad bench line ({e}): {line}")))
         .collect()
+}
+
+/// Scalar and SIMD, on one thread and on all, natively and in the browser,
+/// then the GPU's row where the browser had an adapter.
+fn simd_table(native: &[KernelResult], browser: &serde_json::Value) -> Result {
+    let wasm: Vec<KernelResult> = serde_json::from_value(browser["kernels"].clone())
+        .map_err(|e| format!("the browser's SIMD figures do not parse: {e}"))?;
+    println!(
+        "\nSIMD: native {} against the browser's {}\n",
+        concurrency_book::compute::simd::lanes::INSTRUCTIONS,
+        browser["simd_instructions"].as_str().unwrap_or("?")
+    );
+    println!("| kernel | size | way | native ms | native speedup | wasm ms | wasm speedup |");
+    println!("|---|---|---|---|---|---|---|");
+    for kernel in &wasm {
+        let native = native
+            .iter()
+            .find(|n| n.kernel == kernel.kernel && n.size == kernel.size);
+        for way in &kernel.ways {
+            let twin = native.and_then(|n| {
+                n.ways
+                    .iter()
+                    .find(|w| w.lanes == way.lanes && (w.threads == 1) == (way.threads == 1))
+            });
+            println!(
+                "| {} | {} | {}, {} thread(s) | {} | {} | {:.1} | {:.2} |",
+                kernel.kernel.label(),
+                kernel.size,
+                way.lanes.label(),
+                way.threads,
+                twin.map_or("-".into(), |w| format!("{:.1}", w.median_ms)),
+                twin.map_or("-".into(), |w| format!("{:.2}", w.speedup)),
+                way.median_ms,
+                way.speedup,
+            );
+        }
+    }
+    let gpu = &browser["gpu"];
+    if gpu.is_object() {
+        println!(
+            "| Mandelbrot set (f32) | {} | GPU ({}): compute / with copy back | - | - | {} / {} | {} / {} |",
+            gpu["width"],
+            gpu["adapter"].as_str().unwrap_or("?"),
+            gpu["compute_ms"]["median_ms"],
+            gpu["total_ms"]["median_ms"],
+            gpu["speedup_compute"],
+            gpu["speedup_total"],
+        );
+        println!(
+            "\nThe GPU's counts equal the CPU's at {} of the pixels. A SwiftShader adapter is a GPU emulated on the CPU: its time is not a GPU's.",
+            gpu["equal_pixels"]
+        );
+    } else {
+        println!(
+            "\nNo GPU row: {}",
+            browser["gpu_unavailable"].as_str().unwrap_or("no figure")
+        );
+    }
+    Ok(())
 }

@@ -17,9 +17,11 @@ use crate::Result;
 /// were part of it.
 pub const FIRST_PAGE_LIMIT: usize = 250_000;
 
-/// The budget for the widgets module, in bytes (300 kB), loaded after the
-/// text has painted, when a page first shows a widget.
-pub const WIDGETS_MODULE_LIMIT: usize = 300_000;
+/// The budget for the widgets module, in bytes (330 kB), loaded after the
+/// text has painted, when a page first shows a widget. It was 300 kB until
+/// §9's SIMD and GPU widget (about 20 kB: two SIMD kernels, the WebGPU
+/// bindings and the widget); the first page does not carry any of it.
+pub const WIDGETS_MODULE_LIMIT: usize = 330_000;
 
 /// The widgets module's files, as Trunk names a `data-type="worker"` build.
 const WIDGETS_GLUE: &str = "concurrency-widgets.js";

@@ -38,7 +38,7 @@ impl SimdKernel {
 
     /// Accepted sizes; the defaults keep a whole run of both near ten seconds
     /// on two cores.
-    pub fn sizes(self) -> SizeRange {
+    pub const fn sizes(self) -> SizeRange {
         match self {
             SimdKernel::Mandelbrot => SizeRange {
                 min: 16,

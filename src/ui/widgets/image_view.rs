@@ -50,6 +50,6 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, image: &Image) {
         image.width as u32,
         image.height as u32,
     ) {
-        let _ = context.put_image_data(&data, 0.0, 0.0);
+        let _ = context.put_image_data(&data, 0, 0);
     }
 }

@@ -17,6 +17,7 @@ mod image_view;
 pub mod islands;
 mod lab;
 mod pitfalls;
+mod simd_gpu;
 mod threads_check;
 
 use yew::prelude::*;
@@ -61,5 +62,6 @@ fn view(kind: WidgetKind) -> Html {
         WidgetKind::Backpressure => html! { <concurrency::backpressure::Backpressure /> },
         WidgetKind::EventLoopStepper => html! { <concurrency::stepper::EventLoopStepper /> },
         WidgetKind::ActorsChatRoom => html! { <concurrency::actors::ActorsChatRoom /> },
+        WidgetKind::SimdGpu => html! { <simd_gpu::SimdGpu /> },
     }
 }

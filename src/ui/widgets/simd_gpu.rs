@@ -1,0 +1,472 @@
+//! §9's "SIMD/GPU Compute" and §5's "multi-core CPUs, SIMD, GPU", measured:
+//! one kernel on one core, on every core, four lanes at a time, both, and on
+//! the GPU. The CPU ways run as one job inside the worker pool; the GPU's
+//! promises are awaited here, on the event loop. Every way's result is checked
+//! against the scalar one before it is timed; the GPU's image is compared
+//! pixel by pixel.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::timers::callback::Interval;
+use gloo::timers::future::TimeoutFuture;
+use serde::Serialize;
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use crate::compute::control::Control;
+use crate::compute::gpu::{agreement, AGREEMENT_NEEDED};
+use crate::compute::kernel::Image;
+use crate::compute::lab::LabError;
+use crate::compute::mandelbrot::to_rgba;
+use crate::compute::measure::Plan;
+use crate::compute::simd::lab::{
+    kernel_result, measure_way, ways, KernelResult, SimdInput, SimdKernel, SimdRequest,
+};
+use crate::compute::simd::lanes::INSTRUCTIONS;
+use crate::compute::simd::mandelbrot::MandelbrotF32;
+use crate::compute::simd::Lanes;
+use crate::compute::stats::Summary;
+use crate::content::directive::WidgetKind;
+use crate::runtime::clock::now_ms;
+use crate::runtime::environment::Environment;
+use crate::runtime::gpu;
+use crate::runtime::job::JobError;
+use crate::runtime::lab::{run_simd, RunError};
+use crate::ui::widgets::chart::{Bar, BarChart};
+use crate::ui::widgets::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::image_view::ImageView;
+use crate::ui::widgets::pitfalls::{buttons, initial_texts, parse_fields, Field, FieldSet};
+use crate::ui::widgets::round_ms;
+
+/// The sizes the reader sets, in the kernels' own ranges.
+const FIELDS: [Field; 2] = [
+    field(
+        "simd-gpu-mandelbrot",
+        "Mandelbrot width, pixels",
+        SimdKernel::Mandelbrot,
+    ),
+    field("simd-gpu-matmul", "Matrix size, rows", SimdKernel::Matmul),
+];
+
+const fn field(id: &'static str, label: &'static str, kernel: SimdKernel) -> Field {
+    let sizes = kernel.sizes();
+    Field {
+        id,
+        label,
+        min: sizes.min as u64,
+        max: sizes.max as u64,
+        initial: sizes.default as u64,
+    }
+}
+
+/// Without a pool the CPU ways run on this page's thread, at sizes that keep
+/// each run short enough not to freeze it.
+const ONE_THREAD_SIZES: [usize; 2] = [192, 96];
+
+/// GPU runs after its warm-up (which compiles the shader).
+const GPU_REPETITIONS: usize = 5;
+
+/// The GPU's figures, as `data-result` carries them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct GpuFigures {
+    adapter: String,
+    width: usize,
+    /// Submit to done, the counts left on the GPU.
+    compute_ms: Summary,
+    /// Submit to the counts back in WebAssembly memory.
+    total_ms: Summary,
+    /// Over scalar on one CPU thread (compute only, then with the copy).
+    speedup_compute: f64,
+    speedup_total: f64,
+    /// Share of pixels whose count equals the CPU's.
+    equal_pixels: f64,
+    #[serde(skip)]
+    image: Option<Rc<Image>>,
+}
+
+/// A finished run's figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Report {
+    widget: &'static str,
+    isolated: bool,
+    shared_array_buffer: bool,
+    hardware_concurrency: usize,
+    /// Threads the "all threads" ways ran on (1 without a pool).
+    pool_threads: usize,
+    user_agent: String,
+    simd_instructions: &'static str,
+    /// Why the CPU ways ran on one thread, when they did.
+    fallback: Option<String>,
+    kernels: Vec<KernelResult>,
+    /// Mandelbrot: SIMD over scalar, on one thread.
+    simd_speedup: Option<f64>,
+    /// Mandelbrot: SIMD on every thread over SIMD on one.
+    threads_on_simd: Option<f64>,
+    gpu: Option<GpuFigures>,
+    /// Why there is no GPU figure, when there is none.
+    gpu_unavailable: Option<String>,
+}
+
+enum State {
+    Idle,
+    Cpu,
+    Gpu,
+    Done(Rc<Report>),
+    Cancelled,
+    Failed(String),
+}
+
+#[function_component(SimdGpu)]
+pub fn simd_gpu() -> Html {
+    let state = use_state(|| State::Idle);
+    let texts = use_state(|| initial_texts(&FIELDS));
+    let notes = use_state(Vec::<String>::new);
+    let percent = use_state_eq(|| 0_u32);
+    let flight: Rc<RefCell<Option<(Control, Interval)>>> = use_mut_ref(|| None);
+    {
+        // Leaving the page cancels a run, so it does not hold the pool for nobody.
+        let flight = Rc::clone(&flight);
+        use_effect_with((), move |()| {
+            move || {
+                if let Some((control, _)) = &*flight.borrow() {
+                    control.cancel();
+                }
+            }
+        });
+    }
+    let running = flight.borrow().is_some();
+    let start = {
+        let (state, texts, notes, percent, flight) = (
+            state.clone(),
+            texts.clone(),
+            notes.clone(),
+            percent.clone(),
+            Rc::clone(&flight),
+        );
+        Callback::from(move |_| {
+            if flight.borrow().is_some() {
+                return;
+            }
+            let (sizes, found) = match parse_fields(&FIELDS, &texts) {
+                Ok(parsed) => parsed,
+                Err(why) => {
+                    state.set(State::Failed(why));
+                    return;
+                }
+            };
+            notes.set(found);
+            let control = Control::new();
+            let watched = control.clone();
+            let ticker = {
+                let percent = percent.clone();
+                Interval::new(250, move || {
+                    percent.set((watched.progress() * 100.0).floor() as u32)
+                })
+            };
+            *flight.borrow_mut() = Some((control.clone(), ticker));
+            percent.set(0);
+            state.set(State::Cpu);
+            let (state, flight) = (state.clone(), Rc::clone(&flight));
+            spawn_local(async move {
+                let outcome =
+                    measure([sizes[0] as usize, sizes[1] as usize], &control, &state).await;
+                flight.borrow_mut().take();
+                state.set(match outcome {
+                    _ if control.is_cancelled() => State::Cancelled,
+                    Ok(report) => State::Done(Rc::new(report)),
+                    Err(why) => State::Failed(why),
+                });
+            });
+        })
+    };
+    let cancel = {
+        let flight = Rc::clone(&flight);
+        Callback::from(move |_| {
+            if let Some((control, _)) = &*flight.borrow() {
+                control.cancel();
+            }
+        })
+    };
+    let result = match &*state {
+        State::Done(report) => result_json(&**report),
+        _ => None,
+    };
+    html! {
+        <WidgetFrame kind={WidgetKind::SimdGpu} {result} busy={running}>
+            <div class="lab-controls">
+                { buttons("Measure every kind", running, start, cancel) }
+                <FieldSet fields={FIELDS.to_vec()} {texts} />
+            </div>
+            { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) }
+            <div class="widget-output" role="status" aria-live="polite">
+                { match &*state {
+                    State::Idle => html! { <p>{ "Times the f32 Mandelbrot and matrix multiply four ways on the CPU (scalar and SIMD, on one thread and on every thread of the pool), each checked against the scalar result first, then the Mandelbrot as a WebGPU compute shader. Medians of five runs after a warm-up." }</p> },
+                    State::Cpu => html! {
+                        <>
+                            <progress max="100" value={percent.to_string()} aria-label="Progress" />
+                            <p>{ format!("Measuring on the CPU, in the worker pool: {}% done; Cancel stops it.", *percent) }</p>
+                        </>
+                    },
+                    State::Gpu => html! { <p>{ "Measuring on the GPU: the page awaits its promises, so it stays responsive." }</p> },
+                    State::Cancelled => html! { <p>{ "Cancelled. The pool is free again." }</p> },
+                    State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+                    State::Done(report) => view_report(report),
+                } }
+            </div>
+        </WidgetFrame>
+    }
+}
+
+/// The CPU ways (in the pool, or on this thread without one), then the GPU.
+async fn measure(
+    sizes: [usize; 2],
+    control: &Control,
+    state: &UseStateHandle<State>,
+) -> Result<Report, String> {
+    let environment = Environment::detect();
+    let request = |sizes: [usize; 2]| SimdRequest {
+        kernels: SimdKernel::ALL.into_iter().zip(sizes).collect(),
+        plan: Plan::default(),
+    };
+    let (kernels, fallback) = match environment.obstacle() {
+        Some(reason) => (one_thread(control).await?, Some(reason.to_owned())),
+        None => match run_simd(request(sizes), control.clone()).await {
+            Ok(kernels) => (kernels, None),
+            Err(RunError::Job(JobError::NoPool(unavailable))) => {
+                (one_thread(control).await?, Some(unavailable.reason))
+            }
+            Err(error) => return Err(error.to_string()),
+        },
+    };
+    if control.is_cancelled() {
+        return Err(LabError::Cancelled.to_string());
+    }
+    state.set(State::Gpu);
+    let mandelbrot = kernels
+        .iter()
+        .find(|k| k.kernel == SimdKernel::Mandelbrot)
+        .ok_or("the Mandelbrot was not measured")?;
+    let (gpu, gpu_unavailable) =
+        match gpu::mandelbrot(MandelbrotF32::new(mandelbrot.size), GPU_REPETITIONS).await {
+            Ok(run) => (Some(gpu_figures(mandelbrot, run)), None),
+            Err(why) => (None, Some(why)),
+        };
+    let speedup = |lanes, threads| mandelbrot.speedup(lanes, threads);
+    let pool_threads = mandelbrot.ways.iter().map(|w| w.threads).max().unwrap_or(1);
+    Ok(Report {
+        widget: WidgetKind::SimdGpu.id(),
+        isolated: environment.isolated,
+        shared_array_buffer: environment.shared_array_buffer,
+        hardware_concurrency: environment.hardware_concurrency,
+        pool_threads,
+        user_agent: environment.user_agent,
+        simd_instructions: INSTRUCTIONS,
+        fallback,
+        simd_speedup: speedup(Lanes::Simd, 1),
+        threads_on_simd: (pool_threads > 1)
+            .then(|| Some(speedup(Lanes::Simd, pool_threads)? / speedup(Lanes::Simd, 1)?))
+            .flatten()
+            .map(|x| (x * 100.0).round() / 100.0),
+        kernels,
+        gpu,
+        gpu_unavailable,
+    })
+}
+
+/// Scalar and SIMD on this page's thread, at small sizes, one timed run per
+/// turn of the event loop so the page keeps drawing.
+async fn one_thread(control: &Control) -> Result<Vec<KernelResult>, String> {
+    let one = Plan {
+        warmup: 0,
+        repetitions: 1,
+    };
+    let mut results = Vec::new();
+    for (kernel, size) in SimdKernel::ALL.into_iter().zip(ONE_THREAD_SIZES) {
+        let input = SimdInput::new(kernel, size);
+        let [scalar, simd, ..] = ways(1);
+        let reference = input.run(scalar, control).map_err(|_| "cancelled")?;
+        let mut measured = Vec::new();
+        for way in [scalar, simd] {
+            let mut samples = Vec::new();
+            for _ in 0..5 {
+                TimeoutFuture::new(0).await;
+                let m = measure_way(&input, way, reference.digest(), one, control, &now_ms)
+                    .map_err(|e| e.to_string())?;
+                samples.push(m.summary.median_ms);
+            }
+            let summary = Summary::of(&samples).ok_or("no timed run")?;
+            measured.push((way, summary, 1));
+        }
+        results.push(kernel_result(kernel, size, &input, &reference, measured));
+    }
+    Ok(results)
+}
+
+fn gpu_figures(mandelbrot: &KernelResult, run: gpu::GpuRun) -> GpuFigures {
+    let scalar_ms = mandelbrot.ways.first().map_or(0.0, |w| w.median_ms);
+    let over = |ms: f64| ((scalar_ms / ms.max(1e-3)) * 100.0).round() / 100.0;
+    let rounded = |s: Summary| Summary {
+        median_ms: round_ms(s.median_ms),
+        min_ms: round_ms(s.min_ms),
+        max_ms: round_ms(s.max_ms),
+        ..s
+    };
+    let image = MandelbrotF32::new(mandelbrot.size);
+    GpuFigures {
+        adapter: run.adapter,
+        width: image.width,
+        speedup_compute: over(run.compute.median_ms),
+        speedup_total: over(run.total.median_ms),
+        compute_ms: rounded(run.compute),
+        total_ms: rounded(run.total),
+        equal_pixels: (agreement(&run.counts, mandelbrot.counts.as_deref().unwrap_or(&[]))
+            * 10_000.0)
+            .round()
+            / 10_000.0,
+        image: Some(Rc::new(Image {
+            width: image.width,
+            height: image.height,
+            rgba: to_rgba(&run.counts),
+        })),
+    }
+}
+
+fn way_label(lanes: Lanes, threads: usize) -> String {
+    let lanes = match lanes {
+        Lanes::Scalar => "scalar".to_owned(),
+        Lanes::Simd => "SIMD, 4 lanes".to_owned(),
+    };
+    format!(
+        "{threads} {}, {lanes}",
+        if threads == 1 { "thread" } else { "threads" }
+    )
+}
+
+fn view_report(report: &Report) -> Html {
+    let cpu_image = report
+        .kernels
+        .iter()
+        .find_map(|k| k.image.clone())
+        .map(Rc::new);
+    let gpu_image = report.gpu.as_ref().and_then(|g| g.image.clone());
+    html! {
+        <>
+            if let Some(reason) = &report.fallback {
+                <div class="fallback">
+                    <p><strong>{ "The CPU ways ran on one thread. " }</strong>{ format!("The worker pool is not available: {reason}") }</p>
+                    <p>{ format!("SIMD needs no second thread, so it is measured all the same, at small sizes ({} pixels wide, {} rows) to keep the page responsive.", ONE_THREAD_SIZES[0], ONE_THREAD_SIZES[1]) }</p>
+                </div>
+            }
+            { for report.kernels.iter().map(|kernel| view_kernel(kernel, report.gpu.as_ref())) }
+            <div class="lab-images">
+                { cpu_image.map(|image| html! {
+                    <figure><ImageView {image} label="The Mandelbrot set computed on the CPU" /><figcaption>{ "CPU (scalar)" }</figcaption></figure>
+                }).unwrap_or_default() }
+                { gpu_image.map(|image| html! {
+                    <figure><ImageView {image} label="The Mandelbrot set computed on the GPU" /><figcaption>{ "GPU" }</figcaption></figure>
+                }).unwrap_or_default() }
+            </div>
+            <p class="explanation">{ explanation(report) }</p>
+        </>
+    }
+}
+
+fn view_kernel(kernel: &KernelResult, gpu: Option<&GpuFigures>) -> Html {
+    let mut bars: Vec<Bar> = kernel
+        .ways
+        .iter()
+        .map(|w| Bar {
+            label: way_label(w.lanes, w.threads),
+            value: w.speedup,
+            text: format!("{:.2}x · {:.1} ms", w.speedup, w.median_ms),
+        })
+        .collect();
+    if let (SimdKernel::Mandelbrot, Some(gpu)) = (kernel.kernel, gpu) {
+        bars.push(Bar {
+            label: "GPU, computing".to_owned(),
+            value: gpu.speedup_compute,
+            text: format!(
+                "{:.2}x · {:.1} ms",
+                gpu.speedup_compute, gpu.compute_ms.median_ms
+            ),
+        });
+        bars.push(Bar {
+            label: "GPU, with the copy back".to_owned(),
+            value: gpu.speedup_total,
+            text: format!(
+                "{:.2}x · {:.1} ms",
+                gpu.speedup_total, gpu.total_ms.median_ms
+            ),
+        });
+    }
+    html! {
+        <div class="simd-kernel">
+            <h5>{ format!("{}, {} — speedup over scalar on one thread", kernel.kernel.label(), size_words(kernel)) }</h5>
+            <BarChart {bars} label={format!("{}: speedup of each way", kernel.kernel.label())} />
+            <table class="results">
+                <thead><tr>
+                    <th scope="col">{ "way" }</th><th scope="col">{ "median ms" }</th><th scope="col">{ "min–max ms" }</th>
+                    <th scope="col">{ "speedup" }</th><th scope="col">{ "threads seen" }</th>
+                </tr></thead>
+                <tbody>
+                    { for kernel.ways.iter().map(|w| html! {
+                        <tr>
+                            <td>{ way_label(w.lanes, w.threads) }</td><td>{ format!("{:.1}", w.median_ms) }</td>
+                            <td>{ format!("{:.1}–{:.1}", w.min_ms, w.max_ms) }</td>
+                            <td>{ format!("{:.2}x", w.speedup) }</td><td>{ w.threads_seen }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn size_words(kernel: &KernelResult) -> String {
+    match kernel.kernel {
+        SimdKernel::Mandelbrot => format!("{} x {} px", kernel.size, kernel.size * 3 / 4),
+        SimdKernel::Matmul => format!("{0} x {0} f32", kernel.size),
+    }
+}
+
+fn explanation(report: &Report) -> String {
+    let simd = report.simd_speedup.map_or(String::new(), |s| {
+        format!(
+            "On one thread, four lanes made the Mandelbrot {s:.2}x faster than one: a group of four pixels runs until its slowest pixel escapes, so it stays below 4. "
+        )
+    });
+    let stacked = report.threads_on_simd.map_or(String::new(), |t| {
+        format!(
+            "Threads stack on top of lanes: SIMD on {} threads was {t:.2}x SIMD on one, because each thread has its own SIMD unit. ",
+            report.pool_threads
+        )
+    });
+    let gpu = match (&report.gpu, &report.gpu_unavailable) {
+        (Some(g), _) => {
+            let matched = if g.equal_pixels >= AGREEMENT_NEEDED {
+                "matches the CPU's"
+            } else {
+                "differs from the CPU's more than rounding explains"
+            };
+            let emulated = if g.adapter.to_lowercase().contains("swiftshader") {
+                " This adapter is SwiftShader, a GPU emulated on the CPU: its times say nothing about a real GPU."
+            } else {
+                ""
+            };
+            format!(
+                "The GPU ({}) ran one thread per pixel: {:.1} ms computing, {:.1} ms with the counts copied back. Its image {matched}: {:.2}% of the pixels have equal counts (a GPU may fuse a multiply and an add, which moves a few points at the set's edge).{emulated} ",
+                g.adapter,
+                g.compute_ms.median_ms,
+                g.total_ms.median_ms,
+                g.equal_pixels * 100.0
+            )
+        }
+        (None, Some(why)) => format!("No GPU row: {why}. "),
+        (None, None) => String::new(),
+    };
+    format!(
+        "{simd}{stacked}{gpu}Measured with {} on {} thread(s) of the pool; the browser reports navigator.hardwareConcurrency = {}.",
+        report.simd_instructions, report.pool_threads, report.hardware_concurrency
+    )
+}
