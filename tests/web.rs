@@ -465,6 +465,10 @@ mod simd {
 
     #[wasm_bindgen_test]
     fn simd128_lanes_equal_the_scalar_kernels() {
+        assert!(
+            concurrency_book::runtime::environment::wasm_simd(),
+            "the feature probe validates in a browser with SIMD"
+        );
         assert_eq!(INSTRUCTIONS, "WebAssembly simd128");
         let control = Control::new();
         for width in [16, 61, 160] {

@@ -14,6 +14,27 @@ pub struct Environment {
     pub hardware_concurrency: usize,
     /// The browser's user agent string, to say on what a figure was measured.
     pub user_agent: String,
+    /// Whether WebAssembly has `simd128` (four `f32` lanes per instruction).
+    pub wasm_simd: bool,
+    /// Whether `navigator.gpu` exists (an adapter may still be missing).
+    pub webgpu: bool,
+}
+
+/// The smallest module that uses a SIMD instruction: `() -> v128`, whose body
+/// is `i32.const 0; i8x16.splat`. It validates only where WebAssembly has SIMD.
+const SIMD_PROBE: [u8; 29] = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // one type: () -> v128
+    0x03, 0x02, 0x01, 0x00, // one function of that type
+    0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x0b, // its body
+];
+
+/// Whether this browser's WebAssembly has SIMD (`simd128`), which the
+/// widgets module uses: asked by validating [`SIMD_PROBE`].
+pub fn wasm_simd() -> bool {
+    let bytes = js_sys::Uint8Array::new_with_length(SIMD_PROBE.len() as u32);
+    bytes.copy_from(&SIMD_PROBE);
+    js_sys::WebAssembly::validate(&bytes).unwrap_or(false)
 }
 
 impl Environment {
@@ -34,8 +55,14 @@ impl Environment {
                 .map_or(1, |n| n.hardware_concurrency() as usize)
                 .max(1),
             user_agent: navigator
+                .as_ref()
                 .and_then(|n| n.user_agent().ok())
                 .unwrap_or_default(),
+            wasm_simd: wasm_simd(),
+            webgpu: navigator.is_some_and(|n| {
+                js_sys::Reflect::get(&n, &JsValue::from_str("gpu"))
+                    .is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
+            }),
         }
     }
 

@@ -48,6 +48,9 @@ thread_local! {
 
 /// The widgets module, loaded once per page view, or why it could not load.
 pub async fn load() -> Result<WidgetsModule, String> {
+    if !super::environment::wasm_simd() {
+        return Err("this browser's WebAssembly has no SIMD (simd128: Chrome and Edge 91, Firefox 89 and Safari 16.4 have it), which the widgets' module is built with. The text of the book reads as usual; a newer browser runs the widgets".to_owned());
+    }
     let promise = LOADING.with(|loading| {
         loading
             .borrow_mut()

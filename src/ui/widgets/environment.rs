@@ -30,6 +30,8 @@ pub fn environment_widget() -> Html {
                         <th scope="row">{ "navigator.hardwareConcurrency" }</th>
                         <td>{ environment.hardware_concurrency }</td>
                     </tr>
+                    <tr><th scope="row">{ "WebAssembly SIMD (simd128)" }</th><td>{ yes_no(environment.wasm_simd) }</td></tr>
+                    <tr><th scope="row">{ "WebGPU (navigator.gpu)" }</th><td>{ yes_no(environment.webgpu) }</td></tr>
                 </tbody>
             </table>
             <p role="status">
