@@ -21,7 +21,7 @@ use crate::compute::lab::LabError;
 use crate::compute::mandelbrot::to_rgba;
 use crate::compute::measure::Plan;
 use crate::compute::simd::lab::{
-    kernel_result, measure_way, ways, KernelResult, SimdInput, SimdKernel, SimdRequest,
+    kernel_result, measure_way, ways, KernelResult, SimdInput, SimdKernel, SimdRequest, Way,
 };
 use crate::compute::simd::lanes::INSTRUCTIONS;
 use crate::compute::simd::mandelbrot::MandelbrotF32;
@@ -63,6 +63,9 @@ const fn field(id: &'static str, label: &'static str, kernel: SimdKernel) -> Fie
 /// Without a pool the CPU ways run on this page's thread, at sizes that keep
 /// each run short enough not to freeze it.
 const ONE_THREAD_SIZES: [usize; 2] = [192, 96];
+
+/// How long one timed batch of runs lasts without a pool.
+const BATCH_MS: f64 = 10.0;
 
 /// GPU runs after its warm-up (which compiles the shader).
 const GPU_REPETITIONS: usize = 5;
@@ -274,10 +277,10 @@ async fn measure(
     })
 }
 
-/// Scalar and SIMD on this page's thread, at small sizes, one timed run per
+/// Scalar and SIMD on this page's thread, at small sizes, one timed batch per
 /// turn of the event loop so the page keeps drawing.
 async fn one_thread(control: &Control) -> Result<Vec<KernelResult>, String> {
-    let one = Plan {
+    let check = Plan {
         warmup: 0,
         repetitions: 1,
     };
@@ -288,19 +291,38 @@ async fn one_thread(control: &Control) -> Result<Vec<KernelResult>, String> {
         let reference = input.run(scalar, control).map_err(|_| "cancelled")?;
         let mut measured = Vec::new();
         for way in [scalar, simd] {
-            let mut samples = Vec::new();
-            for _ in 0..5 {
-                TimeoutFuture::new(0).await;
-                let m = measure_way(&input, way, reference.digest(), one, control, &now_ms)
-                    .map_err(|e| e.to_string())?;
-                samples.push(m.summary.median_ms);
-            }
-            let summary = Summary::of(&samples).ok_or("no timed run")?;
+            TimeoutFuture::new(0).await;
+            measure_way(&input, way, reference.digest(), check, control, &now_ms)
+                .map_err(|e| e.to_string())?;
+            let summary = time_batches(&input, way, control).await?;
             measured.push((way, summary, 1));
         }
         results.push(kernel_result(kernel, size, &input, &reference, measured));
     }
     Ok(results)
+}
+
+/// Without isolation browsers coarsen the clock (WebKit to 1 ms, measured),
+/// too coarse for a run of a few milliseconds: each sample times a batch of
+/// runs lasting about [`BATCH_MS`], and divides.
+async fn time_batches(input: &SimdInput, way: Way, control: &Control) -> Result<Summary, String> {
+    let run = || input.run(way, control).map(|_| ()).map_err(|_| "cancelled");
+    let started = now_ms();
+    let mut batch = 0;
+    while now_ms() - started < BATCH_MS && batch < 1_000 {
+        run()?;
+        batch += 1;
+    }
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        TimeoutFuture::new(0).await;
+        let started = now_ms();
+        for _ in 0..batch {
+            run()?;
+        }
+        samples.push((now_ms() - started) / batch as f64);
+    }
+    Summary::of(&samples).ok_or_else(|| "no timed run".to_owned())
 }
 
 fn gpu_figures(mandelbrot: &KernelResult, run: gpu::GpuRun) -> GpuFigures {
