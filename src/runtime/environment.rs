@@ -85,7 +85,9 @@ impl Environment {
             ),
             (true, false) => Some(
                 "the page is cross-origin isolated, but this browser does not offer \
-                 SharedArrayBuffer (some WebKit builds do not), so WebAssembly threads are off.",
+                 SharedArrayBuffer (some WebKit builds do not), so WebAssembly threads are off. \
+                 Safari 15.2 or later, Chrome, Edge and Firefox offer it on isolated pages; \
+                 WebKitGTK on Linux only behind a developer switch.",
             ),
         }
     }
