@@ -499,7 +499,13 @@ mod simd {
             assert_eq!(result.ways.len(), 4, "{:?}", result.kernel);
             let all = result.ways[3].threads;
             assert!(all >= 2, "the test runner is isolated: a real pool");
-            assert_eq!(result.ways[3].threads_seen, all, "every worker took rows");
+            let seen = result.ways[3].threads_seen;
+            // At least two: real threads (a small job may finish before
+            // every worker of a big pool wakes up).
+            assert!(
+                (2..=all).contains(&seen),
+                "{seen} of {all} threads did work"
+            );
         }
         assert!(
             results[0].counts.is_some(),

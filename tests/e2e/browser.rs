@@ -16,6 +16,8 @@ use serde_json::{json, Value};
 pub enum Engine {
     Chromium,
     Firefox,
+    /// WebKitGTK (Safari's engine), driven by WebKitWebDriver under Xvfb.
+    Webkit,
 }
 
 impl Engine {
@@ -23,8 +25,15 @@ impl Engine {
     pub fn current() -> Self {
         match std::env::var("BOOK_BROWSER").as_deref() {
             Ok("firefox") => Engine::Firefox,
+            Ok("webkit") => Engine::Webkit,
             _ => Engine::Chromium,
         }
+    }
+
+    /// Whether pages get `SharedArrayBuffer` when isolated: everywhere but
+    /// WebKitGTK run without its test switch (`cargo xtask test` runs both).
+    pub fn shares_memory(self) -> bool {
+        self != Engine::Webkit || std::env::var("BOOK_WEBKIT_SHARED_MEMORY").as_deref() != Ok("off")
     }
 
     /// Whether the page must record its own console errors: only ChromeDriver
@@ -58,6 +67,7 @@ impl Browser {
         let (driver_path, capabilities) = match engine {
             Engine::Chromium => chromium_capabilities(gpu),
             Engine::Firefox => firefox_capabilities(),
+            Engine::Webkit => webkit_capabilities(),
         };
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
@@ -92,7 +102,7 @@ impl Browser {
                 Err(e) => panic!("{driver_path} did not start a session: {e}"),
             }
         };
-        if engine == Engine::Firefox {
+        if engine != Engine::Chromium {
             // Chromium gets its size from a flag.
             let _ = client.set_window_size(1280, 900).await;
         }
@@ -149,6 +159,11 @@ impl Browser {
     /// Types `value` into the labelled number input `id`, as a reader would.
     pub async fn set_number(&self, id: &str, value: &str) {
         let input = self.wait_for(&format!("#{id}"), 10).await;
+        // Into view first, as a reader scrolls: WebKit's driver does not.
+        self.eval(&format!(
+            "document.getElementById('{id}').scrollIntoView({{block: 'center'}})"
+        ))
+        .await;
         input.clear().await.expect("clear the input");
         input.send_keys(value).await.expect("type into the input");
     }
@@ -432,6 +447,16 @@ fn chromium_capabilities(gpu: Gpu) -> (String, serde_json::Map<String, Value>) {
         }),
     );
     capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+    (driver, capabilities)
+}
+
+/// WebKitWebDriver (through the wrapper xtask writes, which gives it a
+/// virtual display) and WebKitGTK's MiniBrowser. The machine's closed network
+/// keeps its requests local.
+fn webkit_capabilities() -> (String, serde_json::Map<String, Value>) {
+    let driver = std::env::var("WEBKITDRIVER").unwrap_or_else(|_| "WebKitWebDriver".into());
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("browserName".into(), json!("MiniBrowser"));
     (driver, capabilities)
 }
 

@@ -52,7 +52,7 @@ async fn the_timeline_shows_interleaving_on_one_thread_and_overlap_on_the_pool()
 
 #[tokio::test]
 async fn without_the_pool_the_timeline_still_interleaves_and_says_why() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::UNISOLATED);
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::without_the_pool());
     let browser = Browser::start().await;
     browser
         .open(&page_url(&host.origin, "/", "visual-metaphor"))
@@ -250,7 +250,7 @@ async fn the_stepper_runs_its_programs_in_the_event_loops_order() {
         .unwrap_or_default();
     assert!(note.contains("load awaits"), "step 5 is the await: {note}");
     let microtasks = browser
-        .eval("return document.querySelector('[data-widget=event-loop-stepper] [aria-label=\"Microtask queue\"] ol').innerText")
+        .eval("return document.querySelector('[data-widget=event-loop-stepper] [aria-label=\"Microtask queue\"] ol').innerText.trim()")
         .await;
     assert_eq!(microtasks, "resume load", "{microtasks}");
     browser

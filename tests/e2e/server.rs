@@ -2,7 +2,7 @@
 //! `index.html`, optionally the COOP/COEP headers, optionally under a sub-path.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 
@@ -32,6 +32,17 @@ impl Hosting {
         service_worker: true,
     };
     /// No headers and no service worker: the page cannot be isolated.
+    /// Where the worker pool cannot start in this run: a host without
+    /// isolation, or, in WebKit run without its SharedArrayBuffer switch, an
+    /// isolated host (isolated, and still no shared memory).
+    pub fn without_the_pool() -> Hosting {
+        if Engine::current().shares_memory() {
+            Hosting::UNISOLATED
+        } else {
+            Hosting::ISOLATED
+        }
+    }
+
     pub const UNISOLATED: Hosting = Hosting {
         headers: false,
         service_worker: false,
@@ -43,6 +54,9 @@ pub struct StaticHost {
     pub origin: String,
     online: Arc<AtomicBool>,
     hosting: Hosting,
+    /// Documents the browser navigated to (`Sec-Fetch-Dest: document`),
+    /// directly or through the service worker.
+    navigations: Arc<AtomicUsize>,
 }
 
 impl StaticHost {
@@ -54,8 +68,17 @@ impl StaticHost {
         let prefix = prefix.to_owned();
         let online = Arc::new(AtomicBool::new(true));
         let serving = Arc::clone(&online);
+        let navigations = Arc::new(AtomicUsize::new(0));
+        let navigated = Arc::clone(&navigations);
         thread::spawn(move || {
             for request in server.incoming_requests() {
+                let document = request
+                    .headers()
+                    .iter()
+                    .any(|h| h.field.equiv("Sec-Fetch-Dest") && h.value.as_str() == "document");
+                if document {
+                    navigated.fetch_add(1, Ordering::Relaxed);
+                }
                 if serving.load(Ordering::Relaxed) {
                     let response = respond(&site, &prefix, request.url(), hosting);
                     let _ = request.respond(response);
@@ -70,7 +93,14 @@ impl StaticHost {
             origin: format!("http://127.0.0.1:{port}"),
             online,
             hosting,
+            navigations,
         }
+    }
+
+    /// How many documents the browser has loaded from this host: a reload
+    /// counts one more, whatever the engine calls it.
+    pub fn navigations(&self) -> usize {
+        self.navigations.load(Ordering::Relaxed)
     }
 
     /// Console errors this host causes on purpose: Chromium reports the missing

@@ -25,7 +25,7 @@ commands:
        [--out DIR]
   test [--browser NAME]      install what is missing, then run every test: host, wasm in
                              headless Chromium and Firefox, and end-to-end on the built
-                             site in Chromium; --browser NAME (chromium, firefox) runs
+                             site in Chromium; --browser NAME (chromium, firefox, webkit) runs
                              the wasm and end-to-end tests in that browser only
   lint                       cargo fmt --check and clippy for the host and wasm targets
   bench [--sweep]            every kernel natively (rayon) and in headless Chromium (worker
@@ -104,12 +104,15 @@ fn dist_command(args: &[String]) -> Result {
 /// `--browser firefox`: it does not pass whole yet (README, "Browsers").
 const E2E_BY_DEFAULT: [Engine; 1] = [Engine::Chromium];
 
+/// The engines whose `wasm-bindgen-test` suite runs by default.
+const WASM_BY_DEFAULT: [Engine; 3] = [Engine::Chromium, Engine::Firefox, Engine::Webkit];
+
 /// The engines `test` runs in, for `wasm-bindgen-test` and for the end-to-end
-/// suite: by default every engine and [`E2E_BY_DEFAULT`], or the one
+/// suite: by default [`WASM_BY_DEFAULT`] and [`E2E_BY_DEFAULT`], or the one
 /// `--browser` names for both.
 fn engines(args: &[String]) -> Result<(Vec<Engine>, Vec<Engine>)> {
     let mut args = args.iter();
-    let mut chosen = (Engine::ALL.to_vec(), E2E_BY_DEFAULT.to_vec());
+    let mut chosen = (WASM_BY_DEFAULT.to_vec(), E2E_BY_DEFAULT.to_vec());
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--browser" => {
@@ -136,16 +139,27 @@ fn test(args: &[String]) -> Result {
     } else {
         None
     };
-    let configure = |engine: Engine, command: &mut Command| match (engine, &firefox) {
-        (Engine::Firefox, Some(firefox)) => {
+    let root = root();
+    let webkit = if wasm_engines.contains(&Engine::Webkit) {
+        Some(tools::ensure_webkit(&root)?)
+    } else {
+        None
+    };
+    // WebKit runs with its SharedArrayBuffer switch on unless said otherwise.
+    let configure = |engine: Engine, shared_memory: bool, command: &mut Command| match (
+        engine, &firefox, &webkit,
+    ) {
+        (Engine::Firefox, Some(firefox), _) => {
             firefox.configure(command);
+        }
+        (Engine::Webkit, _, Some(webkit)) => {
+            webkit.configure(command, shared_memory);
         }
         _ => {
             chromium.configure(command);
         }
     };
     let axe = tools::ensure_axe()?;
-    let root = root();
 
     println!("\nxtask: [1/4] host tests (content model, kernels)");
     run(tools.cargo(&root).args(["test", "--workspace"]))?;
@@ -172,7 +186,7 @@ fn test(args: &[String]) -> Result {
                 "wasm-bindgen-test-runner",
             )
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
-        configure(engine, &mut command);
+        configure(engine, true, &mut command);
         run(&mut command)?;
     }
 
@@ -190,32 +204,35 @@ fn test(args: &[String]) -> Result {
 
     let mut times = Vec::new();
     for &engine in &e2e_engines {
-        println!(
-            "\nxtask: [4/4] end-to-end tests in headless {}",
-            engine.name()
-        );
-        let suite = std::time::Instant::now();
-        let mut command = tools.cargo(&root);
-        command
-            .args([
-                "test",
-                "--features",
-                "e2e",
-                "--test",
-                "e2e",
-                "--",
-                "--test-threads=1",
-            ])
-            .env("BOOK_SITE_ROOT", &at_root)
-            .env("BOOK_SITE_SUBPATH", &under_book)
-            .env("AXE_CORE", &axe);
-        configure(engine, &mut command);
-        run(&mut command)?;
-        times.push(format!(
-            "{} {:.0} s",
-            engine.name(),
-            suite.elapsed().as_secs_f64()
-        ));
+        // WebKit twice: with shared memory (threads), and without it (isolated
+        // but no SharedArrayBuffer: every parallel widget explains and falls back).
+        let modes: &[bool] = if engine == Engine::Webkit {
+            &[true, false]
+        } else {
+            &[true]
+        };
+        for &shared_memory in modes {
+            let name = match (engine, shared_memory) {
+                (Engine::Webkit, false) => "webkit without SharedArrayBuffer".to_owned(),
+                _ => engine.name().to_owned(),
+            };
+            println!("\nxtask: [4/4] end-to-end tests in headless {name}");
+            let suite = std::time::Instant::now();
+            let mut command = tools.cargo(&root);
+            command.args(["test", "--features", "e2e", "--test", "e2e", "--"]);
+            if !shared_memory {
+                // Without shared memory no pool can start: the tests of that case.
+                command.arg("without_the_pool");
+            }
+            command
+                .arg("--test-threads=1")
+                .env("BOOK_SITE_ROOT", &at_root)
+                .env("BOOK_SITE_SUBPATH", &under_book)
+                .env("AXE_CORE", &axe);
+            configure(engine, shared_memory, &mut command);
+            run(&mut command)?;
+            times.push(format!("{name} {:.0} s", suite.elapsed().as_secs_f64()));
+        }
     }
 
     println!(

@@ -39,22 +39,25 @@ impl Browser {
     }
 }
 
-/// The engines the tests run in: Chromium's Blink and Firefox's Gecko.
+/// The engines the tests run in: Chromium's Blink, Firefox's Gecko and
+/// WebKit (Safari's engine, as WebKitGTK).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
     Chromium,
     Firefox,
+    Webkit,
 }
 
 impl Engine {
     /// Every engine, in the order `cargo xtask test` runs them.
-    pub const ALL: [Engine; 2] = [Engine::Chromium, Engine::Firefox];
+    pub const ALL: [Engine; 3] = [Engine::Chromium, Engine::Firefox, Engine::Webkit];
 
     /// The name `--browser` takes and the tests read from `BOOK_BROWSER`.
     pub fn name(self) -> &'static str {
         match self {
             Engine::Chromium => "chromium",
             Engine::Firefox => "firefox",
+            Engine::Webkit => "webkit",
         }
     }
 
@@ -78,6 +81,36 @@ impl Firefox {
             .env("FIREFOX", &self.firefox)
             .env("BOOK_BROWSER", Engine::Firefox.name())
             .env("RUST_BACKTRACE", "0")
+    }
+}
+
+/// WebKitGTK's WebDriver, started on a virtual display (it has no headless
+/// mode), through a two-line wrapper both test runners can start.
+pub struct Webkit {
+    pub driver: PathBuf,
+}
+
+impl Webkit {
+    /// Points a test run at WebKit. `shared_memory` turns on the test-only
+    /// switch with which WebKitGTK offers `SharedArrayBuffer` to isolated
+    /// pages (macOS Safari does without one); off, the page is isolated but
+    /// has no shared memory, as in older Safari: the fallback, tested as such.
+    pub fn configure<'a>(&self, command: &'a mut Command, shared_memory: bool) -> &'a mut Command {
+        command
+            .env("SAFARIDRIVER", &self.driver)
+            .env("WEBKITDRIVER", &self.driver)
+            .env("BOOK_BROWSER", Engine::Webkit.name())
+            .env("RUST_BACKTRACE", "0")
+            .env(
+                "BOOK_WEBKIT_SHARED_MEMORY",
+                if shared_memory { "on" } else { "off" },
+            );
+        if shared_memory {
+            command.env("JSC_useSharedArrayBuffer", "1");
+        } else {
+            command.env_remove("JSC_useSharedArrayBuffer");
+        }
+        command
     }
 }
 
@@ -194,6 +227,42 @@ pub fn ensure_firefox(tools: &BuildTools) -> Result<Firefox> {
         firefox,
         geckodriver: home()?.join(".cargo").join("bin").join("geckodriver"),
     })
+}
+
+/// Debian's `webkit2gtk-driver` and `xvfb` (apt), installed when absent, and
+/// the wrapper that starts the driver on a display of its own.
+pub fn ensure_webkit(root: &Path) -> Result<Webkit> {
+    let driver = PathBuf::from("/usr/bin/WebKitWebDriver");
+    let xvfb = PathBuf::from("/usr/bin/xvfb-run");
+    if !driver.exists() || !xvfb.exists() {
+        println!("xtask: installing WebKitGTK's WebDriver and Xvfb from Debian's packages");
+        run(Command::new("apt-get").arg("update").arg("-q"))?;
+        run(Command::new("apt-get")
+            .args([
+                "install",
+                "-y",
+                "-q",
+                "--no-install-recommends",
+                "webkit2gtk-driver",
+                "xvfb",
+                "xauth",
+            ])
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    }
+    let wrapper = root.join("target").join("webkit-driver");
+    let script = format!(
+        "#!/bin/sh\n# WebKitWebDriver on a virtual display (written by cargo xtask).\nexec {} -a {} \"$@\"\n",
+        xvfb.display(),
+        driver.display()
+    );
+    std::fs::create_dir_all(root.join("target"))
+        .and_then(|()| std::fs::write(&wrapper, script))
+        .and_then(|()| {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))
+        })
+        .map_err(|e| format!("cannot write {}: {e}", wrapper.display()))?;
+    Ok(Webkit { driver: wrapper })
 }
 
 fn home() -> Result<PathBuf> {
