@@ -494,7 +494,9 @@ mod simd {
                 repetitions: 1,
             },
         };
-        let results = run_simd(request, Control::new()).await.expect("measured");
+        let results = run_simd(request, Control::new())
+            .await
+            .unwrap_or_else(|error| panic!("not measured: {error}"));
         for result in &results {
             assert_eq!(result.ways.len(), 4, "{:?}", result.kernel);
             let all = result.ways[3].threads;
