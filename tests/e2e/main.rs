@@ -148,11 +148,16 @@ async fn a_plain_host_under_a_sub_path_is_isolated_by_the_service_worker() {
     let browser = Browser::start().await;
     browser.open(&page_url(&host.origin, "/book/", "")).await;
     browser.wait_until_isolated().await;
-    // Counted by the host: WebKit calls a scripted reload a "navigate".
-    assert_eq!(
-        host.navigations(),
-        2,
-        "isolation took exactly the one reload"
+    // One reload: the page says so, except in WebKit, which calls a scripted
+    // reload a "navigate"; there the host counts the second document.
+    // (Chromium's reload, which its service worker fetches, is not counted so.)
+    let kind = browser
+        .eval("return performance.getEntriesByType('navigation')[0].type")
+        .await;
+    assert!(
+        kind == "reload" || host.navigations() == 2,
+        "isolation took exactly the one reload: {kind}, {} documents",
+        host.navigations()
     );
     let result = browser.run_widget("threads-check", 60).await;
     assert!(
