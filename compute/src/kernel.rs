@@ -33,6 +33,21 @@ pub struct SizeRange {
     pub unit: &'static str,
 }
 
+impl SizeRange {
+    /// `size` if it is in range; otherwise a refusal that names `what` and
+    /// the accepted range.
+    pub fn check(self, what: &str, size: usize) -> Result<usize, String> {
+        if (self.min..=self.max).contains(&size) {
+            Ok(size)
+        } else {
+            Err(format!(
+                "{what}: size {size} is out of range; choose {} to {} {}",
+                self.min, self.max, self.unit
+            ))
+        }
+    }
+}
+
 impl KernelKind {
     pub const ALL: [KernelKind; 5] = [
         KernelKind::Mandelbrot,
@@ -127,16 +142,7 @@ pub struct KernelRequest {
 impl KernelRequest {
     /// Refuses a size outside the kernel's range, saying what is accepted.
     pub fn new(kernel: KernelKind, size: usize) -> Result<Self, String> {
-        let range = kernel.sizes();
-        if size < range.min || size > range.max {
-            return Err(format!(
-                "{}: size {size} is out of range; choose {} to {} {}",
-                kernel.label(),
-                range.min,
-                range.max,
-                range.unit
-            ));
-        }
+        let size = kernel.sizes().check(kernel.label(), size)?;
         Ok(Self { kernel, size })
     }
 

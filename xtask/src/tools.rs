@@ -186,17 +186,7 @@ pub fn ensure_browser() -> Result<Browser> {
         return Ok(browser);
     }
     println!("xtask: installing Chromium and ChromeDriver from Debian's packages");
-    run(Command::new("apt-get").arg("update").arg("-q"))?;
-    run(Command::new("apt-get")
-        .args([
-            "install",
-            "-y",
-            "-q",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-        ])
-        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    apt_install(&["chromium", "chromium-driver"])?;
     Ok(browser)
 }
 
@@ -205,16 +195,7 @@ pub fn ensure_firefox(tools: &BuildTools) -> Result<Firefox> {
     let firefox = PathBuf::from("/usr/bin/firefox-esr");
     if !firefox.exists() {
         println!("xtask: installing Firefox ESR from Debian's packages");
-        run(Command::new("apt-get").arg("update").arg("-q"))?;
-        run(Command::new("apt-get")
-            .args([
-                "install",
-                "-y",
-                "-q",
-                "--no-install-recommends",
-                "firefox-esr",
-            ])
-            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+        apt_install(&["firefox-esr"])?;
     }
     ensure_cargo_tool(
         tools,
@@ -236,18 +217,7 @@ pub fn ensure_webkit(root: &Path) -> Result<Webkit> {
     let xvfb = PathBuf::from("/usr/bin/xvfb-run");
     if !driver.exists() || !xvfb.exists() {
         println!("xtask: installing WebKitGTK's WebDriver and Xvfb from Debian's packages");
-        run(Command::new("apt-get").arg("update").arg("-q"))?;
-        run(Command::new("apt-get")
-            .args([
-                "install",
-                "-y",
-                "-q",
-                "--no-install-recommends",
-                "webkit2gtk-driver",
-                "xvfb",
-                "xauth",
-            ])
-            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+        apt_install(&["webkit2gtk-driver", "xvfb", "xauth"])?;
     }
     let wrapper = root.join("target").join("webkit-driver");
     let script = format!(
@@ -263,6 +233,15 @@ pub fn ensure_webkit(root: &Path) -> Result<Webkit> {
         })
         .map_err(|e| format!("cannot write {}: {e}", wrapper.display()))?;
     Ok(Webkit { driver: wrapper })
+}
+
+/// Installs Debian `packages` with apt (the package lists refreshed first).
+fn apt_install(packages: &[&str]) -> Result {
+    run(Command::new("apt-get").arg("update").arg("-q"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-q", "--no-install-recommends"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 fn home() -> Result<PathBuf> {

@@ -57,18 +57,7 @@ impl SimdKernel {
 
     /// Refuses a size outside the kernel's range, saying what is accepted.
     pub fn check(self, size: usize) -> Result<usize, String> {
-        let range = self.sizes();
-        if (range.min..=range.max).contains(&size) {
-            Ok(size)
-        } else {
-            Err(format!(
-                "{}: size {size} is out of range; choose {} to {} {}",
-                self.label(),
-                range.min,
-                range.max,
-                range.unit
-            ))
-        }
+        self.sizes().check(self.label(), size)
     }
 }
 
