@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::control::{Cancelled, Control};
 use super::kernel::{Input, KernelRequest, Output, Strategy};
-use super::stats::{self, Summary};
+use super::stats::{self, hundredths, Summary};
 
 /// How many untimed and timed runs make one measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,12 +174,12 @@ impl Sweep {
                 let speedup = sequential.median_ms / m.summary.median_ms.max(1e-9);
                 SweepPoint {
                     threads: m.threads,
-                    median_ms: round(m.summary.median_ms),
-                    min_ms: round(m.summary.min_ms),
-                    max_ms: round(m.summary.max_ms),
+                    median_ms: hundredths(m.summary.median_ms),
+                    min_ms: hundredths(m.summary.min_ms),
+                    max_ms: hundredths(m.summary.max_ms),
                     threads_seen: m.threads_seen,
-                    speedup: round(speedup),
-                    efficiency: round(speedup / m.threads.max(1) as f64),
+                    speedup: hundredths(speedup),
+                    efficiency: hundredths(speedup / m.threads.max(1) as f64),
                     work_per_thread: m.work_per_thread,
                 }
             })
@@ -188,12 +188,7 @@ impl Sweep {
         Self {
             request,
             strategy,
-            sequential: Summary {
-                median_ms: round(sequential.median_ms),
-                min_ms: round(sequential.min_ms),
-                max_ms: round(sequential.max_ms),
-                repetitions: sequential.repetitions,
-            },
+            sequential: sequential.rounded(),
             points,
             serial_fraction: stats::amdahl_serial_fraction(&fit)
                 .map(|s| (s * 1000.0).round() / 1000.0),
@@ -216,11 +211,6 @@ pub fn sweep_counts(pool: usize) -> Vec<usize> {
         counts.push(pool);
     }
     counts
-}
-
-/// Two decimals are all a browser timer supports.
-fn round(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 #[cfg(test)]

@@ -34,6 +34,22 @@ impl Summary {
             repetitions: n,
         })
     }
+
+    /// The same figures to a hundredth of a millisecond, for tables and JSON.
+    pub fn rounded(self) -> Self {
+        Self {
+            median_ms: hundredths(self.median_ms),
+            min_ms: hundredths(self.min_ms),
+            max_ms: hundredths(self.max_ms),
+            ..self
+        }
+    }
+}
+
+/// A figure to two decimals: finer is noise in a timing or a speedup (and
+/// more than a browser's timer resolves).
+pub fn hundredths(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 /// Amdahl's law, S(n) = 1 / (s + (1 - s) / n), fitted to measured speedups by

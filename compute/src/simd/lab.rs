@@ -13,7 +13,7 @@ use crate::lab::LabError;
 use crate::mandelbrot;
 use crate::matmul::MatMul;
 use crate::measure::{measure_run, MeasureError, Measurement, Plan};
-use crate::stats::Summary;
+use crate::stats::{hundredths, Summary};
 
 /// The kernels that have a four-lane twin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -251,14 +251,17 @@ pub fn kernel_result(
         .map_or(1.0, |(_, summary, _)| summary.median_ms.max(1e-9));
     let ways = measured
         .into_iter()
-        .map(|(way, summary, threads_seen)| WayResult {
-            lanes: way.lanes,
-            threads: way.threads,
-            median_ms: round(summary.median_ms),
-            min_ms: round(summary.min_ms),
-            max_ms: round(summary.max_ms),
-            threads_seen,
-            speedup: round(base / summary.median_ms.max(1e-9)),
+        .map(|(way, summary, threads_seen)| {
+            let shown = summary.rounded();
+            WayResult {
+                lanes: way.lanes,
+                threads: way.threads,
+                median_ms: shown.median_ms,
+                min_ms: shown.min_ms,
+                max_ms: shown.max_ms,
+                threads_seen,
+                speedup: hundredths(base / summary.median_ms.max(1e-9)),
+            }
         })
         .collect();
     KernelResult {
@@ -271,10 +274,6 @@ pub fn kernel_result(
             _ => None,
         },
     }
-}
-
-fn round(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 #[cfg(test)]

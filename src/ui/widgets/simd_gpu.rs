@@ -26,7 +26,7 @@ use crate::compute::simd::lab::{
 use crate::compute::simd::lanes::INSTRUCTIONS;
 use crate::compute::simd::mandelbrot::MandelbrotF32;
 use crate::compute::simd::Lanes;
-use crate::compute::stats::Summary;
+use crate::compute::stats::{hundredths, Summary};
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
@@ -36,8 +36,9 @@ use crate::runtime::lab::{run_simd, RunError};
 use crate::ui::widgets::chart::{Bar, BarChart};
 use crate::ui::widgets::frame::{result_json, WidgetFrame};
 use crate::ui::widgets::image_view::ImageView;
-use crate::ui::widgets::pitfalls::{buttons, initial_texts, parse_fields, Field, FieldSet};
-use crate::ui::widgets::round_ms;
+use crate::ui::widgets::pitfalls::{
+    buttons, field_notes, initial_texts, parse_fields, Field, FieldSet,
+};
 
 /// The sizes the reader sets, in the kernels' own ranges.
 const FIELDS: [Field; 2] = [
@@ -201,7 +202,7 @@ pub fn simd_gpu() -> Html {
                 { buttons("Measure every kind", running, start, cancel) }
                 <FieldSet fields={FIELDS.to_vec()} {texts} />
             </div>
-            { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) }
+            { field_notes(&notes) }
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {
                     State::Idle => html! { <p>{ "Times the f32 Mandelbrot and matrix multiply four ways on the CPU (scalar and SIMD, on one thread and on every thread of the pool), each checked against the scalar result first, then the Mandelbrot as a WebGPU compute shader. Medians of five runs after a warm-up." }</p> },
@@ -327,21 +328,15 @@ async fn time_batches(input: &SimdInput, way: Way, control: &Control) -> Result<
 
 fn gpu_figures(mandelbrot: &KernelResult, run: gpu::GpuRun) -> GpuFigures {
     let scalar_ms = mandelbrot.ways.first().map_or(0.0, |w| w.median_ms);
-    let over = |ms: f64| ((scalar_ms / ms.max(1e-3)) * 100.0).round() / 100.0;
-    let rounded = |s: Summary| Summary {
-        median_ms: round_ms(s.median_ms),
-        min_ms: round_ms(s.min_ms),
-        max_ms: round_ms(s.max_ms),
-        ..s
-    };
+    let over = |ms: f64| hundredths(scalar_ms / ms.max(1e-3));
     let image = MandelbrotF32::new(mandelbrot.size);
     GpuFigures {
         adapter: run.adapter,
         width: image.width,
         speedup_compute: over(run.compute.median_ms),
         speedup_total: over(run.total.median_ms),
-        compute_ms: rounded(run.compute),
-        total_ms: rounded(run.total),
+        compute_ms: run.compute.rounded(),
+        total_ms: run.total.rounded(),
         equal_pixels: (agreement(&run.counts, mandelbrot.counts.as_deref().unwrap_or(&[]))
             * 10_000.0)
             .round()

@@ -3,7 +3,6 @@
 //! the live chart shows the mailboxes' depths, a slow user's mailbox grows,
 //! and a faulty user fails now and then and its supervisor restarts it.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -12,8 +11,11 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 use crate::runtime::actors::{run, ChatOutcome, ChatRoom};
+use crate::ui::widgets::concurrency::use_stop;
 use crate::ui::widgets::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::pitfalls::{buttons, initial_texts, parse_fields, Field, FieldSet};
+use crate::ui::widgets::pitfalls::{
+    buttons, field_notes, initial_texts, parse_fields, Field, FieldSet,
+};
 
 use crate::ui::widgets::round_ms;
 
@@ -92,7 +94,7 @@ pub fn actors_chat_room() -> Html {
     let state = use_state(|| State::Idle);
     let fields = use_state(|| initial_texts(&FIELDS));
     let notes = use_state(Vec::<String>::new);
-    let stop = use_mut_ref(|| Rc::new(Cell::new(false)));
+    let stop = use_stop();
     let running = matches!(*state, State::Running(_));
     let start = {
         let (state, fields, notes, stop) =
@@ -116,8 +118,7 @@ pub fn actors_chat_room() -> Html {
                 slow_ms: values[3] as u32,
                 crash_every: values[4],
             };
-            let flag = Rc::new(Cell::new(false));
-            *stop.borrow_mut() = Rc::clone(&flag);
+            let flag = stop.arm();
             state.set(State::Running(Vec::new()));
             let state = state.clone();
             spawn_local(async move {
@@ -135,10 +136,7 @@ pub fn actors_chat_room() -> Html {
             });
         })
     };
-    let cancel = {
-        let stop = stop.clone();
-        Callback::from(move |_| stop.borrow().set(true))
-    };
+    let cancel = stop.cancel();
     let result = match &*state {
         State::Done(report, _) => result_json(report),
         _ => None,
@@ -149,7 +147,7 @@ pub fn actors_chat_room() -> Html {
             <div class="lab-controls">
                 <FieldSet fields={FIELDS.to_vec()} texts={fields.clone()} />
             </div>
-            { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) }
+            { field_notes(&notes) }
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {
                     State::Idle => html! { <p>{ "A room actor forwards every chat message to each user actor's mailbox; each actor handles its mail one message at a time, on this page's one thread." }</p> },

@@ -15,8 +15,11 @@ use yew::prelude::*;
 use crate::compute::concurrency::backpressure::{Buffer, Offer, Policy, MAX_CAPACITY};
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::now_ms;
+use crate::ui::widgets::concurrency::use_stop;
 use crate::ui::widgets::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::pitfalls::{buttons, initial_texts, parse_fields, Field, FieldSet};
+use crate::ui::widgets::pitfalls::{
+    buttons, field_notes, initial_texts, parse_fields, Field, FieldSet,
+};
 use crate::ui::widgets::round_ms;
 
 /// Each item carries a payload, so a deep buffer really holds memory.
@@ -110,7 +113,7 @@ pub fn backpressure() -> Html {
     let state = use_state(|| State::Idle);
     let fields = use_state(|| initial_texts(&FIELDS));
     let notes = use_state(Vec::<String>::new);
-    let stop = use_mut_ref(|| Rc::new(std::cell::Cell::new(false)));
+    let stop = use_stop();
     let tick = use_state(|| 0_u32);
     let running = matches!(*state, State::Running(..));
     let start = {
@@ -135,8 +138,7 @@ pub fn backpressure() -> Html {
             notes.set(found);
             let [producer, consumer, capacity, seconds] =
                 [values[0], values[1], values[2], values[3]];
-            let flag = Rc::new(std::cell::Cell::new(false));
-            *stop.borrow_mut() = Rc::clone(&flag);
+            let flag = stop.arm();
             let lanes: Lanes = Rc::new(
                 Policy::ALL
                     .iter()
@@ -208,10 +210,7 @@ pub fn backpressure() -> Html {
             });
         })
     };
-    let cancel = {
-        let stop = stop.clone();
-        Callback::from(move |_| stop.borrow().set(true))
-    };
+    let cancel = stop.cancel();
     let result = match &*state {
         State::Done(report, _) => result_json(report),
         _ => None,
@@ -222,7 +221,7 @@ pub fn backpressure() -> Html {
             <div class="lab-controls">
                 <FieldSet fields={FIELDS.to_vec()} texts={fields.clone()} />
             </div>
-            { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) }
+            { field_notes(&notes) }
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {
                     State::Idle => html! { <p>{ "A producer and a consumer, two async tasks on this page's thread, for each of the four policies at once." }</p> },

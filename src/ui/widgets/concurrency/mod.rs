@@ -10,7 +10,37 @@ pub mod stepper;
 pub mod three_ways;
 pub mod timeline;
 
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
 use yew::prelude::*;
+
+/// The Cancel flag of a widget's run on the event loop. Each run takes a
+/// fresh flag from [`Stop::arm`] and checks it between its steps; the Cancel
+/// button raises the flag of the latest run.
+#[derive(Clone)]
+pub struct Stop(Rc<RefCell<Rc<Cell<bool>>>>);
+
+impl Stop {
+    /// A fresh flag for a run that is starting.
+    pub fn arm(&self) -> Rc<Cell<bool>> {
+        let flag = Rc::new(Cell::new(false));
+        *self.0.borrow_mut() = Rc::clone(&flag);
+        flag
+    }
+
+    /// The Cancel button's callback: stops the latest run.
+    pub fn cancel(&self) -> Callback<MouseEvent> {
+        let current = Rc::clone(&self.0);
+        Callback::from(move |_| current.borrow().set(true))
+    }
+}
+
+/// A widget's [`Stop`], kept across renders.
+#[hook]
+pub fn use_stop() -> Stop {
+    Stop(use_mut_ref(|| Rc::new(Cell::new(false))))
+}
 
 /// Queue depths over time, one line per series: the backpressure buffers,
 /// the actors' mailboxes. `what` names the queue for screen readers.

@@ -26,8 +26,11 @@ use crate::runtime::event_loop::yield_turn;
 use crate::runtime::job::{run_piece_in_pool, JobError};
 use crate::runtime::pool;
 use crate::runtime::timer_queue::sleep;
+use crate::ui::widgets::concurrency::use_stop;
 use crate::ui::widgets::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::pitfalls::{buttons, initial_texts, parse_fields, Field, FieldSet};
+use crate::ui::widgets::pitfalls::{
+    buttons, field_notes, initial_texts, parse_fields, Field, FieldSet,
+};
 use crate::ui::widgets::round_ms;
 
 /// The lag probe's period.
@@ -148,7 +151,7 @@ pub fn one_thread_server() -> Html {
     let fields = use_state(|| initial_texts(&FIELDS));
     let on_pool = use_state(|| false);
     let notes = use_state(Vec::<String>::new);
-    let stop = use_mut_ref(|| Rc::new(Cell::new(false)));
+    let stop = use_stop();
     let running = matches!(*state, State::Running(_));
     let start = {
         let (state, fields, on_pool, notes, stop) = (
@@ -185,8 +188,7 @@ pub fn one_thread_server() -> Html {
                     Handler::Blocking
                 },
             };
-            let flag = Rc::new(Cell::new(false));
-            *stop.borrow_mut() = Rc::clone(&flag);
+            let flag = stop.arm();
             state.set(State::Running(Progress::default()));
             let state = state.clone();
             spawn_local(async move {
@@ -201,10 +203,7 @@ pub fn one_thread_server() -> Html {
             });
         })
     };
-    let cancel = {
-        let stop = stop.clone();
-        Callback::from(move |_| stop.borrow().set(true))
-    };
+    let cancel = stop.cancel();
     let toggle = {
         let on_pool = on_pool.clone();
         Callback::from(move |_| on_pool.set(!*on_pool))
@@ -225,7 +224,7 @@ pub fn one_thread_server() -> Html {
                     { " Send the CPU work to the worker pool (otherwise the handler does it on the event loop)" }
                 </label>
             </div>
-            { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) }
+            { field_notes(&notes) }
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {
                     State::Idle => html! { <p>{ "Each client sends a request, the handler awaits its I/O (a timer) and does its CPU work, and the client thinks before the next one. Everything but the pool option runs on this page's one thread." }</p> },

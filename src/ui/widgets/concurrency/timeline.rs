@@ -14,7 +14,7 @@ use crate::runtime::clock::shared_ms;
 use crate::runtime::event_loop::run_interleaved;
 use crate::runtime::job::{run_in_pool, JobError};
 use crate::ui::widgets::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::pitfalls::{parse_clamped, NumberField};
+use crate::ui::widgets::pitfalls::{field_notes, parse_clamped, NumberField};
 use crate::ui::widgets::round_ms;
 
 /// What one arrangement of the tasks showed.
@@ -133,7 +133,7 @@ pub fn interleaving_timeline() -> Html {
                 <NumberField id="timeline-steps" label="Steps per task" value={(*steps).clone()} min={1} max={12}
                              oninput={on_steps} />
             </div>
-            { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) }
+            { field_notes(&notes) }
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {
                     State::Idle => html! { <p>{ "Each step works (holds its thread) for its length, then the task awaits. Run to draw both timelines from real timestamps." }</p> },

@@ -288,6 +288,12 @@ pub fn parse_fields(fields: &[Field], texts: &[String]) -> Result<(Vec<u64>, Vec
     Ok((values, notes))
 }
 
+/// The notes [`parse_fields`] returned (a number clamped into its range),
+/// one paragraph each.
+pub fn field_notes(notes: &[String]) -> Html {
+    html! { { for notes.iter().map(|note| html! { <p class="note">{ note.clone() }</p> }) } }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct FieldSetProps {
     pub fields: Vec<Field>,
