@@ -8,6 +8,8 @@
 #[allow(dead_code)]
 mod browser;
 #[allow(dead_code)]
+mod cpu_time;
+#[allow(dead_code)]
 mod server;
 
 use std::path::PathBuf;

@@ -11,6 +11,8 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
+use super::cpu_time::MainThreadClock;
+
 /// The engine under test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -48,6 +50,8 @@ pub struct Browser {
     pub client: Client,
     pub engine: Engine,
     driver: Child,
+    /// The page's main-thread run time, while a test watches for long tasks.
+    main_thread: std::sync::Mutex<Option<MainThreadClock>>,
 }
 
 impl Browser {
@@ -110,7 +114,23 @@ impl Browser {
             client,
             engine,
             driver,
+            main_thread: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Starts reading how long the page's main thread runs (see [`MainThreadClock`]).
+    pub fn watch_main_thread(&self) {
+        if let Ok(mut clock) = self.main_thread.lock() {
+            *clock = None;
+            *clock = MainThreadClock::start(self.driver.id());
+        }
+    }
+
+    /// The most the page's main thread ran between two instants of the page's
+    /// clock (`timeOrigin + now()`, in ms), or `None` where that is unknown.
+    pub fn main_thread_ran_ms(&self, from_ms: f64, to_ms: f64) -> Option<f64> {
+        let clock = self.main_thread.lock().ok()?;
+        clock.as_ref()?.most_run_ms(from_ms, to_ms)
     }
 
     /// Opens `url` as a reload would, and waits for the app to render a page.
@@ -181,6 +201,17 @@ impl Browser {
             .expect("data-result");
         serde_json::from_str(&json)
             .unwrap_or_else(|e| panic!("data-result of {id} is not JSON ({e}): {json}"))
+    }
+
+    /// How many documents this tab has loaded, where the test's console hook
+    /// counts them (every engine but Chromium); `None` elsewhere.
+    pub async fn documents_loaded(&self) -> Option<u64> {
+        if !self.engine.needs_console_hook() {
+            return None;
+        }
+        self.eval("return Number(sessionStorage.getItem('__documents'))")
+            .await
+            .as_u64()
     }
 
     /// Runs `script` in the page and returns its value.
@@ -360,7 +391,22 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        panic!("the page did not become cross-origin isolated within 30 s");
+        // Where it stopped: the worker's state, the page's, the reload flag.
+        let state = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const page = {isolated: self.crossOriginIsolated, rendered: !!document.querySelector('article.page'),
+                               controlled: !!navigator.serviceWorker.controller,
+                               navigation: performance.getEntriesByType('navigation')[0].type,
+                               reloadFlag: sessionStorage.getItem('concurrency-book.isolation-reload')};
+                 navigator.serviceWorker.getRegistration().then(r => done({...page,
+                     installing: !!(r && r.installing), waiting: !!(r && r.waiting),
+                     active: r && r.active ? r.active.state : null}), e => done({...page, error: String(e)}));",
+                vec![],
+            )
+            .await;
+        panic!("the page did not become cross-origin isolated within 30 s: {state:?}");
     }
 
     /// Waits until the service worker is active and its offline cache holds the

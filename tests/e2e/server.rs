@@ -2,7 +2,7 @@
 //! `index.html`, optionally the COOP/COEP headers, optionally under a sub-path.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 
@@ -54,9 +54,6 @@ pub struct StaticHost {
     pub origin: String,
     online: Arc<AtomicBool>,
     hosting: Hosting,
-    /// Documents the browser navigated to (`Sec-Fetch-Dest: document`),
-    /// directly or through the service worker.
-    navigations: Arc<AtomicUsize>,
 }
 
 impl StaticHost {
@@ -68,17 +65,8 @@ impl StaticHost {
         let prefix = prefix.to_owned();
         let online = Arc::new(AtomicBool::new(true));
         let serving = Arc::clone(&online);
-        let navigations = Arc::new(AtomicUsize::new(0));
-        let navigated = Arc::clone(&navigations);
         thread::spawn(move || {
             for request in server.incoming_requests() {
-                let document = request
-                    .headers()
-                    .iter()
-                    .any(|h| h.field.equiv("Sec-Fetch-Dest") && h.value.as_str() == "document");
-                if document {
-                    navigated.fetch_add(1, Ordering::Relaxed);
-                }
                 if serving.load(Ordering::Relaxed) {
                     let response = respond(&site, &prefix, request.url(), hosting);
                     let _ = request.respond(response);
@@ -93,14 +81,7 @@ impl StaticHost {
             origin: format!("http://127.0.0.1:{port}"),
             online,
             hosting,
-            navigations,
         }
-    }
-
-    /// How many documents the browser has loaded from this host: a reload
-    /// counts one more, whatever the engine calls it.
-    pub fn navigations(&self) -> usize {
-        self.navigations.load(Ordering::Relaxed)
     }
 
     /// Console errors this host causes on purpose: Chromium reports the missing
@@ -160,10 +141,14 @@ fn respond(
 /// Where the console hook is served, under the site's prefix.
 const CONSOLE_HOOK_FILE: &str = "__console.js";
 
-/// Test instrumentation for drivers without a console log (geckodriver):
-/// keeps what the page reports as an error in `sessionStorage`, which lasts
-/// through the service worker's reload, for [`super::browser::Browser::console`] to read.
+/// Test instrumentation for drivers without a console log (geckodriver,
+/// WebKitWebDriver): keeps what the page reports as an error in
+/// `sessionStorage`, which lasts through the service worker's reload, for
+/// [`super::browser::Browser::console`] to read; and counts the documents the
+/// tab loaded, wherever from (the host, the service worker, a cache), for
+/// [`super::browser::Browser::documents_loaded`].
 const CONSOLE_HOOK: &str = r#"(() => {
+  sessionStorage.setItem("__documents", String(Number(sessionStorage.getItem("__documents") || 0) + 1));
   const keep = (message) => {
     try {
       const kept = JSON.parse(sessionStorage.getItem("__console") || "[]");

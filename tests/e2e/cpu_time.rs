@@ -1,0 +1,162 @@
+//! How long the page's main thread actually ran, read from Linux's
+//! `/proc/<pid>/schedstat`, for engines without the Long Tasks API.
+//!
+//! There a 20 ms heartbeat stands in for it, and a beat that comes over 50 ms
+//! late can mean two things: a task held the page's main thread that long (a
+//! long task, what the tests forbid), or the operating system did not run the
+//! thread (the cores were busy elsewhere: the pool's workers, the engine's
+//! own painting threads). On 2 cores WebKitGTK's software rendering alone
+//! (Mesa's llvmpipe threads) holds the main thread off the CPU for 20 to
+//! 45 ms at a time. The scheduler's own count of the time each main thread
+//! ran tells the two apart: no task of 50 ms can fit in a window in which
+//! the thread ran less than 50 ms.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How often the main threads' run times are read: a late beat's window is
+/// widened by at most this much on each side, so the count errs towards
+/// finding a long task.
+const PERIOD: Duration = Duration::from_millis(10);
+
+/// The content processes' names as the kernel keeps them (15 characters):
+/// WebKit's web process, Firefox's content processes.
+const PAGE_PROCESSES: [&str; 3] = ["WebKitWebProces", "Isolated Web Co", "Web Content"];
+
+/// One reading: when (ms since the epoch, the page's `timeOrigin + now()`
+/// clock) and how long each content process's main thread had run, in ns.
+struct Reading {
+    at_ms: f64,
+    ran_ns: Vec<(u32, u64)>,
+}
+
+/// Reads the main threads of the content processes under one driver, until dropped.
+pub struct MainThreadClock {
+    stop: Arc<AtomicBool>,
+    readings: Arc<Mutex<Vec<Reading>>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl MainThreadClock {
+    /// Starts reading the content processes that descend from `driver`, or
+    /// `None` where the kernel keeps no scheduler statistics.
+    pub fn start(driver: u32) -> Option<Self> {
+        if !Path::new("/proc/self/schedstat").exists() {
+            return None;
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let readings = Arc::new(Mutex::new(Vec::new()));
+        let thread = {
+            let (stop, readings) = (stop.clone(), readings.clone());
+            std::thread::spawn(move || {
+                let mut pages = page_processes(driver);
+                let mut round = 0u32;
+                while !stop.load(Ordering::Relaxed) {
+                    // New content processes appear with navigations.
+                    if round.is_multiple_of(50) {
+                        pages = page_processes(driver);
+                    }
+                    round += 1;
+                    let ran_ns = pages
+                        .iter()
+                        .filter_map(|&pid| ran_ns(pid).map(|ns| (pid, ns)))
+                        .collect();
+                    if let Ok(mut readings) = readings.lock() {
+                        readings.push(Reading {
+                            at_ms: epoch_ms(),
+                            ran_ns,
+                        });
+                    }
+                    std::thread::sleep(PERIOD);
+                }
+            })
+        };
+        Some(Self {
+            stop,
+            readings,
+            thread: Some(thread),
+        })
+    }
+
+    /// The most any content process's main thread ran between `from_ms` and
+    /// `to_ms` (epoch ms), measured from the last reading before to the first
+    /// after; `None` without readings on both sides.
+    pub fn most_run_ms(&self, from_ms: f64, to_ms: f64) -> Option<f64> {
+        let readings = self.readings.lock().ok()?;
+        let before = readings.iter().rev().find(|r| r.at_ms <= from_ms)?;
+        let after = readings.iter().find(|r| r.at_ms >= to_ms)?;
+        after
+            .ran_ns
+            .iter()
+            .filter_map(|(pid, end)| {
+                let (_, start) = before.ran_ns.iter().find(|(p, _)| p == pid)?;
+                Some(end.saturating_sub(*start) as f64 / 1e6)
+            })
+            .reduce(f64::max)
+    }
+}
+
+impl Drop for MainThreadClock {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn epoch_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+}
+
+/// The first field of `/proc/<pid>/schedstat`: nanoseconds the process's main
+/// thread (whose id is the process's) has run on a CPU.
+fn ran_ns(pid: u32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/schedstat"))
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The content processes among `root`'s descendants.
+fn page_processes(root: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    // (pid, parent, name) of every process.
+    let processes: Vec<(u32, u32, String)> = entries
+        .filter_map(|entry| {
+            let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // "pid (name) state ppid ...": the name may hold spaces and parentheses.
+            let (head, tail) = stat.rsplit_once(')')?;
+            let name = head.split_once('(')?.1.to_owned();
+            let parent = tail.split_whitespace().nth(1)?.parse().ok()?;
+            Some((pid, parent, name))
+        })
+        .collect();
+    let descends = |mut pid: u32| {
+        for _ in 0..64 {
+            if pid == root {
+                return true;
+            }
+            match processes.iter().find(|(p, _, _)| *p == pid) {
+                Some((_, parent, _)) if *parent > 1 => pid = *parent,
+                _ => return false,
+            }
+        }
+        false
+    };
+    processes
+        .iter()
+        .filter(|(pid, _, name)| PAGE_PROCESSES.contains(&name.as_str()) && descends(*pid))
+        .map(|(pid, _, _)| *pid)
+        .collect()
+}
