@@ -2,7 +2,9 @@
 
 use std::rc::Rc;
 
+use gloo::timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
+use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::compute::kernel::Image;
@@ -21,9 +23,15 @@ pub fn image_view(props: &ImageViewProps) -> Html {
     {
         let canvas = canvas.clone();
         use_effect_with(props.image.clone(), move |image| {
-            if let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                draw(&canvas, image);
-            }
+            // In a turn of its own: the report that shows the image has just
+            // taken one, and copying the pixels adds to it.
+            let image = image.clone();
+            spawn_local(async move {
+                TimeoutFuture::new(0).await;
+                if let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                    draw(&canvas, &image);
+                }
+            });
         });
     }
     html! {
