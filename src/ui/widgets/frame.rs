@@ -4,13 +4,13 @@
 //! the root), which counts it in the reader's progress and keeps its figures
 //! for the "Your machine" page.
 
-use gloo::timers::future::TimeoutFuture;
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, EventTarget};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
+use crate::runtime::event_loop::yield_turn;
 use crate::ui::RUN_FINISHED_EVENT;
 
 #[derive(Properties, PartialEq)]
@@ -44,7 +44,7 @@ pub fn widget_frame(props: &FrameProps) -> Html {
                 // In a turn of its own: the run's last redraw has just taken
                 // one, and the book's bookkeeping with it could make a long task.
                 spawn_local(async move {
-                    TimeoutFuture::new(0).await;
+                    yield_turn().await;
                     announce(&root, &json);
                 });
             }

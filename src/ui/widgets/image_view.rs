@@ -2,12 +2,12 @@
 
 use std::rc::Rc;
 
-use gloo::timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::compute::kernel::Image;
+use crate::runtime::event_loop::yield_turn;
 
 #[derive(Properties, PartialEq)]
 pub struct ImageViewProps {
@@ -27,7 +27,7 @@ pub fn image_view(props: &ImageViewProps) -> Html {
             // taken one, and copying the pixels adds to it.
             let image = image.clone();
             spawn_local(async move {
-                TimeoutFuture::new(0).await;
+                yield_turn().await;
                 if let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() {
                     draw(&canvas, &image);
                 }
