@@ -121,6 +121,7 @@ impl Browser {
     /// Starts reading how long the page's main thread runs (see [`MainThreadClock`]).
     pub fn watch_main_thread(&self) {
         if let Ok(mut clock) = self.main_thread.lock() {
+            // The last watch's reader stops first: one reader at a time.
             *clock = None;
             *clock = MainThreadClock::start(self.driver.id());
         }

@@ -473,30 +473,33 @@ fn lab_widgets() -> Vec<(&'static str, &'static str)> {
 
 /// Starts recording main-thread long tasks (over 50 ms) from now on.
 pub(crate) async fn watch_long_tasks(browser: &Browser) {
-    browser.watch_main_thread();
-    browser
+    let heartbeat = browser
         .eval(
             "window.__longTasks = [];
              if (PerformanceObserver.supportedEntryTypes.includes('longtask')) {
                  new PerformanceObserver(list => {
                      for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
                  }).observe({type: 'longtask'});
-             } else {
-                 // No Long Tasks API (Firefox, WebKit): a 20 ms heartbeat.
-                 // A beat over 50 ms late is kept with its window, on the
-                 // page's clock, for long_tasks to check.
-                 clearInterval(window.__heartbeat);
-                 let last = performance.now();
-                 window.__heartbeat = setInterval(() => {
-                     const now = performance.now();
-                     const late = now - last - 20;
-                     if (late > 50) window.__longTasks.push([performance.timeOrigin + last, performance.timeOrigin + now, Math.round(late)]);
-                     last = now;
-                 }, 20);
+                 return false;
              }
-             return null",
+             // No Long Tasks API (Firefox, WebKit): a 20 ms heartbeat.
+             // A beat over 50 ms late is kept with its window, on the
+             // page's clock, for long_tasks to check.
+             clearInterval(window.__heartbeat);
+             let last = performance.now();
+             window.__heartbeat = setInterval(() => {
+                 const now = performance.now();
+                 const late = now - last - 20;
+                 if (late > 50) window.__longTasks.push([performance.timeOrigin + last, performance.timeOrigin + now, Math.round(late)]);
+                 last = now;
+             }, 20);
+             return true",
         )
         .await;
+    // Only the heartbeat needs the main thread's run time to be read.
+    if heartbeat == true {
+        browser.watch_main_thread();
+    }
 }
 
 /// The long tasks (ms) since [`watch_long_tasks`]. A heartbeat's late beat
@@ -513,10 +516,8 @@ pub(crate) async fn long_tasks(browser: &Browser) -> Vec<Value> {
         .unwrap_or_default();
     let mut long = Vec::new();
     for entry in recorded {
-        let Some([from, to, late]) = entry
-            .as_array()
-            .map(|a| [0, 1, 2].map(|i| a.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN)))
-        else {
+        // A Long Tasks API duration as it is; a late beat as [from, to, late].
+        let Ok([from, to, late]) = serde_json::from_value::<[f64; 3]>(entry.clone()) else {
             long.push(entry);
             continue;
         };
