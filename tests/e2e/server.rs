@@ -1,12 +1,18 @@
 //! A static file server as a plain host is: files only, no rewrite to
 //! `index.html`, optionally the COOP/COEP headers, optionally under a sub-path.
 
+use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 
-use tiny_http::{Header, Response, Server};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
 
 use super::browser::Engine;
 
@@ -58,24 +64,53 @@ pub struct StaticHost {
 
 impl StaticHost {
     /// Serves `site` at `prefix` (`/` or `/book/`) as `hosting` says.
+    ///
+    /// One thread runs an event loop, and every connection is a task on it,
+    /// so no connection waits for another. (The host used to be `tiny_http`,
+    /// whose pool of connection threads can miss its wake-up when two
+    /// connections arrive while its one idle thread wakes: the second then
+    /// waits, unread, behind threads held by idle keep-alive connections.
+    /// Firefox's service worker opens several connections at once to
+    /// precache the book, and its install never finished.)
     pub fn start(site: &Path, prefix: &str, hosting: Hosting) -> Self {
-        let server = Server::http("127.0.0.1:0").expect("bind 127.0.0.1");
-        let port = server.server_addr().to_ip().expect("an IP address").port();
-        let site = site.to_path_buf();
-        let prefix = prefix.to_owned();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().expect("a local address").port();
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking listener");
+        let site: Arc<Path> = site.into();
+        let prefix: Arc<str> = prefix.into();
         let online = Arc::new(AtomicBool::new(true));
         let serving = Arc::clone(&online);
         thread::spawn(move || {
-            for request in server.incoming_requests() {
-                if serving.load(Ordering::Relaxed) {
-                    let response = respond(&site, &prefix, request.url(), hosting);
-                    let _ = request.respond(response);
-                } else {
-                    // Offline: the host is down. (A closed port cannot be had here:
-                    // the browser's open keep-alive connections would hang instead.)
-                    let _ = request.respond(Response::from_string("offline").with_status_code(503));
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_io()
+                .build()
+                .expect("an event loop for the test host");
+            runtime.block_on(async move {
+                let listener =
+                    tokio::net::TcpListener::from_std(listener).expect("a listener on the loop");
+                while let Ok((stream, _)) = listener.accept().await {
+                    let (site, prefix, serving) =
+                        (site.clone(), prefix.clone(), Arc::clone(&serving));
+                    let service = service_fn(move |request: Request<hyper::body::Incoming>| {
+                        let response = if serving.load(Ordering::Relaxed) {
+                            respond(&site, &prefix, request.uri().path(), hosting)
+                        } else {
+                            // Offline: the host is down. (A closed port cannot be had here:
+                            // the browser's open keep-alive connections would hang instead.)
+                            status(StatusCode::SERVICE_UNAVAILABLE, "offline")
+                        };
+                        async move { Ok::<_, Infallible>(response) }
+                    });
+                    tokio::spawn(async move {
+                        // A connection the browser drops is its own business.
+                        let _ = http1::Builder::new()
+                            .serve_connection(TokioIo::new(stream), service)
+                            .await;
+                    });
                 }
-            }
+            });
         });
         Self {
             origin: format!("http://127.0.0.1:{port}"),
@@ -100,42 +135,57 @@ impl StaticHost {
     }
 }
 
-fn respond(
-    site: &Path,
-    prefix: &str,
-    url: &str,
-    hosting: Hosting,
-) -> Response<std::io::Cursor<Vec<u8>>> {
-    let path = url.split(['?', '#']).next().unwrap_or("/");
+/// The host's answer to a request for `path`.
+fn respond(site: &Path, prefix: &str, path: &str, hosting: Hosting) -> Response<Full<Bytes>> {
     let hook = Engine::current().needs_console_hook();
-    if hook && path.ends_with(CONSOLE_HOOK_FILE) {
-        return Response::from_string(CONSOLE_HOOK)
-            .with_header(header("Content-Type", "text/javascript"));
-    }
-    let hidden = !hosting.service_worker && path.ends_with("/sw.js");
-    let file = if hidden {
-        None
+    let mut response = if hook && path.ends_with(CONSOLE_HOOK_FILE) {
+        file_response(CONSOLE_HOOK.into(), "text/javascript")
     } else {
-        file_for(site, prefix, path)
-    };
-    let response = match file.and_then(|file| std::fs::read(&file).ok().map(|body| (file, body))) {
-        Some((file, body)) => {
-            let body = if hook && file.extension().is_some_and(|e| e == "html") {
-                with_console_hook(body, prefix)
-            } else {
-                body
-            };
-            Response::from_data(body).with_header(header("Content-Type", content_type(&file)))
+        let hidden = !hosting.service_worker && path.ends_with("/sw.js");
+        let file = if hidden {
+            None
+        } else {
+            file_for(site, prefix, path)
+        };
+        match file.and_then(|file| std::fs::read(&file).ok().map(|body| (file, body))) {
+            Some((file, body)) => {
+                let body = if hook && file.extension().is_some_and(|e| e == "html") {
+                    with_console_hook(body, prefix)
+                } else {
+                    body
+                };
+                file_response(body, content_type(&file))
+            }
+            None => status(StatusCode::NOT_FOUND, "not found"),
         }
-        None => Response::from_string("not found").with_status_code(404),
     };
     if hosting.headers {
-        response
-            .with_header(header("Cross-Origin-Opener-Policy", "same-origin"))
-            .with_header(header("Cross-Origin-Embedder-Policy", "require-corp"))
-    } else {
-        response
+        let headers = response.headers_mut();
+        headers.insert(
+            "Cross-Origin-Opener-Policy",
+            http::HeaderValue::from_static("same-origin"),
+        );
+        headers.insert(
+            "Cross-Origin-Embedder-Policy",
+            http::HeaderValue::from_static("require-corp"),
+        );
     }
+    response
+}
+
+fn file_response(body: Vec<u8>, content_type: &'static str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(content_type),
+    );
+    response
+}
+
+fn status(code: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    *response.status_mut() = code;
+    response
 }
 
 /// Where the console hook is served, under the site's prefix.
@@ -211,8 +261,4 @@ fn content_type(file: &Path) -> &'static str {
         Some("woff2") => "font/woff2",
         _ => "application/octet-stream",
     }
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
 }
