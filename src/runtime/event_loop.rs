@@ -11,13 +11,41 @@ use futures::future::join_all;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::timers::future::TimeoutFuture;
 
-use super::clock::shared_ms;
+use super::clock::{now_ms, shared_ms};
 use crate::compute::concurrency::timeline::{work_for, Span, TaskSpec};
 
 /// Gives the thread back to the event loop until a timer brings this task
 /// back: frames, input and other tasks run in between.
 pub async fn yield_turn() {
     TimeoutFuture::new(0).await;
+}
+
+/// A task's share of one turn of the event loop, for a task that does many
+/// small steps in a row (a message sent to a thousand mailboxes, a thousand
+/// tasks spawned): it calls [`TurnBudget::spend`] after each step, which
+/// yields once the turn has run for the budget, so no count of steps makes
+/// a long task, however slow the browser is at each one.
+pub struct TurnBudget {
+    ms: f64,
+    started: f64,
+}
+
+impl TurnBudget {
+    /// A budget of `ms` a turn, the first turn starting now.
+    pub fn new(ms: f64) -> Self {
+        Self {
+            ms,
+            started: now_ms(),
+        }
+    }
+
+    /// Yields the thread if this turn has used its budget.
+    pub async fn spend(&mut self) {
+        if now_ms() - self.started >= self.ms {
+            yield_turn().await;
+            self.started = now_ms();
+        }
+    }
 }
 
 /// Runs `tasks` as futures on this thread, all at once: each awaits a turn,
