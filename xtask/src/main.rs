@@ -137,8 +137,8 @@ const E2E_BY_DEFAULT: [E2eRun; 3] = [
 ];
 
 /// The engines whose `wasm-bindgen-test` suite runs by default. WebKit's
-/// runs with `--browser webkit`: it passed 14 of 14 in four runs of five here,
-/// and the fifth lost the SIMD lab's pool job for a reason not yet found.
+/// runs with `--browser webkit`: it passed 14 of 14 in nine runs of ten here,
+/// and the other lost the SIMD lab's pool job for a reason not yet found.
 const WASM_BY_DEFAULT: [Engine; 2] = [Engine::Chromium, Engine::Firefox];
 
 /// The engines `test` runs `wasm-bindgen-test` in, and its end-to-end runs:
