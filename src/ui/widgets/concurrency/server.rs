@@ -22,7 +22,7 @@ use crate::compute::xorshift::XorShift;
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
-use crate::runtime::event_loop::yield_turn;
+use crate::runtime::event_loop::TurnBudget;
 use crate::runtime::job::{run_piece_in_pool, JobError};
 use crate::runtime::pool;
 use crate::runtime::timer_queue::sleep;
@@ -270,7 +270,7 @@ async fn serve(
         });
     }
     // The clients, started a slice at a time so starting them is no long task.
-    let mut slice_start = now_ms();
+    let mut turn = TurnBudget::new(SPAWN_SLICE_MS);
     for client in 0..setup.clients {
         let (live, stop, failure, setup) = (
             Rc::clone(&live),
@@ -282,10 +282,7 @@ async fn serve(
             run_client(client, &setup, handler, deadline, &live, &stop, &failure).await;
             live.borrow_mut().finished_clients += 1;
         });
-        if now_ms() - slice_start > SPAWN_SLICE_MS {
-            yield_turn().await;
-            slice_start = now_ms();
-        }
+        turn.spend().await;
     }
     loop {
         TimeoutFuture::new(250).await;
