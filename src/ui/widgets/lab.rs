@@ -94,7 +94,7 @@ pub struct LabWidget {
 /// figures, then the chart, then the pictures. Drawn in one turn, the first
 /// report on a page held WebKit's main thread for 71 to 100 ms (code the
 /// engine had not compiled yet): a freeze, in a widget whose point is that
-/// the page stays responsive. In three turns, 3 runs in 5 had no turn over
+/// the page stays responsive. In three turns, 4 runs in 6 had no turn over
 /// 50 ms there; the others had one of 58 or 89 ms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Reveal {
