@@ -99,6 +99,12 @@ async fn one_workload_freezes_the_page_only_when_run_in_one_go() {
         result["pool_speedup"].as_f64().unwrap_or(0.0) > 0.0,
         "{result}"
     );
+    // The page drew while the pool counted: the frames the explanation
+    // says the workers shared the cores with.
+    assert!(
+        result["pool"]["frames_drawn"].as_u64().unwrap_or(0) >= 2,
+        "{result}"
+    );
     browser
         .assert_clean_console("one workload three ways")
         .await;

@@ -36,6 +36,16 @@ pub fn longest_gap(timestamps: &[f64]) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// Frames drawn from `from` to `to`: each one took the main thread and the
+/// browser's compositor a moment of a core, which a run on the worker pool
+/// shares its cores with.
+pub fn drawn(timestamps: &[f64], from: f64, to: f64) -> usize {
+    timestamps
+        .iter()
+        .filter(|&&t| (from..=to).contains(&t))
+        .count()
+}
+
 /// The frames that tell what happened between `from` and `to`: those drawn
 /// then, with the last one before and the first one after, so a freeze
 /// across the whole interval still shows as one long gap.
@@ -74,6 +84,15 @@ mod tests {
         assert_eq!(around(&frames, 10.0, 20.0), [0.0, 16.0, 32.0]);
         assert_eq!(around(&frames, 400.0, 500.0), [316.0]);
         assert!(around(&[], 0.0, 1.0).is_empty());
+    }
+
+    #[test]
+    fn frames_drawn_are_counted_inside_the_interval_only() {
+        let frames = steady(0.0, 10, 16.0);
+        assert_eq!(drawn(&frames, 16.0, 64.0), 4);
+        assert_eq!(drawn(&frames, 1.0, 15.0), 0);
+        assert_eq!(drawn(&frames, -100.0, 1000.0), 10);
+        assert_eq!(drawn(&[], 0.0, 1.0), 0);
     }
 
     #[test]

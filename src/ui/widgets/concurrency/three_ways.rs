@@ -45,6 +45,8 @@ struct Way {
     /// The most frames dropped, and the longest freeze, in any repetition.
     dropped_frames: usize,
     longest_gap_ms: f64,
+    /// The fewest frames the page drew during a repetition.
+    frames_drawn: usize,
 }
 
 /// The figures a run writes to `data-result`.
@@ -291,6 +293,7 @@ struct Timings {
     ms: Vec<f64>,
     dropped_frames: usize,
     longest_gap_ms: f64,
+    frames_drawn: Option<usize>,
 }
 
 impl Timings {
@@ -304,6 +307,8 @@ impl Timings {
             .dropped_frames
             .max(frames::dropped(&around, refresh_ms));
         self.longest_gap_ms = self.longest_gap_ms.max(frames::longest_gap(&around));
+        let drawn = frames::drawn(&around, started, ended);
+        self.frames_drawn = Some(self.frames_drawn.map_or(drawn, |fewest| fewest.min(drawn)));
     }
 
     fn way(&self) -> Way {
@@ -314,6 +319,7 @@ impl Timings {
             max_ms: round_ms(summary.map_or(0.0, |s| s.max_ms)),
             dropped_frames: self.dropped_frames,
             longest_gap_ms: round_ms(self.longest_gap_ms),
+            frames_drawn: self.frames_drawn.unwrap_or(0),
         }
     }
 }
@@ -348,8 +354,15 @@ fn explain(report: &Report) -> Html {
                 { match (report.pool_speedup, &report.pool_fallback) {
                     (Some(speedup), _) => format!(
                         "(c) ran on {} worker threads while the main thread only waited: responsive and {speedup:.2}× faster than (a). \
-                         That is parallelism, and it needs the cores ({} reported here; a display at {:.0} Hz).",
-                        report.pool_threads, report.hardware_concurrency, 1000.0 / report.refresh_ms.max(1.0)
+                         That is parallelism, and it needs the cores ({} reported here; a display at {:.0} Hz). \
+                         The page went on drawing meanwhile, at least {} frames a run, and each frame takes the main thread and the browser's \
+                         compositor a moment of a core: with as many workers as cores, the workers share those cores with the drawing, \
+                         one reason (c) falls short of {}× (a) where (a), frozen, drew nothing.",
+                        report.pool_threads,
+                        report.hardware_concurrency,
+                        1000.0 / report.refresh_ms.max(1.0),
+                        report.pool.as_ref().map_or(0, |pool| pool.frames_drawn),
+                        report.pool_threads,
                     ),
                     (None, Some(reason)) => format!("(c) could not run: the worker pool could not start: {reason}"),
                     (None, None) => String::new(),
