@@ -344,7 +344,12 @@ mod timeline {
 
     #[wasm_bindgen_test]
     async fn tasks_on_the_event_loop_interleave_and_never_overlap() {
-        let timeline = Timeline::new(run_interleaved(&tasks(3, 3, 2.0)).await);
+        let interleaved = run_interleaved(&tasks(3, 3, 2.0)).await;
+        assert_eq!(
+            interleaved.steps_sharing_a_turn, 0,
+            "each step has a turn of the event loop to itself"
+        );
+        let timeline = Timeline::new(interleaved.spans);
         assert_eq!(timeline.spans.len(), 9);
         assert_eq!(timeline.lanes_used(), 1);
         assert_eq!(
