@@ -334,6 +334,10 @@ mod timeline {
     use concurrency_book::runtime::clock::shared_ms;
     use concurrency_book::runtime::event_loop::run_interleaved;
     use concurrency_book::runtime::job::run_in_pool;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
     use wasm_bindgen_test::*;
 
     fn tasks(count: usize, steps: usize, step_ms: f64) -> Vec<TaskSpec> {
@@ -344,9 +348,28 @@ mod timeline {
 
     #[wasm_bindgen_test]
     async fn tasks_on_the_event_loop_interleave_and_never_overlap() {
-        let interleaved = run_interleaved(&tasks(3, 3, 2.0)).await;
+        // A turn of the event loop ends at its microtask checkpoint: a step
+        // that begins before the microtask queued by the step before it
+        // has run began in that step's turn.
+        let in_turn = Rc::new(Cell::new(false));
+        let sharing = Rc::new(Cell::new(0));
+        let watch = {
+            let (in_turn, sharing) = (Rc::clone(&in_turn), Rc::clone(&sharing));
+            move |_task: usize| {
+                if in_turn.replace(true) {
+                    sharing.set(sharing.get() + 1);
+                }
+                let in_turn = Rc::clone(&in_turn);
+                let turn_ends = Closure::once_into_js(move || in_turn.set(false));
+                web_sys::window()
+                    .expect("the tests run in a window")
+                    .queue_microtask(turn_ends.unchecked_ref());
+            }
+        };
+        let interleaved = run_interleaved(&tasks(3, 3, 2.0), watch).await;
         assert_eq!(
-            interleaved.steps_sharing_a_turn, 0,
+            sharing.get(),
+            0,
             "each step has a turn of the event loop to itself"
         );
         let timeline = Timeline::new(interleaved.spans);

@@ -57,9 +57,6 @@ impl TurnBudget {
 pub struct Interleaved {
     /// Every step, on lane 0.
     pub spans: Vec<Span>,
-    /// Steps that began in the same turn of the event loop as another step:
-    /// 0 unless the turn-taking below is broken.
-    pub steps_sharing_a_turn: usize,
     /// Wake-ups that came in a turn another task's step had already taken,
     /// and waited for a later turn: how often this browser ran several
     /// wake-ups in one turn.
@@ -77,7 +74,11 @@ pub struct Interleaved {
 /// together in one `join_all`, every task whose timer had fired also
 /// stepped in the same poll. So a task that wakes in a turn already used,
 /// or before the tasks that asked first, waits for the next.
-pub async fn run_interleaved(tasks: &[TaskSpec]) -> Interleaved {
+///
+/// `on_step` is called with the task's index as each step begins: the
+/// widget has nothing to do there; the tests watch the turns from it.
+pub async fn run_interleaved(tasks: &[TaskSpec], on_step: impl Fn(usize) + 'static) -> Interleaved {
+    let on_step = Rc::new(on_step);
     let spans = Rc::new(RefCell::new(Vec::new()));
     let turns = Rc::new(Turns::default());
     let finished: Vec<_> = tasks
@@ -85,11 +86,13 @@ pub async fn run_interleaved(tasks: &[TaskSpec]) -> Interleaved {
         .enumerate()
         .map(|(index, task)| {
             let (done, finished) = oneshot::channel();
-            let (spans, turns) = (Rc::clone(&spans), Rc::clone(&turns));
+            let (spans, turns, on_step) =
+                (Rc::clone(&spans), Rc::clone(&turns), Rc::clone(&on_step));
             let (steps, step_ms) = (task.steps, task.step_ms);
             spawn_local(async move {
                 for _ in 0..steps {
                     turns.take(index).await;
+                    on_step(index);
                     let span = work_for(index, step_ms, &shared_ms, 0);
                     spans.borrow_mut().push(span);
                 }
@@ -103,7 +106,6 @@ pub async fn run_interleaved(tasks: &[TaskSpec]) -> Interleaved {
     join_all(finished).await;
     Interleaved {
         spans: spans.take(),
-        steps_sharing_a_turn: turns.shared.get(),
         wakeups_deferred: turns.deferred.get(),
     }
 }
@@ -115,7 +117,6 @@ pub async fn run_interleaved(tasks: &[TaskSpec]) -> Interleaved {
 struct Turns {
     waiting: RefCell<VecDeque<usize>>,
     stepped: Rc<Cell<bool>>,
-    shared: Cell<usize>,
     deferred: Cell<usize>,
 }
 
@@ -135,13 +136,9 @@ impl Turns {
         }
     }
 
-    /// Marks this turn as taken until its microtask checkpoint; counts a
-    /// step that finds it already taken (which `take` should never allow).
+    /// Marks this turn as taken until its microtask checkpoint.
     fn mark_turn(&self) {
-        if self.stepped.replace(true) {
-            self.shared.set(self.shared.get() + 1);
-            return;
-        }
+        self.stepped.set(true);
         let Some(window) = web_sys::window() else {
             // No window, no microtask to clear the mark with: mark nothing.
             self.stepped.set(false);

@@ -46,9 +46,6 @@ struct Report {
     event_loop: Arrangement,
     /// Steps of different tasks alternated on the one thread, never at once.
     interleaved: bool,
-    /// Steps that began in a turn of the event loop another step had
-    /// taken (0: each step had a turn of its own).
-    steps_sharing_a_turn: usize,
     /// Wake-ups the browser gave in a turn already taken, which waited.
     wakeups_deferred: usize,
     pool: Option<Arrangement>,
@@ -153,7 +150,7 @@ pub fn interleaving_timeline() -> Html {
 
 /// The tasks on the event loop, then the same tasks on the pool.
 async fn run(tasks: Vec<TaskSpec>) -> Result<Outcome, String> {
-    let interleaved = run_interleaved(&tasks).await;
+    let interleaved = run_interleaved(&tasks, |_| ()).await;
     let event_loop = Timeline::new(interleaved.spans);
     let on_pool = {
         let tasks = tasks.clone();
@@ -173,7 +170,6 @@ async fn run(tasks: Vec<TaskSpec>) -> Result<Outcome, String> {
     let looped = Arrangement::of(&event_loop);
     let report = Report {
         interleaved: looped.switches > 0 && looped.most_at_once == 1,
-        steps_sharing_a_turn: interleaved.steps_sharing_a_turn,
         wakeups_deferred: interleaved.wakeups_deferred,
         simultaneous: pool.as_ref().map(|pool| pool.most_at_once() > 1),
         pool: pool.as_ref().map(Arrangement::of),
@@ -209,14 +205,13 @@ fn explain(outcome: &Outcome) -> Html {
                      each task made progress while the others waited, which is what the seed calls interleaved.",
                     looped.busy_ms, looped.makespan_ms, looped.switches
                 ) }
-                { match (report.steps_sharing_a_turn, report.wakeups_deferred) {
-                    (0, 0) => " Each step had a turn of the event loop to itself, and the gaps between steps are the loop's other turns: timers, drawing, your input.".to_owned(),
-                    (0, deferred) => format!(
-                        " Each step had a turn of the event loop to itself, and the gaps between steps are the loop's other turns: timers, drawing, your input. \
-                         This browser woke several tasks in one turn {deferred} times; the tasks that were not first waited for the next turn, \
+                { " Each step had a turn of the event loop to itself, and the gaps between steps are the loop's other turns: timers, drawing, your input." }
+                { match report.wakeups_deferred {
+                    0 => String::new(),
+                    deferred => format!(
+                        " This browser woke several tasks in one turn {deferred} times; the tasks that were not first waited for the next turn, \
                          as a cooperative scheduler must, or one turn would have held the thread for several steps."
                     ),
-                    (shared, _) => format!(" {shared} steps began in a turn another step had taken: a bug in the book's turn-taking, please report it."),
                 } }
             </p>
             { match (&outcome.pool, &report.pool, &report.pool_fallback) {
