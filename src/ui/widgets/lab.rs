@@ -104,7 +104,8 @@ enum Reveal {
 }
 
 impl Reveal {
-    const ALL: Reveal = Reveal::Pictures;
+    /// Everything shown: the last part, and the state between reports.
+    const WHOLE: Reveal = Reveal::Pictures;
 
     fn next(self) -> Self {
         match self {
@@ -130,7 +131,7 @@ impl Component for LabWidget {
             control: None,
             progress: 0.0,
             ticker: None,
-            reveal: Reveal::ALL,
+            reveal: Reveal::WHOLE,
         }
     }
 
@@ -188,7 +189,7 @@ impl Component for LabWidget {
             }
             Msg::Reveal => {
                 self.reveal = self.reveal.next();
-                if self.reveal != Reveal::ALL {
+                if self.reveal != Reveal::WHOLE {
                     self.reveal_next_turn(ctx);
                 }
             }
