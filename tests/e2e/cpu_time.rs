@@ -1,8 +1,9 @@
 //! How long the page's main thread actually ran, read from Linux's
 //! `/proc/<pid>/schedstat`, for engines without the Long Tasks API.
 //!
-//! There a 20 ms heartbeat stands in for it, and a beat that comes over 50 ms
-//! late can mean two things: a task held the page's main thread that long (a
+//! There a heartbeat stands in for it (a 20 ms timer and a worker's message
+//! every 20 ms), and a stretch with no beat, over 50 ms longer than one, can
+//! mean two things: a task held the page's main thread that long (a
 //! long task, what the tests forbid), or the operating system did not run the
 //! thread (the cores were busy elsewhere: the pool's workers, the engine's
 //! own painting threads). On 2 cores WebKitGTK's software rendering alone
