@@ -473,45 +473,48 @@ fn lab_widgets() -> Vec<(&'static str, &'static str)> {
 
 /// Starts recording main-thread long tasks (over 50 ms) from now on.
 pub(crate) async fn watch_long_tasks(browser: &Browser) {
-    let heartbeat = browser
-        .eval(
-            "window.__longTasks = [];
-             if (PerformanceObserver.supportedEntryTypes.includes('longtask')) {
-                 new PerformanceObserver(list => {
-                     for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
-                 }).observe({type: 'longtask'});
-                 return false;
-             }
-             // No Long Tasks API (Firefox, WebKit): the thread is watched
-             // from two task sources, a 20 ms timer and a worker's message
-             // every 20 ms. A long task holds both back; a thread busy with
-             // many short tasks lets one or the other in between them. With
-             // the timer alone, WebKit ran the timeline's steps (8 ms each,
-             // a turn apart) for 84 ms without a beat; with the messages
-             // too, beats came between them. A stretch with neither, over
-             // 50 ms longer than a beat, is kept with its window, on the
-             // page's clock, for long_tasks to check.
-             clearInterval(window.__heartbeat);
-             if (window.__pinger) window.__pinger.terminate();
-             let last = performance.now();
-             const beat = () => {
-                 const now = performance.now();
-                 const late = now - last - 20;
-                 if (late > 50) window.__longTasks.push([performance.timeOrigin + last, performance.timeOrigin + now, Math.round(late)]);
-                 last = now;
-             };
-             window.__heartbeat = setInterval(beat, 20);
-             const pings = new Blob(['setInterval(() => postMessage(0), 20)'], {type: 'text/javascript'});
-             window.__pinger = new Worker(URL.createObjectURL(pings));
-             window.__pinger.onmessage = beat;
-             return true",
-        )
-        .await;
-    // Only the heartbeat needs the main thread's run time to be read.
-    if heartbeat == true {
+    let has_api = browser
+        .eval("return PerformanceObserver.supportedEntryTypes.includes('longtask')")
+        .await
+        == true;
+    if has_api {
+        browser.eval(LONG_TASKS_API).await;
+    } else {
+        // Read from before the first beat: every stretch then has a reading
+        // on each side, and none counts for want of one.
         browser.watch_main_thread();
+        browser.eval(HEARTBEAT).await;
     }
 }
+
+/// Where the engine has the Long Tasks API (Chromium): its entries' durations.
+const LONG_TASKS_API: &str = "window.__longTasks = [];
+    new PerformanceObserver(list => {
+        for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+    }).observe({type: 'longtask'});";
+
+/// Where it has none (Firefox, WebKit): the thread is watched from two task
+/// sources, a 20 ms timer and a worker's message every 20 ms. A long task
+/// holds both back; a thread kept busy by many short tasks lets one or the
+/// other in between them, where an engine may favour one source over the
+/// other (measured in WebKit: README, "Browsers"). A stretch with neither,
+/// over 50 ms longer
+/// than a beat, is kept with its window, on the page's clock, for
+/// [`long_tasks`] to check.
+const HEARTBEAT: &str = "window.__longTasks = [];
+    clearInterval(window.__heartbeat);
+    if (window.__pinger) window.__pinger.terminate();
+    let last = performance.now();
+    const beat = () => {
+        const now = performance.now();
+        const late = now - last - 20;
+        if (late > 50) window.__longTasks.push([performance.timeOrigin + last, performance.timeOrigin + now, Math.round(late)]);
+        last = now;
+    };
+    window.__heartbeat = setInterval(beat, 20);
+    const pings = new Blob(['setInterval(() => postMessage(0), 20)'], {type: 'text/javascript'});
+    window.__pinger = new Worker(URL.createObjectURL(pings));
+    window.__pinger.onmessage = beat;";
 
 /// The long tasks (ms) since [`watch_long_tasks`]. A heartbeat's late beat
 /// counts as one unless the scheduler's own figures show that the page's main
