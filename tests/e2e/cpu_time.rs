@@ -1,16 +1,18 @@
 //! How long the page's main thread actually ran, read from Linux's
-//! `/proc/<pid>/schedstat`, for engines without the Long Tasks API.
+//! `/proc/<pid>/schedstat`.
 //!
-//! There a heartbeat stands in for it (a 20 ms timer and a worker's message
-//! every 20 ms), and a stretch with no beat, over 50 ms longer than one, can
-//! mean two things: a task held the page's main thread that long (a
-//! long task, what the tests forbid), or the operating system did not run the
-//! thread (the cores were busy elsewhere: the pool's workers, the engine's
-//! own painting threads). On 2 cores WebKitGTK's software rendering alone
-//! (Mesa's llvmpipe threads) holds the main thread off the CPU for 20 to
-//! 45 ms at a time. The scheduler's own count of the time each main thread
-//! ran tells the two apart: no task of 50 ms can fit in a window in which
-//! the thread ran less than 50 ms.
+//! Where an engine has no Long Tasks API a heartbeat stands in for it (a
+//! 20 ms timer and a worker's message every 20 ms), and a stretch with no
+//! beat, over 50 ms longer than one, can mean two things: a task held the
+//! page's main thread that long (a long task, what the tests forbid), or the
+//! operating system did not run the thread (the cores were busy elsewhere:
+//! the pool's workers, the engine's own painting threads). On 2 cores
+//! WebKitGTK's software rendering alone (Mesa's llvmpipe threads) holds the
+//! main thread off the CPU for 20 to 45 ms at a time. The API's own entries
+//! are wall time too, so a short task the system preempted can read as long.
+//! The scheduler's own count of the time each main thread ran tells the two
+//! apart: no task of 50 ms can fit in a window in which the thread ran less
+//! than 50 ms.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -31,7 +33,8 @@ const PERIOD: Duration = Duration::from_millis(2);
 const ROUNDS_PER_SEARCH: u32 = 250;
 
 /// The content processes' names as the kernel keeps them (15 characters):
-/// WebKit's web process, Firefox's content processes.
+/// WebKit's web process, Firefox's content processes. Chromium's renderers
+/// bear the browser's name ([`is_page_process`]).
 const PAGE_PROCESSES: [&str; 3] = ["WebKitWebProces", "Isolated Web Co", "Web Content"];
 
 /// One reading: when (ms since the epoch, the page's `timeOrigin + now()`
@@ -152,6 +155,16 @@ fn ran_ns(pid: u32) -> Option<u64> {
         .ok()
 }
 
+/// Whether `pid`, named `name`, runs pages: a content process by its name,
+/// or one of Chromium's renderers (named after the browser, told apart by
+/// its command line).
+fn is_page_process(pid: u32, name: &str) -> bool {
+    PAGE_PROCESSES.contains(&name)
+        || (name == "chromium"
+            && std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|line| line.windows(15).any(|arg| arg == b"--type=renderer")))
+}
+
 /// The content processes among `root`'s descendants.
 fn page_processes(root: u32) -> Vec<u32> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
@@ -183,7 +196,7 @@ fn page_processes(root: u32) -> Vec<u32> {
     };
     processes
         .iter()
-        .filter(|(pid, _, name)| PAGE_PROCESSES.contains(&name.as_str()) && descends(*pid))
+        .filter(|(pid, _, name)| is_page_process(*pid, name) && descends(*pid))
         .map(|(pid, _, _)| *pid)
         .collect()
 }

@@ -477,20 +477,22 @@ pub(crate) async fn watch_long_tasks(browser: &Browser) {
         .eval("return PerformanceObserver.supportedEntryTypes.includes('longtask')")
         .await
         == true;
-    if has_api {
-        browser.eval(LONG_TASKS_API).await;
-    } else {
-        // Read from before the first beat: every stretch then has a reading
-        // on each side, and none counts for want of one.
-        browser.watch_main_thread();
-        browser.eval(HEARTBEAT).await;
-    }
+    // Read from before the first entry or beat: every window then has a
+    // reading on each side, and none counts for want of one.
+    browser.watch_main_thread();
+    browser
+        .eval(if has_api { LONG_TASKS_API } else { HEARTBEAT })
+        .await;
 }
 
-/// Where the engine has the Long Tasks API (Chromium): its entries' durations.
+/// Where the engine has the Long Tasks API (Chromium): each entry's window
+/// on the page's clock, and its duration.
 const LONG_TASKS_API: &str = "window.__longTasks = [];
     new PerformanceObserver(list => {
-        for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+        for (const e of list.getEntries()) {
+            const from = performance.timeOrigin + e.startTime;
+            window.__longTasks.push([from, from + e.duration, Math.round(e.duration)]);
+        }
     }).observe({type: 'longtask'});";
 
 /// Where it has none (Firefox, WebKit): the thread is watched from two task
@@ -516,11 +518,12 @@ const HEARTBEAT: &str = "window.__longTasks = [];
     window.__pinger = new Worker(URL.createObjectURL(pings));
     window.__pinger.onmessage = beat;";
 
-/// The long tasks (ms) since [`watch_long_tasks`]. A heartbeat's late beat
-/// counts as one unless the scheduler's own figures show that the page's main
-/// thread ran less than 50 ms meanwhile: then no task that long ran, and the
-/// beat was late because the operating system gave the cores to other threads
-/// (see `cpu_time`). Those beats are printed, not counted.
+/// The long tasks since [`watch_long_tasks`]: each window the engine's Long
+/// Tasks API reported, or in which no heartbeat came, counts unless the
+/// scheduler's own figures show that the page's main thread ran less than
+/// 50 ms in it: then no task that long ran, and the window was long because
+/// the operating system gave the cores to other threads (see `cpu_time`).
+/// Those windows are printed, not counted.
 pub(crate) async fn long_tasks(browser: &Browser) -> Vec<Value> {
     let recorded = browser
         .eval("return window.__longTasks")
@@ -530,20 +533,23 @@ pub(crate) async fn long_tasks(browser: &Browser) -> Vec<Value> {
         .unwrap_or_default();
     let mut long = Vec::new();
     for entry in recorded {
-        // A Long Tasks API duration as it is; a late beat as [from, to, late].
-        let Ok([from, to, late]) = serde_json::from_value::<[f64; 3]>(entry.clone()) else {
+        // [from, to, ms]: a long task's window and duration, or a stretch
+        // without a beat and how late the beat that ended it was.
+        let Ok([from, to, ms]) = serde_json::from_value::<[f64; 3]>(entry.clone()) else {
             long.push(entry);
             continue;
         };
         match browser.main_thread_ran_ms(from, to) {
             Some(ran) if ran < 50.0 => println!(
-                "a heartbeat {late} ms late, but the page's main thread ran only {ran:.0} ms \
-                 meanwhile: held off the cores, not by a long task"
+                "a window of {:.0} ms ({ms} ms long or late), but the page's main thread ran \
+                 only {ran:.0} ms in it: held off the cores, not by a long task",
+                to - from
             ),
             Some(ran) => long.push(Value::String(format!(
-                "{late} ms late, the main thread running {ran:.0} ms of it"
+                "{ms} ms long or late, the main thread running {ran:.0} ms of {:.0}",
+                to - from
             ))),
-            None => long.push(Value::from(late)),
+            None => long.push(Value::from(ms)),
         }
     }
     long
