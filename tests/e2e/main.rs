@@ -500,9 +500,8 @@ const LONG_TASKS_API: &str = "window.__longTasks = [];
 /// holds both back; a thread kept busy by many short tasks lets one or the
 /// other in between them, where an engine may favour one source over the
 /// other (measured in WebKit: README, "Browsers"). A stretch with neither,
-/// over 50 ms longer
-/// than a beat, is kept with its window, on the page's clock, for
-/// [`long_tasks`] to check.
+/// over 50 ms longer than a beat, is kept with its window, on the page's
+/// clock, for [`long_tasks`] to check.
 const HEARTBEAT: &str = "window.__longTasks = [];
     clearInterval(window.__heartbeat);
     if (window.__pinger) window.__pinger.terminate();
