@@ -25,8 +25,7 @@ commands:
        [--out DIR]
   test [--browser NAME]      install what is missing, then run every test: host, wasm in
                              headless Chromium and Firefox, and end-to-end on the built
-                             site in Chromium, Firefox and WebKit (with and without
-                             SharedArrayBuffer);
+                             site in Chromium, Firefox and WebKit without SharedArrayBuffer;
                              --browser NAME (chromium, firefox, webkit) runs the wasm and
                              end-to-end tests in that browser only (WebKit in both modes)
   lint                       cargo fmt --check and clippy for the host and wasm targets
@@ -128,12 +127,13 @@ impl E2eRun {
     }
 }
 
-/// The end-to-end runs by default: every engine, and WebKit both with its
-/// `SharedArrayBuffer` switch (the whole suite) and without it.
-const E2E_BY_DEFAULT: [E2eRun; 4] = [
+/// The end-to-end runs by default: Chromium, Firefox, and WebKit without
+/// shared memory. WebKit with its switch runs with `--browser webkit`: its
+/// whole suite passed 4 of 6 full runs (README, "Browsers"), too few for
+/// the gate every change must pass.
+const E2E_BY_DEFAULT: [E2eRun; 3] = [
     E2eRun::new(Engine::Chromium, true),
     E2eRun::new(Engine::Firefox, true),
-    E2eRun::new(Engine::Webkit, true),
     E2eRun::new(Engine::Webkit, false),
 ];
 
