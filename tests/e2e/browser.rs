@@ -11,7 +11,7 @@ use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
-use super::cpu_time::MainThreadClock;
+use super::cpu_time::{MainThreadClock, MainThreadRun};
 
 /// The engine under test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,11 +127,12 @@ impl Browser {
         }
     }
 
-    /// The most the page's main thread ran between two instants of the page's
-    /// clock (`timeOrigin + now()`, in ms), or `None` where that is unknown.
-    pub fn main_thread_ran_ms(&self, from_ms: f64, to_ms: f64) -> Option<f64> {
+    /// How long the page's main thread ran between two instants of the
+    /// page's clock (`timeOrigin + now()`, in ms), and how much of that was
+    /// the engine reading files; `None` where that is unknown.
+    pub fn main_thread_ran(&self, from_ms: f64, to_ms: f64) -> Option<MainThreadRun> {
         let clock = self.main_thread.lock().ok()?;
-        clock.as_ref()?.most_run_ms(from_ms, to_ms)
+        clock.as_ref()?.most_run(from_ms, to_ms)
     }
 
     /// Opens `url` as a reload would, and waits for the app to render a page.

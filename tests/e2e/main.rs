@@ -520,9 +520,10 @@ const HEARTBEAT: &str = "window.__longTasks = [];
 /// The long tasks since [`watch_long_tasks`]: each window the engine's Long
 /// Tasks API reported, or in which no heartbeat came, counts unless the
 /// scheduler's own figures show that the page's main thread ran less than
-/// 50 ms in it: then no task that long ran, and the window was long because
-/// the operating system gave the cores to other threads (see `cpu_time`).
-/// Those windows are printed, not counted.
+/// 50 ms of the page's work in it: then no task of the page's that long ran,
+/// and the window was long because the operating system gave the cores to
+/// other threads, or because the engine did its own housekeeping (see
+/// `cpu_time`). Those windows are printed, not counted.
 pub(crate) async fn long_tasks(browser: &Browser) -> Vec<Value> {
     let recorded = browser
         .eval("return window.__longTasks")
@@ -538,15 +539,18 @@ pub(crate) async fn long_tasks(browser: &Browser) -> Vec<Value> {
             long.push(entry);
             continue;
         };
-        match browser.main_thread_ran_ms(from, to) {
-            Some(ran) if ran < 50.0 => println!(
-                "a window of {:.0} ms ({ms} ms long or late), but the page's main thread ran \
-                 only {ran:.0} ms in it: held off the cores, not by a long task",
-                to - from
+        let window = to - from;
+        match browser.main_thread_ran(from, to) {
+            Some(run) if run.page_ms() < 50.0 => println!(
+                "a window of {window:.0} ms ({ms} ms long or late), but the page's main thread ran \
+                 only {:.0} ms in it, {:.0} ms of them the engine reading files: held off the \
+                 cores or busy with the engine's housekeeping, not by a long task of the page's",
+                run.ms, run.reading_files_ms
             ),
-            Some(ran) => long.push(Value::String(format!(
-                "{ms} ms long or late, the main thread running {ran:.0} ms of {:.0}",
-                to - from
+            Some(run) => long.push(Value::String(format!(
+                "{ms} ms long or late, the main thread running {:.0} ms of {window:.0} \
+                 ({:.0} ms of them the engine reading files)",
+                run.ms, run.reading_files_ms
             ))),
             None => long.push(Value::from(ms)),
         }
