@@ -95,18 +95,22 @@ pub struct MainThreadClock {
 
 impl MainThreadClock {
     /// Starts reading the content processes that descend from `driver`, or
-    /// `None` where the kernel keeps no scheduler statistics.
+    /// `None` where the kernel keeps no scheduler statistics. Returns once
+    /// the first reading is taken, so a window that opens after this call
+    /// has a reading before it: without one it would count as a long task
+    /// (WebKit's blur run did, on a machine busy enough to delay the thread).
     pub fn start(driver: u32) -> Option<Self> {
         if !Path::new("/proc/self/schedstat").exists() {
             return None;
         }
         let stop = Arc::new(AtomicBool::new(false));
         let readings = Arc::new(Mutex::new(Vec::new()));
+        let (first_taken, first) = std::sync::mpsc::channel();
         let thread = {
             let (stop, readings) = (stop.clone(), readings.clone());
             std::thread::spawn(move || {
                 run_on_time();
-                let mut pages = page_processes(driver);
+                let mut pages = Vec::new();
                 let mut round = 0u32;
                 while !stop.load(Ordering::Relaxed) {
                     // New content processes appear with navigations.
@@ -130,10 +134,17 @@ impl MainThreadClock {
                             threads,
                         });
                     }
+                    if round == 1 {
+                        // The caller may have gone on already.
+                        let _ = first_taken.send(());
+                    }
                     std::thread::sleep(PERIOD);
                 }
             })
         };
+        // A reader that cannot start in time only leaves windows without a
+        // reading before them, which count: the watch errs towards finding.
+        let _ = first.recv_timeout(Duration::from_secs(5));
         Some(Self {
             stop,
             readings,

@@ -552,7 +552,9 @@ pub(crate) async fn long_tasks(browser: &Browser) -> Vec<Value> {
                  ({:.0} ms of them the engine reading files)",
                 run.ms, run.reading_files_ms
             ))),
-            None => long.push(Value::from(ms)),
+            None => long.push(Value::String(format!(
+                "{ms} ms long or late, and no reading of the main thread's run time around it"
+            ))),
         }
     }
     long
