@@ -34,8 +34,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// widened by about this much on each side, so the count errs towards
 /// finding a long task. At 10 ms the widening alone, on a page whose main
 /// thread was half busy, added 5 to 10 ms of run time to a window: enough to
-/// push a busy but unblocked window over 50 ms. Reading 1 to 3 small files
-/// every 2 ms costs the machine about 1 % of a core.
+/// push a busy but unblocked window over 50 ms. Each round reads two small
+/// files per content process (`schedstat` and `io`, 7 and 10 µs here): about
+/// 1 % of a core per process, every 2 ms.
 const PERIOD: Duration = Duration::from_millis(2);
 
 /// Readings between two searches for new content processes (navigations
