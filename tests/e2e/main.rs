@@ -471,8 +471,10 @@ fn lab_widgets() -> Vec<(&'static str, &'static str)> {
     found
 }
 
-/// Starts recording main-thread long tasks (over 50 ms) from now on.
+/// Starts recording main-thread long tasks (over 50 ms) from now on, once
+/// the driver has done its own first-click work in the page.
 pub(crate) async fn watch_long_tasks(browser: &Browser) {
+    browser.prime_the_driver().await;
     let has_api = browser
         .eval("return PerformanceObserver.supportedEntryTypes.includes('longtask')")
         .await
