@@ -105,6 +105,25 @@ async fn one_workload_freezes_the_page_only_when_run_in_one_go() {
         result["pool"]["frames_drawn"].as_u64().unwrap_or(0) >= 2,
         "{result}"
     );
+    // The pool again with the page asking for no frame: timed, its count
+    // checked (a wrong count fails the run), its speedup beside (c)'s.
+    let quiet = &result["pool_quiet"];
+    assert!(
+        quiet["min_ms"].as_f64().unwrap_or(0.0) > 0.0
+            && quiet["min_ms"].as_f64() <= quiet["ms"].as_f64()
+            && quiet["ms"].as_f64() <= quiet["max_ms"].as_f64(),
+        "{result}"
+    );
+    assert!(
+        result["pool_quiet_speedup"].as_f64().unwrap_or(0.0) > 0.0,
+        "{result}"
+    );
+    browser
+        .wait_for(
+            "[data-widget=one-workload-three-ways] tbody tr:nth-child(4)",
+            5,
+        )
+        .await;
     browser
         .assert_clean_console("one workload three ways")
         .await;

@@ -2,7 +2,10 @@
 //! thread, which freezes the page; sliced into pieces that give the event
 //! loop back between them, which keeps the page alive but is no faster; and
 //! on the worker pool, which is both. An animation runs throughout, and a
-//! frame meter counts the frames the page failed to draw.
+//! frame meter counts the frames the page failed to draw. A last run on the
+//! pool with the animation stopped measures what drawing those frames took
+//! from the workers: on a machine with few cores, the page's own frames
+//! compete with the pool for them.
 
 use gloo::timers::future::TimeoutFuture;
 use serde::Serialize;
@@ -49,6 +52,15 @@ struct Way {
     frames_drawn: usize,
 }
 
+/// The pool's runs with the page drawing nothing: times only, since no frame
+/// is asked for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Quiet {
+    ms: f64,
+    min_ms: f64,
+    max_ms: f64,
+}
+
 /// The figures a run writes to `data-result`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 struct Report {
@@ -62,6 +74,10 @@ struct Report {
     pool_threads: usize,
     /// The one-go time over the pool's: how much faster the pool was.
     pool_speedup: Option<f64>,
+    /// The pool again with the animation and its frames stopped, and the
+    /// one-go time over that: what the pool does with the cores to itself.
+    pool_quiet: Option<Quiet>,
+    pool_quiet_speedup: Option<f64>,
     pool_fallback: Option<String>,
     hardware_concurrency: usize,
 }
@@ -247,16 +263,39 @@ async fn run(
             Err(error) => return Err(error.to_string()),
         }
     }
+    let pool_quiet = if pool_fallback.is_none() {
+        phase("4 of 4: on the pool again, the dot stopped: what drawing frames took from the workers…");
+        // Stopping the meter ends the page's frames: nothing asks for one.
+        drop(meter);
+        let mut times = Vec::with_capacity(REPETITIONS);
+        for _ in 0..REPETITIONS {
+            let started = now_ms();
+            let job_control = control.clone();
+            match run_in_pool(move || primes.parallel(Split::WorkStealing, &job_control)).await {
+                Ok(Ok(quiet_count)) if quiet_count == count => times.push(now_ms() - started),
+                Ok(Ok(quiet_count)) => return Err(differs("quiet pool's", quiet_count)),
+                Ok(Err(_)) => return Err("Cancelled.".to_owned()),
+                Err(error) => return Err(error.to_string()),
+            }
+        }
+        Summary::of(&times).map(|summary| Quiet {
+            ms: round_ms(summary.median_ms),
+            min_ms: round_ms(summary.min_ms),
+            max_ms: round_ms(summary.max_ms),
+        })
+    } else {
+        None
+    };
     let (one_go, sliced) = (one_go.way(), sliced.way());
     let pool = pool_fallback.is_none().then(|| pooled.way());
+    let speedup = |ms: f64| (ms > 0.0).then(|| (one_go.ms / ms * 100.0).round() / 100.0);
     Ok(Report {
         numbers,
         primes: count,
         refresh_ms: round_ms(refresh_ms),
-        pool_speedup: pool
-            .as_ref()
-            .filter(|pool| pool.ms > 0.0)
-            .map(|pool| (one_go.ms / pool.ms * 100.0).round() / 100.0),
+        pool_speedup: pool.as_ref().and_then(|pool| speedup(pool.ms)),
+        pool_quiet_speedup: pool_quiet.as_ref().and_then(|quiet| speedup(quiet.ms)),
+        pool_quiet,
         one_go,
         sliced,
         slices,
@@ -324,6 +363,25 @@ impl Timings {
     }
 }
 
+/// What the run with the dot stopped says about the frames' cost.
+fn quiet_sentence(report: &Report) -> String {
+    let (Some(pool), Some(quiet), Some(speedup)) =
+        (&report.pool, &report.pool_quiet, report.pool_quiet_speedup)
+    else {
+        return String::new();
+    };
+    let share = (pool.ms - quiet.ms) / pool.ms * 100.0;
+    let cost = if share >= 1.0 {
+        format!("so drawing the page took about {share:.0} % of the pool's time on this machine")
+    } else {
+        "so drawing the page cost the pool nothing measurable here".to_owned()
+    };
+    format!(
+        " With the dot stopped, so that the page asks for no frame, the pool took {:.0} ms, {speedup:.2}× (a): {cost}.",
+        quiet.ms
+    )
+}
+
 fn explain(report: &Report) -> Html {
     let row = |name: &str, way: &Way| {
         html! {
@@ -343,6 +401,13 @@ fn explain(report: &Report) -> Html {
                     { row("(a) in one go, main thread", &report.one_go) }
                     { row(&format!("(b) in {} slices, main thread", report.slices), &report.sliced) }
                     if let Some(pool) = &report.pool { { row(&format!("(c) on the pool, {} threads", report.pool_threads), pool) } }
+                    if let Some(quiet) = &report.pool_quiet {
+                        <tr>
+                            <th scope="row">{ "(c) again, the dot stopped" }</th>
+                            <td>{ format!("{:.1} ({:.0} to {:.0})", quiet.ms, quiet.min_ms, quiet.max_ms) }</td>
+                            <td colspan="2">{ "no frames asked for" }</td>
+                        </tr>
+                    }
                 </tbody>
             </table>
             <p>
@@ -363,7 +428,7 @@ fn explain(report: &Report) -> Html {
                         1000.0 / report.refresh_ms.max(1.0),
                         report.pool.as_ref().map_or(0, |pool| pool.frames_drawn),
                         report.pool_threads,
-                    ),
+                    ) + &quiet_sentence(report),
                     (None, Some(reason)) => format!("(c) could not run: the worker pool could not start: {reason}"),
                     (None, None) => String::new(),
                 } }
