@@ -125,6 +125,9 @@ async fn one_workload_freezes_the_page_only_when_run_in_one_go() {
         )
         .await;
     browser
+        .assert_accessible("one workload three ways, finished")
+        .await;
+    browser
         .assert_clean_console("one workload three ways")
         .await;
     browser.finish().await;
