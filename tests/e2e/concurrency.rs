@@ -127,6 +127,14 @@ async fn one_workload_freezes_the_page_only_when_run_in_one_go() {
     browser
         .assert_accessible("one workload three ways, finished")
         .await;
+    // The explanation owns up to the frames (b) and (c) missed, and only then.
+    let text = browser
+        .eval("return document.querySelector('[data-widget=one-workload-three-ways] .widget-output').textContent")
+        .await;
+    let text = text.as_str().unwrap_or_default();
+    let missed = |way: &str| result[way]["dropped_frames"].as_u64().unwrap_or(0) > 0;
+    assert_eq!(text.contains("It still missed"), missed("sliced"), "{text}");
+    assert_eq!(text.contains("(c) missed"), missed("pool"), "{text}");
     browser
         .assert_clean_console("one workload three ways")
         .await;

@@ -363,6 +363,49 @@ impl Timings {
     }
 }
 
+/// The frames (b) missed, where it missed any: no slice holds the main
+/// thread long, so the page's count is not what held them.
+fn sliced_missed(report: &Report) -> String {
+    let missed = report.sliced.dropped_frames;
+    if missed == 0 {
+        return String::new();
+    }
+    format!(
+        "It still missed {missed} frame{} in its worst run, against {} for (a): no slice held the thread longer than {SLICE_MS} ms, \
+         so something else held the frame: the machine's other work, or the browser's own. ",
+        plural(missed),
+        report.one_go.dropped_frames,
+    )
+}
+
+/// The frames (c) missed, where it missed any: the main thread only waited,
+/// so the page's drawing waited for a core the workers held.
+fn pool_missed(report: &Report) -> String {
+    let Some(missed) = report
+        .pool
+        .as_ref()
+        .map(|pool| pool.dropped_frames)
+        .filter(|&missed| missed > 0)
+    else {
+        return String::new();
+    };
+    format!(
+        " (c) missed {missed} frame{} in its worst run although the main thread only waited: with {} workers busy \
+         and {} cores reported, the page's own drawing most likely waited for a core. Fewer workers than cores would leave it one.",
+        plural(missed),
+        report.pool_threads,
+        report.hardware_concurrency,
+    )
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// What the run with the dot stopped says about the frames' cost.
 fn quiet_sentence(report: &Report) -> String {
     let (Some(pool), Some(quiet), Some(speedup)) =
@@ -416,6 +459,7 @@ fn explain(report: &Report) -> Html {
                      (b) did the same work in slices of at most {SLICE_MS} ms and stayed responsive, but was no faster: concurrency shares one thread. ",
                     report.primes, report.numbers, report.one_go.ms,
                 ) }
+                { sliced_missed(report) }
                 { match (report.pool_speedup, &report.pool_fallback) {
                     (Some(speedup), _) => format!(
                         "(c) ran on {} worker threads while the main thread only waited: responsive and {speedup:.2}× faster than (a). \
@@ -428,7 +472,7 @@ fn explain(report: &Report) -> Html {
                         1000.0 / report.refresh_ms.max(1.0),
                         report.pool.as_ref().map_or(0, |pool| pool.frames_drawn),
                         report.pool_threads,
-                    ) + &quiet_sentence(report),
+                    ) + &pool_missed(report) + &quiet_sentence(report),
                     (None, Some(reason)) => format!("(c) could not run: the worker pool could not start: {reason}"),
                     (None, None) => String::new(),
                 } }
