@@ -52,13 +52,25 @@ struct Way {
     frames_drawn: usize,
 }
 
-/// The pool's runs with the page drawing nothing: times only, since no frame
+/// Repetitions' times: the median and the range, rounded as shown. The
+/// pool's runs with the page drawing nothing have only these, since no frame
 /// is asked for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-struct Quiet {
+struct Spread {
     ms: f64,
     min_ms: f64,
     max_ms: f64,
+}
+
+impl Spread {
+    /// `None` for no samples.
+    fn of(samples: &[f64]) -> Option<Self> {
+        Summary::of(samples).map(|summary| Self {
+            ms: round_ms(summary.median_ms),
+            min_ms: round_ms(summary.min_ms),
+            max_ms: round_ms(summary.max_ms),
+        })
+    }
 }
 
 /// The figures a run writes to `data-result`.
@@ -76,7 +88,7 @@ struct Report {
     pool_speedup: Option<f64>,
     /// The pool again with the animation and its frames stopped, and the
     /// one-go time over that: what the pool does with the cores to itself.
-    pool_quiet: Option<Quiet>,
+    pool_quiet: Option<Spread>,
     pool_quiet_speedup: Option<f64>,
     pool_fallback: Option<String>,
     hardware_concurrency: usize,
@@ -278,11 +290,7 @@ async fn run(
                 Err(error) => return Err(error.to_string()),
             }
         }
-        Summary::of(&times).map(|summary| Quiet {
-            ms: round_ms(summary.median_ms),
-            min_ms: round_ms(summary.min_ms),
-            max_ms: round_ms(summary.max_ms),
-        })
+        Spread::of(&times)
     } else {
         None
     };
@@ -351,11 +359,11 @@ impl Timings {
     }
 
     fn way(&self) -> Way {
-        let summary = Summary::of(&self.ms);
+        let spread = Spread::of(&self.ms);
         Way {
-            ms: round_ms(summary.map_or(0.0, |s| s.median_ms)),
-            min_ms: round_ms(summary.map_or(0.0, |s| s.min_ms)),
-            max_ms: round_ms(summary.map_or(0.0, |s| s.max_ms)),
+            ms: spread.as_ref().map_or(0.0, |s| s.ms),
+            min_ms: spread.as_ref().map_or(0.0, |s| s.min_ms),
+            max_ms: spread.as_ref().map_or(0.0, |s| s.max_ms),
             dropped_frames: self.dropped_frames,
             longest_gap_ms: round_ms(self.longest_gap_ms),
             frames_drawn: self.frames_drawn.unwrap_or(0),
@@ -414,7 +422,7 @@ fn quiet_sentence(report: &Report) -> String {
         return String::new();
     };
     let share = (pool.ms - quiet.ms) / pool.ms * 100.0;
-    let cost = if share >= 1.0 {
+    let cost = if pool.ms > 0.0 && share >= 1.0 {
         format!("so drawing the page took about {share:.0} % of the pool's time on this machine")
     } else {
         "so drawing the page cost the pool nothing measurable here".to_owned()
@@ -425,12 +433,17 @@ fn quiet_sentence(report: &Report) -> String {
     )
 }
 
+/// A way's cell in the table: the median, then the range.
+fn times_cell(ms: f64, min_ms: f64, max_ms: f64) -> String {
+    format!("{ms:.1} ({min_ms:.0} to {max_ms:.0})")
+}
+
 fn explain(report: &Report) -> Html {
     let row = |name: &str, way: &Way| {
         html! {
             <tr>
                 <th scope="row">{ name.to_owned() }</th>
-                <td>{ format!("{:.1} ({:.0} to {:.0})", way.ms, way.min_ms, way.max_ms) }</td>
+                <td>{ times_cell(way.ms, way.min_ms, way.max_ms) }</td>
                 <td>{ way.dropped_frames }</td>
                 <td>{ format!("{:.0}", way.longest_gap_ms) }</td>
             </tr>
@@ -447,7 +460,7 @@ fn explain(report: &Report) -> Html {
                     if let Some(quiet) = &report.pool_quiet {
                         <tr>
                             <th scope="row">{ "(c) again, the dot stopped" }</th>
-                            <td>{ format!("{:.1} ({:.0} to {:.0})", quiet.ms, quiet.min_ms, quiet.max_ms) }</td>
+                            <td>{ times_cell(quiet.ms, quiet.min_ms, quiet.max_ms) }</td>
                             <td colspan="2">{ "no frames asked for" }</td>
                         </tr>
                     }
