@@ -142,6 +142,47 @@ async fn one_workload_freezes_the_page_only_when_run_in_one_go() {
 }
 
 #[tokio::test]
+async fn without_the_pool_the_three_ways_run_two_and_say_why_not_the_third() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::without_the_pool());
+    let browser = Browser::start().await;
+    browser
+        .open(&page_url(&host.origin, "/", "system-design-impact"))
+        .await;
+    let result = browser.run_widget("one-workload-three-ways", 120).await;
+    assert!(result["primes"].as_u64().unwrap_or(0) > 0, "{result}");
+    assert!(
+        result["one_go"]["dropped_frames"].as_u64().unwrap_or(0) > 0,
+        "{result}"
+    );
+    assert!(
+        result["sliced"]["ms"].as_f64().unwrap_or(0.0) > 0.0,
+        "{result}"
+    );
+    for absent in ["pool", "pool_speedup", "pool_quiet", "pool_quiet_speedup"] {
+        assert!(result[absent].is_null(), "{absent}: {result}");
+    }
+    let reason = result["pool_fallback"].as_str().unwrap_or_default();
+    assert!(reason.contains("cross-origin isolated"), "{result}");
+    let rows = browser
+        .eval("return document.querySelectorAll('[data-widget=one-workload-three-ways] tbody tr').length")
+        .await;
+    assert_eq!(rows, 2, "only (a) and (b) have rows");
+    let text = browser
+        .eval("return document.querySelector('[data-widget=one-workload-three-ways] .widget-output').textContent")
+        .await;
+    assert!(
+        text.as_str()
+            .unwrap_or_default()
+            .contains("(c) could not run"),
+        "{text}"
+    );
+    browser
+        .assert_console_clean_but("three ways without a pool", host.expected_errors())
+        .await;
+    browser.finish().await;
+}
+
+#[tokio::test]
 async fn the_one_thread_server_serves_its_clients_and_can_hand_cpu_work_to_the_pool() {
     let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
     let browser = Browser::start().await;

@@ -118,7 +118,10 @@ async fn without_the_pool_simd_is_still_measured_on_one_thread() {
     assert_eq!(result["pool_threads"], 1, "{result}");
     for kernel in result["kernels"].as_array().expect("kernels") {
         assert_eq!(kernel["ways"].as_array().map(Vec::len), Some(2), "{kernel}");
-        assert!(way(kernel, "simd", 1)["median_ms"].as_f64().unwrap_or(0.0) > 0.0);
+        assert!(
+            way(kernel, "simd", 1)["median_ms"].as_f64().unwrap_or(0.0) > 0.0,
+            "{kernel}"
+        );
     }
     let text = browser
         .eval("return document.querySelector('[data-widget=simd-gpu] .fallback').textContent")
