@@ -16,6 +16,21 @@ pub fn refresh_period(timestamps: &[f64]) -> Option<f64> {
     Some(gaps[gaps.len() / 2])
 }
 
+/// The slowest frame period taken for a page that is drawing: a browser
+/// that hides or throttles the page (a background tab, a window not yet
+/// shown) draws a frame a second or none, and no freeze can be seen then.
+pub const STEADY_PERIOD_MAX_MS: f64 = 50.0;
+
+/// The refresh period, if `timestamps` (frames drawn while the page was
+/// idle) show it drawing steadily: at least four frames, at most
+/// [`STEADY_PERIOD_MAX_MS`] apart at the median.
+pub fn steady_period(timestamps: &[f64]) -> Option<f64> {
+    if timestamps.len() < 4 {
+        return None;
+    }
+    refresh_period(timestamps).filter(|period| *period <= STEADY_PERIOD_MAX_MS)
+}
+
 /// Refreshes missed between consecutive frames: a gap of `k` periods missed
 /// `k - 1` (rounded, so timer jitter does not count as a drop).
 pub fn dropped(timestamps: &[f64], period_ms: f64) -> usize {
@@ -75,6 +90,17 @@ mod tests {
         let period = refresh_period(&frames).expect("a period");
         assert!((period - 16.7).abs() < 0.01);
         assert_eq!(dropped(&frames, period), 0);
+    }
+
+    #[test]
+    fn only_a_page_drawing_at_a_frame_rate_is_steady() {
+        let at_60: Vec<f64> = (0..24).map(|i| f64::from(i) * 16.7).collect();
+        assert!((steady_period(&at_60).expect("steady") - 16.7).abs() < 0.01);
+        // Throttled: a frame a second, as a hidden page draws.
+        assert_eq!(steady_period(&[0.0, 1000.0, 2000.0, 3000.0, 4000.0]), None);
+        // Too few frames to tell.
+        assert_eq!(steady_period(&[0.0, 16.7, 33.4]), None);
+        assert_eq!(steady_period(&[]), None);
     }
 
     #[test]
