@@ -176,8 +176,6 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click {selector}: {e}"));
     }
 
-    /// Clicks widget `id`'s first button (the widget contract) and returns the
-    /// JSON it writes to `data-result`, waiting at most `seconds`.
     /// Types `value` into the labelled number input `id`, as a reader would.
     pub async fn set_number(&self, id: &str, value: &str) {
         let input = self.wait_for(&format!("#{id}"), 10).await;
@@ -213,6 +211,8 @@ impl Browser {
             .await;
     }
 
+    /// Clicks widget `id`'s first button (the widget contract) and returns the
+    /// JSON it writes to `data-result`, waiting at most `seconds`.
     pub async fn run_widget(&self, id: &str, seconds: u64) -> Value {
         self.click(&format!("[data-widget={id}] button")).await;
         let widget = self
