@@ -71,7 +71,58 @@ async fn measure_every_kernel_in_chromium() {
         "the bench page is isolated: {simd}"
     );
     result["simd"] = simd;
-    std::fs::write(&out, result.to_string()).expect("write BENCH_OUT");
     browser.assert_clean_console("the SIMD bench").await;
     browser.finish().await;
+
+    result["lab"] = measure_the_concurrency_lab(&host).await;
+    std::fs::write(&out, result.to_string()).expect("write BENCH_OUT");
+}
+
+/// How many times each of the concurrency lab's measured runs is repeated.
+const LAB_RUNS: usize = 3;
+
+/// The concurrency lab's two measured claims, on a browser of their own (no
+/// WebGPU switch): the one-thread server's event-loop lag with 10,000
+/// clients on async handlers and with CPU work on the loop, and the one
+/// workload run three ways. Each run is the widget's own, as a reader
+/// starts it, and its `data-result` is kept whole.
+async fn measure_the_concurrency_lab(host: &StaticHost) -> serde_json::Value {
+    let browser = Browser::start().await;
+    browser
+        .open(&format!("{}/practical-example-web-server/", host.origin))
+        .await;
+    let mut server_async = Vec::new();
+    browser.set_number("server-clients", "10000").await;
+    for _ in 0..LAB_RUNS {
+        server_async.push(browser.run_widget("one-thread-server", 120).await);
+    }
+    let mut server_cpu = Vec::new();
+    browser.set_number("server-clients", "1000").await;
+    for cpu_ms in ["1", "2", "5"] {
+        browser.set_number("server-cpu", cpu_ms).await;
+        server_cpu.push(browser.run_widget("one-thread-server", 120).await);
+    }
+    for run in server_async.iter().chain(&server_cpu) {
+        assert!(run["requests"].as_u64().unwrap_or(0) > 0, "{run}");
+    }
+
+    browser
+        .open(&format!("{}/system-design-impact/", host.origin))
+        .await;
+    let mut three_ways = Vec::new();
+    for _ in 0..LAB_RUNS {
+        let run = browser.run_widget("one-workload-three-ways", 240).await;
+        assert!(
+            run["pool_fallback"].is_null(),
+            "the bench page is isolated: {run}"
+        );
+        three_ways.push(run);
+    }
+    browser.assert_clean_console("the lab bench").await;
+    browser.finish().await;
+    serde_json::json!({
+        "server_async": server_async,
+        "server_cpu": server_cpu,
+        "three_ways": three_ways,
+    })
 }

@@ -91,6 +91,7 @@ pub fn bench(native_sweep: bool) -> Result {
     }
     println!("\nMedians of 5 timed runs after a warm-up; every parallel result was checked against the sequential one first.");
     simd_table(&native_simd, &report["simd"])?;
+    lab_tables(&report["lab"]);
     println!("\nFirst page:");
     crate::budget::first_page(&site_dir, "/")?.print("first page", crate::budget::FIRST_PAGE_LIMIT);
     println!(
@@ -227,4 +228,77 @@ fn simd_table(native: &[KernelResult], browser: &serde_json::Value) -> Result {
         );
     }
     Ok(())
+}
+
+/// The concurrency lab's runs as the widgets reported them, and how many
+/// met the lab's two targets: an event-loop lag p99 under 16 ms (one frame)
+/// with 10,000 clients on async handlers, and the pool at least 1.8 times
+/// as fast as the frozen main thread on the same count.
+fn lab_tables(lab: &serde_json::Value) {
+    let runs = |key: &str| lab[key].as_array().cloned().unwrap_or_default();
+    let ms = |value: &serde_json::Value| value.as_f64().map_or("-".into(), |v| format!("{v:.1}"));
+    println!("\nConcurrency lab: the one-thread server, each run the widget's own (simulated I/O {} ms ± {} %, think time up to {} ms)\n",
+        lab["server_async"][0]["io"]["mean_ms"], lab["server_async"][0]["io"]["spread"].as_f64().map_or(0.0, |s| s * 100.0), lab["server_async"][0]["think_ms"]);
+    println!("| clients | CPU ms a request, on the loop | requests in {} s | latency p50 / p99 ms | event-loop lag p50 / p99 / max ms |", lab["server_async"][0]["seconds"]);
+    println!("|---|---|---|---|---|");
+    let server = runs("server_async").into_iter().chain(runs("server_cpu"));
+    for run in server {
+        let (latency, lag) = (&run["latency"], &run["event_loop_lag"]);
+        println!(
+            "| {} | {} | {} | {} / {} | {} / {} / {} |",
+            run["clients"],
+            run["cpu_ms"],
+            run["requests"],
+            ms(&latency["p50_ms"]),
+            ms(&latency["p99_ms"]),
+            ms(&lag["p50_ms"]),
+            ms(&lag["p99_ms"]),
+            ms(&lag["max_ms"]),
+        );
+    }
+    let lag_met = runs("server_async")
+        .iter()
+        .filter(|run| {
+            run["event_loop_lag"]["p99_ms"]
+                .as_f64()
+                .is_some_and(|p99| p99 < 16.0)
+        })
+        .count();
+    println!(
+        "\n10,000 clients on async handlers: lag p99 under 16 ms in {lag_met} of {} runs.",
+        runs("server_async").len()
+    );
+
+    let three_ways = runs("three_ways");
+    println!(
+        "\nConcurrency lab: one workload three ways ({} numbers; pool of {} threads; medians of the widget's repetitions, frames missed in the worst)\n",
+        three_ways.first().map_or(serde_json::Value::Null, |run| run["numbers"].clone()),
+        three_ways.first().map_or(serde_json::Value::Null, |run| run["pool_threads"].clone()),
+    );
+    println!("| (a) one go ms, missed | (b) sliced ms, missed | (c) pool ms, missed | (c) speedup over (a) | (c) with the dot stopped ms | its speedup |");
+    println!("|---|---|---|---|---|---|");
+    for run in &three_ways {
+        let way = |key: &str| format!("{}, {}", ms(&run[key]["ms"]), run[key]["dropped_frames"]);
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            way("one_go"),
+            way("sliced"),
+            way("pool"),
+            ms(&run["pool_speedup"]),
+            ms(&run["pool_quiet"]["ms"]),
+            ms(&run["pool_quiet_speedup"]),
+        );
+    }
+    let at_least = |key: &str| {
+        three_ways
+            .iter()
+            .filter(|run| run[key].as_f64().is_some_and(|x| x >= 1.8))
+            .count()
+    };
+    println!(
+        "\nThe pool at least 1.8x the one go: {} of {} runs with the dot moving, {} with it stopped.",
+        at_least("pool_speedup"),
+        three_ways.len(),
+        at_least("pool_quiet_speedup"),
+    );
 }
