@@ -237,15 +237,17 @@ fn simd_table(native: &[KernelResult], browser: &serde_json::Value) -> Result {
 fn lab_tables(lab: &serde_json::Value) {
     let runs = |key: &str| lab[key].as_array().cloned().unwrap_or_default();
     let ms = |value: &serde_json::Value| value.as_f64().map_or("-".into(), |v| format!("{v:.1}"));
+    let times =
+        |value: &serde_json::Value| value.as_f64().map_or("-".into(), |v| format!("{v:.2}x"));
     println!("\nConcurrency lab: the one-thread server, each run the widget's own (simulated I/O {} ms ± {} %, think time up to {} ms)\n",
         lab["server_async"][0]["io"]["mean_ms"], lab["server_async"][0]["io"]["spread"].as_f64().map_or(0.0, |s| s * 100.0), lab["server_async"][0]["think_ms"]);
-    println!("| clients | CPU ms a request, on the loop | requests in {} s | latency p50 / p99 ms | event-loop lag p50 / p99 / max ms |", lab["server_async"][0]["seconds"]);
+    println!("| clients | CPU ms a request, on the loop | requests in {} s | latency p50 / p99 ms | event-loop lag p50 / p99 / max ms (probes) |", lab["server_async"][0]["seconds"]);
     println!("|---|---|---|---|---|");
     let server = runs("server_async").into_iter().chain(runs("server_cpu"));
     for run in server {
         let (latency, lag) = (&run["latency"], &run["event_loop_lag"]);
         println!(
-            "| {} | {} | {} | {} / {} | {} / {} / {} |",
+            "| {} | {} | {} | {} / {} | {} / {} / {} ({}) |",
             run["clients"],
             run["cpu_ms"],
             run["requests"],
@@ -254,6 +256,7 @@ fn lab_tables(lab: &serde_json::Value) {
             ms(&lag["p50_ms"]),
             ms(&lag["p99_ms"]),
             ms(&lag["max_ms"]),
+            lag["samples"],
         );
     }
     let lag_met = runs("server_async")
@@ -284,9 +287,9 @@ fn lab_tables(lab: &serde_json::Value) {
             way("one_go"),
             way("sliced"),
             way("pool"),
-            ms(&run["pool_speedup"]),
+            times(&run["pool_speedup"]),
             ms(&run["pool_quiet"]["ms"]),
-            ms(&run["pool_quiet_speedup"]),
+            times(&run["pool_quiet_speedup"]),
         );
     }
     let at_least = |key: &str| {
