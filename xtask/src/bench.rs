@@ -239,12 +239,13 @@ fn lab_tables(lab: &serde_json::Value) {
     let ms = |value: &serde_json::Value| value.as_f64().map_or("-".into(), |v| format!("{v:.1}"));
     let times =
         |value: &serde_json::Value| value.as_f64().map_or("-".into(), |v| format!("{v:.2}x"));
+    let server_async = runs("server_async");
+    let first = server_async.first().cloned().unwrap_or_default();
     println!("\nConcurrency lab: the one-thread server, each run the widget's own (simulated I/O {} ms ± {} %, think time up to {} ms)\n",
-        lab["server_async"][0]["io"]["mean_ms"], lab["server_async"][0]["io"]["spread"].as_f64().map_or(0.0, |s| s * 100.0), lab["server_async"][0]["think_ms"]);
-    println!("| clients | CPU ms a request, on the loop | requests in {} s | latency p50 / p99 ms | event-loop lag p50 / p99 / max ms (probes) |", lab["server_async"][0]["seconds"]);
+        first["io"]["mean_ms"], first["io"]["spread"].as_f64().map_or(0.0, |s| s * 100.0), first["think_ms"]);
+    println!("| clients | CPU ms a request, on the loop | requests in {} s | latency p50 / p99 ms | event-loop lag p50 / p99 / max ms (probes) |", first["seconds"]);
     println!("|---|---|---|---|---|");
-    let server = runs("server_async").into_iter().chain(runs("server_cpu"));
-    for run in server {
+    for run in server_async.iter().chain(&runs("server_cpu")) {
         let (latency, lag) = (&run["latency"], &run["event_loop_lag"]);
         println!(
             "| {} | {} | {} | {} / {} | {} / {} / {} ({}) |",
@@ -259,7 +260,7 @@ fn lab_tables(lab: &serde_json::Value) {
             lag["samples"],
         );
     }
-    let lag_met = runs("server_async")
+    let lag_met = server_async
         .iter()
         .filter(|run| {
             run["event_loop_lag"]["p99_ms"]
@@ -269,14 +270,14 @@ fn lab_tables(lab: &serde_json::Value) {
         .count();
     println!(
         "\n10,000 clients on async handlers: lag p99 under 16 ms in {lag_met} of {} runs.",
-        runs("server_async").len()
+        server_async.len()
     );
 
     let three_ways = runs("three_ways");
+    let first = three_ways.first().cloned().unwrap_or_default();
     println!(
         "\nConcurrency lab: one workload three ways ({} numbers; pool of {} threads; medians of the widget's repetitions, frames missed in the worst)\n",
-        three_ways.first().map_or(serde_json::Value::Null, |run| run["numbers"].clone()),
-        three_ways.first().map_or(serde_json::Value::Null, |run| run["pool_threads"].clone()),
+        first["numbers"], first["pool_threads"],
     );
     println!("| (a) one go ms, missed | (b) sliced ms, missed | (c) pool ms, missed | (c) speedup over (a) | (c) with the dot stopped ms | its speedup |");
     println!("|---|---|---|---|---|---|");
