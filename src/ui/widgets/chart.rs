@@ -22,12 +22,14 @@ pub struct SpeedupChartProps {
     pub max_threads: usize,
 }
 
-const W: f64 = 520.0;
-const H: f64 = 300.0;
-const LEFT: f64 = 46.0;
-const RIGHT: f64 = 14.0;
-const TOP: f64 = 14.0;
-const BOTTOM: f64 = 40.0;
+/// The drawing's width in CSS pixels: drawn at this size, its labels are the
+/// page's small text (see `www/book.css`).
+const W: f64 = 640.0;
+const H: f64 = 370.0;
+const LEFT: f64 = 56.0;
+const RIGHT: f64 = 17.0;
+const TOP: f64 = 17.0;
+const BOTTOM: f64 = 50.0;
 
 /// Speedup against threads, with the ideal line (speedup = threads) and each
 /// series' Amdahl fit.
@@ -75,18 +77,18 @@ pub fn speedup_chart(props: &SpeedupChartProps) -> Html {
 
     html! {
         <figure class="chart">
-            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={format!("Speedup against threads. {description}")}>
+            <svg width={W.to_string()} viewBox={format!("0 0 {W} {H}")} role="img" aria-label={format!("Speedup against threads. {description}")}>
                 { for y_ticks.iter().map(|&t| html! {
                     <g class="grid">
                         <line x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={y(t as f64).to_string()} y2={y(t as f64).to_string()} />
-                        <text x={(LEFT - 8.0).to_string()} y={(y(t as f64) + 4.0).to_string()} text-anchor="end">{ t }</text>
+                        <text x={(LEFT - 10.0).to_string()} y={(y(t as f64) + 5.0).to_string()} text-anchor="end">{ t }</text>
                     </g>
                 }) }
                 { for x_ticks.iter().map(|&t| html! {
-                    <text class="tick" x={x(t as f64).to_string()} y={(H - BOTTOM + 18.0).to_string()} text-anchor="middle">{ t }</text>
+                    <text class="tick" x={x(t as f64).to_string()} y={(H - BOTTOM + 22.0).to_string()} text-anchor="middle">{ t }</text>
                 }) }
-                <text class="axis-label" x={((LEFT + W - RIGHT) / 2.0).to_string()} y={(H - 6.0).to_string()} text-anchor="middle">{ "threads" }</text>
-                <text class="axis-label" transform={format!("translate(12 {}) rotate(-90)", (TOP + H - BOTTOM) / 2.0)} text-anchor="middle">{ "speedup" }</text>
+                <text class="axis-label" x={((LEFT + W - RIGHT) / 2.0).to_string()} y={(H - 7.0).to_string()} text-anchor="middle">{ "threads" }</text>
+                <text class="axis-label" transform={format!("translate(15 {}) rotate(-90)", (TOP + H - BOTTOM) / 2.0)} text-anchor="middle">{ "speedup" }</text>
                 <path class="ideal" d={ideal} />
                 { for props.series.iter().enumerate().map(|(i, s)| {
                     let measured: Vec<(f64, f64)> = s.points.iter().map(|&(n, sp)| (n as f64, sp)).collect();
@@ -101,7 +103,7 @@ pub fn speedup_chart(props: &SpeedupChartProps) -> Html {
                             { fit.unwrap_or_default() }
                             <path class="measured" d={path(&measured)} />
                             { for measured.iter().map(|&(px, py)| html! {
-                                <circle cx={x(px).to_string()} cy={y(py).to_string()} r="3.5" />
+                                <circle cx={x(px).to_string()} cy={y(py).to_string()} r="4" />
                             }) }
                         </g>
                     }

@@ -19,24 +19,25 @@ pub struct GanttProps {
     pub summary: AttrValue,
 }
 
-const W: f64 = 560.0;
-const LANE: f64 = 26.0;
-const LEFT: f64 = 86.0;
-const TOP: f64 = 6.0;
-const AXIS: f64 = 26.0;
+/// Drawn at its own width in CSS pixels, like every chart (`chart.rs`).
+const W: f64 = 640.0;
+const LANE: f64 = 30.0;
+const LEFT: f64 = 104.0;
+const TOP: f64 = 7.0;
+const AXIS: f64 = 30.0;
 
 #[function_component(Gantt)]
 pub fn gantt(props: &GanttProps) -> Html {
     let lanes = props.timeline.lanes();
     let height = TOP + lanes.len().max(1) as f64 * LANE + AXIS;
     let scale = props.scale_ms.max(1.0);
-    let x = |ms: f64| LEFT + ms / scale * (W - LEFT - 8.0);
+    let x = |ms: f64| LEFT + ms / scale * (W - LEFT - 10.0);
     let row = |lane: usize| lanes.iter().position(|&l| l == lane).unwrap_or(0) as f64;
     html! {
         <figure class="chart gantt">
-            <svg viewBox={format!("0 0 {W} {height:.0}")} role="img" aria-label={props.summary.clone()}>
+            <svg width={W.to_string()} viewBox={format!("0 0 {W} {height:.0}")} role="img" aria-label={props.summary.clone()}>
                 { for lanes.iter().enumerate().map(|(i, lane)| html! {
-                    <text x="4" y={format!("{:.1}", TOP + i as f64 * LANE + LANE * 0.62)}>
+                    <text x="5" y={format!("{:.1}", TOP + i as f64 * LANE + LANE * 0.62)}>
                         { if lanes.len() == 1 { props.lane_label.to_string() } else { format!("{} {}", props.lane_label, lane + 1) } }
                     </text>
                 }) }
@@ -52,12 +53,12 @@ pub fn gantt(props: &GanttProps) -> Html {
                         </rect>
                     }
                 }) }
-                <line class="axis" x1={LEFT.to_string()} x2={format!("{:.1}", W - 8.0)}
+                <line class="axis" x1={LEFT.to_string()} x2={format!("{:.1}", W - 10.0)}
                       y1={format!("{:.1}", height - AXIS)} y2={format!("{:.1}", height - AXIS)} />
                 { for (0..=4).map(|i| {
                     let ms = scale * f64::from(i) / 4.0;
                     html! {
-                        <text x={format!("{:.1}", x(ms))} y={format!("{:.1}", height - 8.0)}
+                        <text x={format!("{:.1}", x(ms))} y={format!("{:.1}", height - 9.0)}
                               text-anchor={match i { 0 => "start", 4 => "end", _ => "middle" }}>{ format!("{ms:.0} ms") }</text>
                     }
                 }) }

@@ -49,23 +49,24 @@ pub fn depth_chart(
     duration_ms: f64,
     what: &str,
 ) -> Html {
-    const W: f64 = 520.0;
-    const H: f64 = 200.0;
-    const LEFT: f64 = 46.0;
-    const BOTTOM: f64 = 24.0;
+    // Drawn at its own width in CSS pixels, like every chart (`chart.rs`).
+    const W: f64 = 640.0;
+    const H: f64 = 246.0;
+    const LEFT: f64 = 56.0;
+    const BOTTOM: f64 = 30.0;
     let deepest = series
         .iter()
         .flat_map(|(_, points)| points.iter().map(|&(_, depth)| depth))
         .max()
         .unwrap_or(0)
         .max(1) as f64;
-    let x = |ms: f64| LEFT + ms / duration_ms.max(1.0) * (W - LEFT - 10.0);
-    let y = |depth: f64| H - BOTTOM - depth / deepest * (H - BOTTOM - 10.0);
+    let x = |ms: f64| LEFT + ms / duration_ms.max(1.0) * (W - LEFT - 12.0);
+    let y = |depth: f64| H - BOTTOM - depth / deepest * (H - BOTTOM - 12.0);
     html! {
         <figure class="chart">
-            <svg viewBox={format!("0 0 {W} {H}")} role="img"
+            <svg width={W.to_string()} viewBox={format!("0 0 {W} {H}")} role="img"
                  aria-label={format!("The depth of each {what} over time, up to {deepest:.0} items.")}>
-                <text x="4" y="16">{ format!("{deepest:.0}") }</text>
+                <text x="5" y="20">{ format!("{deepest:.0}") }</text>
                 <text x="4" y={format!("{:.0}", H - BOTTOM)}>{ "0" }</text>
                 { for series.iter().enumerate().map(|(index, (_, points))| {
                     let points: Vec<String> = points.iter()
