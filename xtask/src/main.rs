@@ -24,10 +24,10 @@ commands:
   dist [--public-url PATH]   write the release site to dist/ (or --out DIR); PATH like /book/
        [--out DIR]
   test [--browser NAME]      install what is missing, then run every test: host, wasm in
-                             headless Chromium and Firefox, and end-to-end on the built
-                             site in Chromium, Firefox and WebKit without SharedArrayBuffer;
-                             --browser NAME (chromium, firefox, webkit) runs the wasm and
-                             end-to-end tests in that browser only (WebKit in both modes)
+                             Chromium, Firefox and WebKit, and end-to-end on the built
+                             site in Chromium, Firefox, WebKit, and WebKit without
+                             SharedArrayBuffer; --browser NAME (chromium, firefox, webkit)
+                             runs the wasm and end-to-end tests in that browser only
   lint                       cargo fmt --check and clippy for the host and wasm targets
   bench [--sweep]            every kernel natively (rayon) and in headless Chromium (worker
                              pool), printed as a markdown table; --sweep adds native 1..N
@@ -127,20 +127,18 @@ impl E2eRun {
     }
 }
 
-/// The end-to-end runs by default: Chromium, Firefox, and WebKit without
-/// shared memory. WebKit with its switch runs with `--browser webkit`: its
-/// whole suite does not yet pass reliably enough for the gate every change
-/// must pass (its record: README, "Browsers").
-const E2E_BY_DEFAULT: [E2eRun; 3] = [
+/// The end-to-end runs by default: every engine with threads, then WebKit
+/// without shared memory (older Safari, WebKitGTK by default), where the
+/// tests of a page without a pool run.
+const E2E_BY_DEFAULT: [E2eRun; 4] = [
     E2eRun::new(Engine::Chromium, true),
     E2eRun::new(Engine::Firefox, true),
+    E2eRun::new(Engine::Webkit, true),
     E2eRun::new(Engine::Webkit, false),
 ];
 
-/// The engines whose `wasm-bindgen-test` suite runs by default. WebKit's
-/// runs with `--browser webkit`: it passed 14 of 14 in nine runs of ten here,
-/// and the other lost the SIMD lab's pool job for a reason not yet found.
-const WASM_BY_DEFAULT: [Engine; 2] = [Engine::Chromium, Engine::Firefox];
+/// The engines whose `wasm-bindgen-test` suite runs by default: all three.
+const WASM_BY_DEFAULT: [Engine; 3] = Engine::ALL;
 
 /// The engines `test` runs `wasm-bindgen-test` in, and its end-to-end runs:
 /// by default [`WASM_BY_DEFAULT`] and [`E2E_BY_DEFAULT`], or the one engine
