@@ -234,18 +234,22 @@ impl Component for LabWidget {
                         { "Cancel" }
                     </button>
                     if single {
-                        <label for={input_id.clone()}>
-                            { format!("Size ({} to {} {})", range.min, range.max, range.unit) }
-                        </label>
-                        <input id={input_id} type="number" min={range.min.to_string()} max={range.max.to_string()}
-                               value={self.size.clone()} disabled={running}
-                               oninput={link.callback(|e: InputEvent| Msg::SetSize(input_value(&e)))} />
+                        <span class="field">
+                            <label for={input_id.clone()}>
+                                { format!("Size ({} to {} {})", range.min, range.max, range.unit) }
+                            </label>
+                            <input id={input_id} type="number" min={range.min.to_string()} max={range.max.to_string()}
+                                   value={self.size.clone()} disabled={running}
+                                   oninput={link.callback(|e: InputEvent| Msg::SetSize(input_value(&e)))} />
+                        </span>
                     }
                     if kind == WidgetKind::Mandelbrot {
-                        <label for={slider_id.clone()}>{ format!("Threads: {}", self.threads) }</label>
-                        <input id={slider_id} type="range" min="1" max={self.environment.hardware_concurrency.to_string()}
-                               value={self.threads.to_string()} disabled={running}
-                               oninput={link.callback(|e: InputEvent| Msg::SetThreads(input_value(&e).parse().unwrap_or(1)))} />
+                        <span class="field">
+                            <label for={slider_id.clone()}>{ format!("Threads: {}", self.threads) }</label>
+                            <input id={slider_id} type="range" min="1" max={self.environment.hardware_concurrency.to_string()}
+                                   value={self.threads.to_string()} disabled={running}
+                                   oninput={link.callback(|e: InputEvent| Msg::SetThreads(input_value(&e).parse().unwrap_or(1)))} />
+                        </span>
                     }
                 </div>
                 if running {

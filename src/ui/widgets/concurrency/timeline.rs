@@ -130,8 +130,10 @@ pub fn interleaving_timeline() -> Html {
                 { if running { "Running…" } else { "Run the tasks both ways" } }
             </button>
             <div class="lab-controls">
-                <label for="timeline-lengths">{ "Step length of each task, in ms (2 to 8 tasks, 1 to 40 ms)" }</label>
-                <input id="timeline-lengths" type="text" inputmode="decimal" value={(*lengths).clone()} oninput={on_lengths} />
+                <span class="field">
+                    <label for="timeline-lengths">{ "Step length of each task, in ms (2 to 8 tasks, 1 to 40 ms)" }</label>
+                    <input id="timeline-lengths" type="text" inputmode="decimal" value={(*lengths).clone()} oninput={on_lengths} />
+                </span>
                 <NumberField id="timeline-steps" label="Steps per task" value={(*steps).clone()} min={1} max={12}
                              oninput={on_steps} />
             </div>

@@ -225,12 +225,13 @@ pub fn number_field(props: &NumberFieldProps) -> Html {
             .map(|input| input.value())
             .unwrap_or_default()
     });
+    // One span: the label wraps to a new line with its input, not apart from it.
     html! {
-        <>
+        <span class="field">
             <label for={props.id.clone()}>{ format!("{} ({} to {})", props.label, props.min, props.max) }</label>
             <input id={props.id.clone()} type="number" min={props.min.to_string()} max={props.max.to_string()}
                    value={props.value.clone()} {oninput} />
-        </>
+        </span>
     }
 }
 

@@ -188,17 +188,21 @@ impl Component for BeTheScheduler {
                     <button type="button" onclick={link.callback(|_| Msg::Explore)}>
                         { "Explore all interleavings" }
                     </button>
-                    <label for={level_id.clone()}>{ "Level" }</label>
-                    <select id={level_id} onchange={on_level}>
-                        { for self.levels.iter().enumerate().map(|(i, l)| html! {
-                            <option value={l.id()} selected={l.id() == level.id()}>
-                                { format!("{}. {}", i + 1, l.title()) }
-                            </option>
-                        }) }
-                    </select>
-                    <input id={expand_id.clone()} type="checkbox" checked={self.expanded}
-                           disabled={!can_expand} onchange={on_expand} />
-                    <label for={expand_id}>{ "expand non-atomic statements" }</label>
+                    <span class="field">
+                        <label for={level_id.clone()}>{ "Level" }</label>
+                        <select id={level_id} onchange={on_level}>
+                            { for self.levels.iter().enumerate().map(|(i, l)| html! {
+                                <option value={l.id()} selected={l.id() == level.id()}>
+                                    { format!("{}. {}", i + 1, l.title()) }
+                                </option>
+                            }) }
+                        </select>
+                    </span>
+                    <span class="field">
+                        <input id={expand_id.clone()} type="checkbox" checked={self.expanded}
+                               disabled={!can_expand} onchange={on_expand} />
+                        <label for={expand_id}>{ "expand non-atomic statements" }</label>
+                    </span>
                 </div>
                 <p class="scheduler-goal">{ level.goal() }</p>
                 if !can_expand {
