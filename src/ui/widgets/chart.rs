@@ -22,9 +22,11 @@ pub struct SpeedupChartProps {
     pub max_threads: usize,
 }
 
-/// The drawing's width in CSS pixels: drawn at this size, its labels are the
-/// page's small text (see `www/book.css`).
-const W: f64 = 640.0;
+/// Every chart's width in CSS pixels (its svg's `width` and `viewBox`): drawn
+/// at this size, its labels are the page's small text (see `www/book.css`).
+pub const CHART_WIDTH: f64 = 640.0;
+
+const W: f64 = CHART_WIDTH;
 const H: f64 = 370.0;
 const LEFT: f64 = 56.0;
 const RIGHT: f64 = 17.0;

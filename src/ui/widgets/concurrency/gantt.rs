@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use crate::compute::concurrency::timeline::Timeline;
+use crate::ui::widgets::chart::CHART_WIDTH;
 
 #[derive(Properties, PartialEq)]
 pub struct GanttProps {
@@ -19,8 +20,7 @@ pub struct GanttProps {
     pub summary: AttrValue,
 }
 
-/// Drawn at its own width in CSS pixels, like every chart (`chart.rs`).
-const W: f64 = 640.0;
+const W: f64 = CHART_WIDTH;
 const LANE: f64 = 30.0;
 const LEFT: f64 = 104.0;
 const TOP: f64 = 7.0;

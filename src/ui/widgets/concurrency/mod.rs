@@ -15,6 +15,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::ui::widgets::chart::CHART_WIDTH;
+
 /// The Cancel flag of a widget's run on the event loop. Each run takes a
 /// fresh flag from [`Stop::arm`] and checks it between its steps; the Cancel
 /// button raises the flag of the latest run.
@@ -49,8 +51,7 @@ pub fn depth_chart(
     duration_ms: f64,
     what: &str,
 ) -> Html {
-    // Drawn at its own width in CSS pixels, like every chart (`chart.rs`).
-    const W: f64 = 640.0;
+    const W: f64 = CHART_WIDTH;
     const H: f64 = 246.0;
     const LEFT: f64 = 56.0;
     const BOTTOM: f64 = 30.0;
