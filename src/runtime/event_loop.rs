@@ -25,6 +25,20 @@ pub async fn yield_turn() {
     TimeoutFuture::new(0).await;
 }
 
+/// Gives the thread back until the browser has drawn a frame (or 100 ms
+/// have passed, as in a hidden tab, which draws none), then for one more
+/// turn: work split into steps that each change the page then lets each
+/// step's own style, layout and paint run as a task apart, instead of
+/// piling up into one.
+pub async fn after_next_frame() {
+    let (drawn, frame) = oneshot::channel();
+    let _request = request_animation_frame(move |_| {
+        let _ = drawn.send(());
+    });
+    futures::future::select(frame, TimeoutFuture::new(100)).await;
+    yield_turn().await;
+}
+
 /// A task's share of one turn of the event loop, for a task that does many
 /// small steps in a row (a message sent to a thousand mailboxes, a thousand
 /// tasks spawned): it calls [`TurnBudget::spend`] after each step, which

@@ -707,6 +707,26 @@ async fn every_lab_widget_measures_on_several_threads_without_blocking_the_page(
                 "the Mandelbrot set is faster on several threads: {speedup}"
             );
         }
+        // The report appears in steps, the pictures' place last (`Reveal` in
+        // src/ui/widgets/lab.rs): every step comes, with a curve or a work
+        // chart for each sweep, and the watch covers them all.
+        browser
+            .wait_for(&format!("[data-widget={id}] .lab-images"), 10)
+            .await;
+        let sweeps = result["sweeps"].as_array().map_or(0, Vec::len);
+        let drawn = browser
+            .eval(&format!(
+                "const w = document.querySelector('[data-widget={id}]');
+                 return w.querySelectorAll(
+                     {:?}).length",
+                if id == "pool-workers" {
+                    ".work-chart"
+                } else {
+                    ".chart g.series"
+                }
+            ))
+            .await;
+        assert_eq!(drawn, sweeps, "{id}: a curve or work chart for each sweep");
         let long = long_tasks(&browser).await;
         assert!(
             long.is_empty(),

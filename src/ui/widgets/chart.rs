@@ -20,6 +20,11 @@ pub struct SpeedupChartProps {
     pub series: Vec<Series>,
     /// The x axis runs from 1 to this many threads.
     pub max_threads: usize,
+    /// How many of the series are drawn so far: a report draws its curves
+    /// one task at a time. The axes fit every series from the start, so a
+    /// curve added changes nothing already drawn.
+    #[prop_or(usize::MAX)]
+    pub drawn: usize,
 }
 
 /// Every chart's width in CSS pixels (its svg's `width` and `viewBox`): drawn
@@ -92,7 +97,7 @@ pub fn speedup_chart(props: &SpeedupChartProps) -> Html {
                 <text class="axis-label" x={((LEFT + W - RIGHT) / 2.0).to_string()} y={(H - 7.0).to_string()} text-anchor="middle">{ "threads" }</text>
                 <text class="axis-label" transform={format!("translate(15 {}) rotate(-90)", (TOP + H - BOTTOM) / 2.0)} text-anchor="middle">{ "speedup" }</text>
                 <path class="ideal" d={ideal} />
-                { for props.series.iter().enumerate().map(|(i, s)| {
+                { for props.series.iter().take(props.drawn).enumerate().map(|(i, s)| {
                     let measured: Vec<(f64, f64)> = s.points.iter().map(|&(n, sp)| (n as f64, sp)).collect();
                     let fit = s.serial_fraction.map(|f| {
                         let curve: Vec<(f64, f64)> = (1..=props.max_threads.max(2))

@@ -19,7 +19,7 @@ use crate::compute::measure::{measure, sweep_counts, Plan, Sweep};
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
-use crate::runtime::event_loop::yield_turn;
+use crate::runtime::event_loop::after_next_frame;
 use crate::runtime::job::JobError;
 use crate::runtime::lab::{self, RunError};
 use crate::ui::widgets::chart::{Series, SpeedupChart, WorkChart};
@@ -90,27 +90,46 @@ pub struct LabWidget {
     reveal: Reveal,
 }
 
-/// A finished report appears over three turns of the event loop: the
-/// figures, then the chart, then the pictures. Drawn in one turn, the first
-/// report on a page held WebKit's main thread for 71 to 100 ms (code the
-/// engine had not compiled yet): a freeze, in a widget whose point is that
-/// the page stays responsive. In three turns, 4 runs in 6 had no turn over
-/// 50 ms there; the others had one of 58 or 89 ms.
+/// A finished report appears in steps, each in a task of its own after the
+/// browser has drawn the one before: the figures, the chart's axes, each
+/// measured curve, then the pictures. Drawn in one turn, the first report on
+/// a page held WebKit's main thread for 71 to 100 ms; in three turns (the
+/// figures, the whole chart, the pictures) one turn still took 55 to 85 ms
+/// at times. The first report runs code the engine has not compiled yet:
+/// the same steps took 1 to 5 ms in a second run on the page, 10 to 85 ms
+/// in the first (WebKitGTK, 2 cores). A freeze in a widget whose point is
+/// that the page stays responsive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Reveal {
     Figures,
-    Chart,
+    /// The chart with this many of its curves drawn.
+    Chart {
+        curves: usize,
+    },
     Pictures,
 }
 
 impl Reveal {
-    /// Everything shown: the last part, and the state between reports.
+    /// Everything shown: the last step, and the state between reports.
     const WHOLE: Reveal = Reveal::Pictures;
 
-    fn next(self) -> Self {
+    /// The step after this one, for a report with `curves` curves.
+    fn next(self, curves: usize) -> Self {
         match self {
-            Reveal::Figures => Reveal::Chart,
-            Reveal::Chart | Reveal::Pictures => Reveal::Pictures,
+            Reveal::Figures => Reveal::Chart { curves: 0 },
+            Reveal::Chart { curves: drawn } if drawn < curves => {
+                Reveal::Chart { curves: drawn + 1 }
+            }
+            Reveal::Chart { .. } | Reveal::Pictures => Reveal::Pictures,
+        }
+    }
+
+    /// How many of the chart's curves this step shows.
+    fn curves(self) -> usize {
+        match self {
+            Reveal::Figures => 0,
+            Reveal::Chart { curves } => curves,
+            Reveal::Pictures => usize::MAX,
         }
     }
 }
@@ -188,7 +207,11 @@ impl Component for LabWidget {
                 }
             }
             Msg::Reveal => {
-                self.reveal = self.reveal.next();
+                let curves = match &self.state {
+                    State::Done(report) => report.sweeps.len(),
+                    _ => 0,
+                };
+                self.reveal = self.reveal.next(curves);
                 if self.reveal != Reveal::WHOLE {
                     self.reveal_next_turn(ctx);
                 }
@@ -311,11 +334,11 @@ impl LabWidget {
         });
     }
 
-    /// Sends [`Msg::Reveal`] after the browser's next turn.
+    /// Sends [`Msg::Reveal`] once the browser has drawn the step before.
     fn reveal_next_turn(&self, ctx: &Context<Self>) {
         let link = ctx.link().clone();
         spawn_local(async move {
-            yield_turn().await;
+            after_next_frame().await;
             link.send_message(Msg::Reveal);
         });
     }
@@ -463,13 +486,13 @@ impl LabWidget {
         html! {
             <>
                 if self.reveal >= Reveal::Pictures { { pictures } }
-                if self.reveal >= Reveal::Chart {
+                if self.reveal >= (Reveal::Chart { curves: 0 }) {
                     if kind == WidgetKind::PoolWorkers {
-                        { for report.sweeps.iter().filter_map(|s| s.points.last()).map(|p| html! {
+                        { for report.sweeps.iter().take(self.reveal.curves()).filter_map(|s| s.points.last()).map(|p| html! {
                             <WorkChart work={p.work_per_thread.clone()} unit="rows" />
                         }) }
                     } else if max_threads > 1 {
-                        <SpeedupChart {series} max_threads={max_threads} />
+                        <SpeedupChart {series} max_threads={max_threads} drawn={self.reveal.curves()} />
                     }
                 }
                 { for report.sweeps.iter().map(|s| results_table(kind, s)) }
