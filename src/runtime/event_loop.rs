@@ -27,9 +27,9 @@ pub async fn yield_turn() {
 
 /// Gives the thread back until the browser has drawn a frame (or 100 ms
 /// have passed, as in a hidden tab, which draws none), then for one more
-/// turn: work split into steps that each change the page then lets each
-/// step's own style, layout and paint run as a task apart, instead of
-/// piling up into one.
+/// turn. Work that changes the page in steps awaits this between them, so
+/// each step's style, layout and paint run apart instead of piling up into
+/// one long task.
 pub async fn after_next_frame() {
     let (drawn, frame) = oneshot::channel();
     let _request = request_animation_frame(move |_| {
