@@ -7,7 +7,12 @@
 //! together, as in the seed's multiplayer-game row.
 
 use std::cell::{Cell, RefCell};
+use std::future::ready;
+use std::pin::pin;
 use std::rc::Rc;
+
+use futures::future::select;
+use futures::stream::{FuturesUnordered, StreamExt};
 
 use gloo::timers::future::TimeoutFuture;
 use serde::Serialize;
@@ -22,7 +27,6 @@ use crate::compute::xorshift::XorShift;
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
-use crate::runtime::event_loop::TurnBudget;
 use crate::runtime::job::{run_piece_in_pool, JobError};
 use crate::runtime::pool;
 use crate::runtime::timer_queue::sleep;
@@ -35,8 +39,6 @@ use crate::ui::widgets::round_ms;
 
 /// The lag probe's period.
 const PROBE_MS: f64 = 10.0;
-/// Milliseconds of starting clients between two yields to the event loop.
-const SPAWN_SLICE_MS: f64 = 1.5;
 
 /// The run as the reader set it, within the limits.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +78,6 @@ struct Live {
     completed: usize,
     latencies: Vec<f64>,
     probe: Vec<f64>,
-    finished_clients: u64,
 }
 
 /// The live figures while the server runs.
@@ -256,7 +257,7 @@ async fn serve(
         ..Live::default()
     }));
     let deadline = now_ms() + setup.seconds as f64 * 1000.0;
-    let failure = Rc::new(RefCell::new(None::<String>));
+    let failure = RefCell::new(None::<String>);
 
     // The lag probe: a 10 ms timer, and when it really fired.
     {
@@ -269,39 +270,29 @@ async fn serve(
             }
         });
     }
-    // The clients, started a slice at a time so starting them is no long task.
-    let mut turn = TurnBudget::new(SPAWN_SLICE_MS);
-    for client in 0..setup.clients {
-        let (live, stop, failure, setup) = (
-            Rc::clone(&live),
-            Rc::clone(&stop),
-            Rc::clone(&failure),
-            setup.clone(),
-        );
-        spawn_local(async move {
-            run_client(client, &setup, handler, deadline, &live, &stop, &failure).await;
-            live.borrow_mut().finished_clients += 1;
-        });
-        turn.spend().await;
-    }
-    loop {
-        TimeoutFuture::new(250).await;
-        let (now, finished) = {
+    // The clients: futures polled together by this one task, as a server
+    // runtime polls its connections. Spawned as a task each, every client
+    // that waits would cost the page a JavaScript promise and closure of its
+    // own in this threaded build (`spawn_local` waits with `Atomics.waitAsync`):
+    // tens of thousands a second, whose garbage collection stalled the loop.
+    let clients: FuturesUnordered<_> = (0..setup.clients)
+        .map(|client| run_client(client, &setup, handler, deadline, &live, &stop, &failure))
+        .collect();
+    let serving = pin!(clients.for_each(|()| ready(())));
+    let reporting = pin!(async {
+        loop {
+            TimeoutFuture::new(250).await;
             let live = live.borrow();
             let recent = &live.latencies[live.latencies.len().saturating_sub(RECENT)..];
-            let now = Progress {
+            progress(Progress {
                 elapsed_s: ((now_ms() - live.started) / 1000.0).min(setup.seconds as f64),
                 completed: live.completed,
                 latency: Tail::of(recent),
                 lag: Tail::of(&lags(&live.probe, PROBE_MS)),
-            };
-            (now, live.finished_clients)
-        };
-        if finished >= setup.clients {
-            break;
+            });
         }
-        progress(now);
-    }
+    });
+    select(serving, reporting).await;
     if let Some(why) = failure.borrow_mut().take() {
         return Err(why);
     }
