@@ -13,7 +13,6 @@ use std::rc::Rc;
 
 use futures::future::select;
 use futures::stream::{FuturesUnordered, StreamExt};
-
 use gloo::timers::future::TimeoutFuture;
 use serde::Serialize;
 use yew::platform::spawn_local;
