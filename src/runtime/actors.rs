@@ -1,13 +1,18 @@
-//! Actors on the event loop (§10 "Actor Model"): each actor is an async task
-//! that owns its state and a mailbox, and actors share no memory, only
-//! messages. The chat room: a room actor fans every message out to its user
-//! actors; one user is slow, and one fails now and then and is restarted by
-//! its supervisor, as in Erlang's "let it crash".
+//! Actors on the event loop (§10 "Actor Model"): each actor is a future that
+//! owns its state and a mailbox, and actors share no memory, only messages.
+//! The chat room: a room actor fans every message out to its user actors;
+//! one user is slow, and one fails now and then and is restarted by its
+//! supervisor, as in Erlang's "let it crash". One task polls every user, as
+//! an actor runtime's scheduler runs many actors on one thread: a task each
+//! would make a JavaScript promise and closure at every wait (see
+//! `ui::widgets::concurrency::server`), a hundred thousand in a default run.
 
 use std::cell::{Cell, RefCell};
+use std::future::ready;
 use std::rc::Rc;
 
 use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
+use futures::stream::FuturesUnordered;
 use futures::StreamExt;
 use gloo::timers::future::TimeoutFuture;
 use yew::platform::spawn_local;
@@ -47,10 +52,10 @@ pub struct ChatOutcome {
     pub elapsed_ms: f64,
 }
 
-/// How long the room may forward one message, or the start spawn actors,
-/// before giving the thread back. Each send wakes a waiting actor, and
-/// Firefox and WebKit take longer per wake-up than Chromium: a thousand of
-/// them in one turn made a long task there (58 to 111 ms).
+/// How long the room may forward one message before giving the thread back.
+/// Each send wakes a waiting actor; when each actor was a task of its own,
+/// Firefox and WebKit took longer per wake-up than Chromium, and a thousand
+/// of them in one turn made a long task there (58 to 111 ms).
 const TURN_MS: f64 = 2.0;
 
 /// The user the slow one is, and the one that fails.
@@ -97,16 +102,10 @@ pub async fn run(
             })
             .collect(),
     );
-    let mut turn = TurnBudget::new(TURN_MS);
-    for user in 0..room.users {
-        spawn_local(supervise(
-            user,
-            room,
-            Rc::clone(&addresses),
-            Rc::clone(&tally),
-        ));
-        turn.spend().await;
-    }
+    let users: FuturesUnordered<_> = (0..room.users)
+        .map(|user| supervise(user, room, Rc::clone(&addresses), Rc::clone(&tally)))
+        .collect();
+    spawn_local(users.for_each(|()| ready(())));
     let (room_sender, room_mailbox) = unbounded::<u64>();
     let room_depth = Rc::new(Cell::new(0_usize));
     let room_peak = Rc::new(Cell::new(0_usize));
