@@ -2,23 +2,21 @@
 //! owns its state and a mailbox, and actors share no memory, only messages.
 //! The chat room: a room actor fans every message out to its user actors;
 //! one user is slow, and one fails now and then and is restarted by its
-//! supervisor, as in Erlang's "let it crash". One task polls every user, as
-//! an actor runtime's scheduler runs many actors on one thread: a task each
-//! would make a JavaScript promise and closure at every wait (see
-//! `ui::widgets::concurrency::server`), a hundred thousand in a default run.
+//! supervisor, as in Erlang's "let it crash". One task polls every user
+//! ([`poll_together`]), as an actor runtime's scheduler runs many actors on
+//! one thread: a task each would make a JavaScript promise and closure at
+//! every wait, a hundred thousand in a default run.
 
 use std::cell::{Cell, RefCell};
-use std::future::ready;
 use std::rc::Rc;
 
 use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
-use futures::stream::FuturesUnordered;
 use futures::StreamExt;
 use gloo::timers::future::TimeoutFuture;
 use yew::platform::spawn_local;
 
 use super::clock::now_ms;
-use super::event_loop::TurnBudget;
+use super::event_loop::{poll_together, TurnBudget};
 
 /// The chat room as the reader sets it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,10 +100,10 @@ pub async fn run(
             })
             .collect(),
     );
-    let users: FuturesUnordered<_> = (0..room.users)
-        .map(|user| supervise(user, room, Rc::clone(&addresses), Rc::clone(&tally)))
-        .collect();
-    spawn_local(users.for_each(|()| ready(())));
+    spawn_local(poll_together((0..room.users).map({
+        let (addresses, tally) = (Rc::clone(&addresses), Rc::clone(&tally));
+        move |user| supervise(user, room, Rc::clone(&addresses), Rc::clone(&tally))
+    })));
     let (room_sender, room_mailbox) = unbounded::<u64>();
     let room_depth = Rc::new(Cell::new(0_usize));
     let room_peak = Rc::new(Cell::new(0_usize));

@@ -6,10 +6,12 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::future::{ready, Future};
 use std::rc::Rc;
 
 use futures::channel::oneshot;
 use futures::future::join_all;
+use futures::stream::{FuturesUnordered, StreamExt};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use gloo::timers::future::TimeoutFuture;
 use wasm_bindgen::prelude::*;
@@ -37,6 +39,23 @@ pub async fn after_next_frame() {
     });
     futures::future::select(frame, TimeoutFuture::new(100)).await;
     yield_turn().await;
+}
+
+/// Runs many futures to their end, all polled by the one task that awaits
+/// this, as a server runtime polls its connections or an actor runtime its
+/// actors. In this threaded build a task spawned with `spawn_local` makes a
+/// JavaScript promise (`Atomics.waitAsync`) and a closure every time it
+/// waits; ten thousand waiting futures spawned a task each made tens of
+/// thousands a second, and their garbage collection stalled the loop. Here
+/// a wake-up only queues the future for the next poll. The futures are all
+/// made at the call.
+pub fn poll_together<F: Future<Output = ()>>(
+    futures: impl IntoIterator<Item = F>,
+) -> impl Future<Output = ()> {
+    futures
+        .into_iter()
+        .collect::<FuturesUnordered<F>>()
+        .for_each(|()| ready(()))
 }
 
 /// A task's share of one turn of the event loop, for a task that does many

@@ -7,12 +7,10 @@
 //! together, as in the seed's multiplayer-game row.
 
 use std::cell::{Cell, RefCell};
-use std::future::ready;
 use std::pin::pin;
 use std::rc::Rc;
 
 use futures::future::select;
-use futures::stream::{FuturesUnordered, StreamExt};
 use gloo::timers::future::TimeoutFuture;
 use serde::Serialize;
 use yew::platform::spawn_local;
@@ -26,6 +24,7 @@ use crate::compute::xorshift::XorShift;
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
+use crate::runtime::event_loop::poll_together;
 use crate::runtime::job::{run_piece_in_pool, JobError};
 use crate::runtime::pool;
 use crate::runtime::timer_queue::sleep;
@@ -269,15 +268,10 @@ async fn serve(
             }
         });
     }
-    // The clients: futures polled together by this one task, as a server
-    // runtime polls its connections. Spawned as a task each, every client
-    // that waits would cost the page a JavaScript promise and closure of its
-    // own in this threaded build (`spawn_local` waits with `Atomics.waitAsync`):
-    // tens of thousands a second, whose garbage collection stalled the loop.
-    let clients: FuturesUnordered<_> = (0..setup.clients)
-        .map(|client| run_client(client, &setup, handler, deadline, &live, &stop, &failure))
-        .collect();
-    let serving = pin!(clients.for_each(|()| ready(())));
+    // The clients: futures polled together by this one task, not a task each.
+    let serving = pin!(poll_together((0..setup.clients).map(|client| {
+        run_client(client, &setup, handler, deadline, &live, &stop, &failure)
+    })));
     let reporting = pin!(async {
         loop {
             TimeoutFuture::new(250).await;
