@@ -393,7 +393,7 @@ mod timeline {
         // Steps of 20 ms, not 5: a task of 20 ms in all was once over before
         // the other worker got a core (WebKit, 4 workers on 2 busy cores, in
         // CI), and the two never met. A pool that runs the tasks one after
-        // the other still fails both checks below, however long the steps.
+        // the other still fails the last check, however long the steps.
         let work = tasks(2, 4, 20.0);
         let spans = run_in_pool(move || {
             run_on_pool(&work, &shared_ms, &|| {
