@@ -28,7 +28,9 @@ pub struct Heading {
     pub text: String,
 }
 
-pub(crate) fn options() -> Options {
+/// The markdown extensions the book's pages use, for every parser of them
+/// (the renderer, the search index, the link checker) to read them alike.
+pub fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
@@ -73,10 +75,23 @@ pub fn render(source: &str, page_path: &str) -> Vec<Block> {
                             Err(error) => Block::BadWidget(error),
                         });
                     }
-                    None => {
-                        terms.inside += 1;
-                        pending.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))));
-                    }
+                    None => match info.strip_prefix(DETAILS) {
+                        Some(summary) => {
+                            let body: String = events
+                                .by_ref()
+                                .take_while(|inner| !matches!(inner, Event::End(TagEnd::CodeBlock)))
+                                .filter_map(|inner| match inner {
+                                    Event::Text(text) => Some(text.into_string()),
+                                    _ => None,
+                                })
+                                .collect();
+                            pending.push(Event::Html(CowStr::from(details(summary, &body))));
+                        }
+                        None => {
+                            terms.inside += 1;
+                            pending.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))));
+                        }
+                    },
                 }
             }
             Event::Start(Tag::Heading {
@@ -235,6 +250,24 @@ pub fn first_heading(source: &str) -> Option<String> {
     headings(source).into_iter().next().map(|h| h.text)
 }
 
+/// The info string of a fenced block that becomes a closed `<details>`: the
+/// rest of the line is its summary, the block's body is markdown. Raw HTML is
+/// escaped, so this is how a page tucks away the "how this is measured" detail
+/// a curious reader may open and others can skip.
+const DETAILS: &str = "details ";
+
+fn details(summary: &str, body: &str) -> String {
+    let mut inner = String::new();
+    html::push_html(
+        &mut inner,
+        Parser::new_ext(body, options()).map(escape_raw_html),
+    );
+    format!(
+        "<details class=\"how\"><summary>{}</summary>{inner}</details>",
+        escape(summary.trim())
+    )
+}
+
 fn flush(pending: &mut Vec<Event>, blocks: &mut Vec<Block>) {
     if pending.is_empty() {
         return;
@@ -306,6 +339,21 @@ pub fn slugify(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_details_block_renders_its_markdown_closed_under_its_summary() {
+        let source = "Before.\n\n```details How this is measured\nEach run is **timed** <b>three</b> times; see [§3](practical-example-web-server/).\n```\n\nAfter.\n";
+        let html = html_of(&render(source, "/"));
+        assert!(
+            html.contains("<details class=\"how\"><summary>How this is measured</summary><p>Each run is <strong>timed</strong> &lt;b&gt;three&lt;/b&gt; times; see <a href=\"practical-example-web-server/\">§3</a>.</p>\n</details>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p>After.</p>"),
+            "the text after the block is kept: {html}"
+        );
+        assert!(!html.contains("<pre>"), "not shown as code: {html}");
+    }
 
     fn html_of(blocks: &[Block]) -> String {
         blocks
