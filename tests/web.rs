@@ -206,7 +206,9 @@ async fn widgets_keep_the_contract_and_the_pool_uses_several_threads() {
         serde_json::from_str(&environment.get_attribute("data-result").unwrap_or_default())
             .expect("JSON");
     assert_eq!(report["isolated"], true, "the test runner serves COOP/COEP");
+    unmount(handle, host);
 
+    let (handle, host) = mount_at("/core-definitions/");
     let widget = wait_for(&host, "[data-widget=threads-check]", Duration::from_secs(5)).await;
     assert!(
         widget.get_attribute("data-result").is_none(),

@@ -78,8 +78,9 @@ const STILL_RISING: f64 = 1.10;
 /// Where a speedup curve stops rising: the fewest threads from which no later
 /// point is more than 10% faster. `None` while the curve rises to its last
 /// point. A plateau below the thread count the browser reports means the
-/// extra threads share cores (a browser may report more than it can use) or
-/// the kernel waits on memory, not arithmetic.
+/// extra threads share something: cores (SMT, or a browser that reports more
+/// than it can use), the clock, caches or memory. [`PlateauReading`] says which
+/// of these the numbers alone point at.
 pub fn plateau(points: &[(usize, f64)]) -> Option<usize> {
     points
         .iter()
@@ -92,6 +93,30 @@ pub fn plateau(points: &[(usize, f64)]) -> Option<usize> {
                 .fold(f64::NEG_INFINITY, f64::max);
             (!later.is_empty() && best_later <= speedup * STILL_RISING).then_some(threads)
         })
+}
+
+/// What a curve that stops rising suggests, from the numbers alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlateauReading {
+    /// It stops at half the logical processors reported: the mark of SMT
+    /// (two hardware threads per core sharing its execution units), or of a
+    /// browser that reports twice the cores it has (WebKit reports 4 on 2).
+    HalfTheLogicalProcessors,
+    /// It stops elsewhere below the count reported.
+    BelowTheReportedCount,
+}
+
+/// Reads a plateau at `plateau` threads against the `reported` logical
+/// processors (`navigator.hardwareConcurrency`); `None` when the curve
+/// reaches the count reported, where there is nothing to explain.
+pub fn read_plateau(plateau: usize, reported: usize) -> Option<PlateauReading> {
+    if plateau >= reported {
+        None
+    } else if reported >= 2 && reported.is_multiple_of(2) && plateau == reported / 2 {
+        Some(PlateauReading::HalfTheLogicalProcessors)
+    } else {
+        Some(PlateauReading::BelowTheReportedCount)
+    }
 }
 
 /// The speedup Amdahl's law predicts on `threads` threads for serial fraction `s`.
@@ -115,6 +140,32 @@ mod tests {
         assert_eq!(plateau(&[(1, 1.0), (2, 1.02), (3, 0.98)]), Some(1));
         // A dip then a rise is not a plateau at the dip.
         assert_eq!(plateau(&[(1, 1.0), (2, 1.9), (3, 1.7), (4, 3.4)]), None);
+    }
+
+    #[test]
+    fn a_plateau_at_half_the_logical_processors_reads_as_smt() {
+        // 4 cores with 2 hardware threads each: the curve flattens at 4.
+        assert_eq!(
+            read_plateau(4, 8),
+            Some(PlateauReading::HalfTheLogicalProcessors)
+        );
+        assert_eq!(
+            read_plateau(2, 4),
+            Some(PlateauReading::HalfTheLogicalProcessors)
+        );
+        assert_eq!(
+            read_plateau(3, 8),
+            Some(PlateauReading::BelowTheReportedCount)
+        );
+        assert_eq!(
+            read_plateau(5, 8),
+            Some(PlateauReading::BelowTheReportedCount)
+        );
+        assert_eq!(
+            read_plateau(1, 3),
+            Some(PlateauReading::BelowTheReportedCount)
+        );
+        assert_eq!(read_plateau(8, 8), None);
     }
 
     #[test]

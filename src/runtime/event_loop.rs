@@ -42,8 +42,8 @@ pub async fn after_next_frame() {
 }
 
 /// Runs many futures to their end, all polled by the one task that awaits
-/// this, as a server runtime polls its connections or an actor runtime its
-/// actors. In this threaded build a task spawned with `spawn_local` makes a
+/// this. (Tokio spawns a task per connection and Node.js runs a callback per
+/// event; one polling task is this book's choice, for this reason:) In this threaded build a task spawned with `spawn_local` makes a
 /// JavaScript promise (`Atomics.waitAsync`) and a closure every time it
 /// waits; ten thousand waiting futures spawned a task each made tens of
 /// thousands a second, and their garbage collection stalled the loop. Here

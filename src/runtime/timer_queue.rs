@@ -1,5 +1,6 @@
 //! Many waits, one browser timer: a min-heap of deadlines, as libuv (under
-//! Node.js) and tokio keep theirs. The one-thread server's simulated I/O
+//! Node.js) keeps its timers (Tokio keeps a timer wheel, to the same end: one
+//! structure for every wait, one wake-up for the earliest). The one-thread server's simulated I/O
 //! waits here: ten thousand clients make tens of thousands of waits a
 //! second, and a browser `setTimeout` for each would allocate a JavaScript
 //! closure for each, whose garbage collection then stalls the event loop.

@@ -108,7 +108,7 @@ pub fn your_machine() -> Html {
         },
         Shown::Own(set) if set.results.is_empty() => html! {
             <p>{ "Nothing measured yet. Run any widget in the book (the " }
-               <a href="../">{ "threads check on the front page" }</a>
+               <a href="core-definitions/#try-it-in-this-book">{ "threads check in §1" }</a>
                { " is a quick one), then come back: every finished run is kept here, in this browser only." }</p>
         },
         Shown::Own(set) => {

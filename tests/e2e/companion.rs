@@ -143,7 +143,9 @@ async fn glossary_terms_link_to_their_entry_with_a_preview() {
 async fn your_machine_lists_a_result_and_its_permalink_shows_it_elsewhere() {
     let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
     let browser = Browser::start().await;
-    browser.open(&page_url(&host.origin, "/", "")).await;
+    browser
+        .open(&page_url(&host.origin, "/", "core-definitions"))
+        .await;
     browser.wait_until_isolated().await;
     browser.run_widget("threads-check", 60).await;
     // The frame keeps the result in the turn after the run's last redraw.

@@ -159,6 +159,10 @@ async fn a_plain_host_under_a_sub_path_is_isolated_by_the_service_worker() {
         kind == "reload" || documents == Some(2),
         "isolation took exactly the one reload: {kind}, {documents:?} documents"
     );
+    browser
+        .open(&page_url(&host.origin, "/book/", "core-definitions"))
+        .await;
+    browser.wait_until_isolated().await;
     let result = browser.run_widget("threads-check", 60).await;
     assert!(
         result["threads_seen"].as_u64().unwrap_or(0) >= 2,
@@ -474,6 +478,9 @@ async fn without_the_pool_the_threads_check_explains_its_fallback() {
     .expect("JSON");
     assert_eq!(report["isolated"], hosting.headers, "{report}");
 
+    browser
+        .open(&page_url(&host.origin, "/", "core-definitions"))
+        .await;
     let result = browser.run_widget("threads-check", 60).await;
     assert_eq!(result["isolated"], hosting.headers, "{result}");
     assert_eq!(result["threads_seen"], 1, "{result}");

@@ -106,7 +106,7 @@ async fn without_the_pool_simd_is_still_measured_on_one_thread() {
     let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::without_the_pool());
     let browser = Browser::start().await;
     browser
-        .open(&page_url(&host.origin, "/", "system-design-impact"))
+        .open(&page_url(&host.origin, "/", "related-concepts"))
         .await;
     let result = browser.run_widget("simd-gpu", 120).await;
     assert!(

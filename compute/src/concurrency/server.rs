@@ -84,8 +84,28 @@ pub fn lags(firings: &[f64], interval_ms: f64) -> Vec<f64> {
         .collect()
 }
 
+/// The CPU time a second that `clients` ask of a server when each one's
+/// cycle is a think time drawn uniformly up to `think_max_ms` (mean half of
+/// it), an I/O wait of `io_mean_ms` and `cpu_ms` of work. Over 1.0, one
+/// thread cannot keep up: the server is overloaded, and its queue (and the
+/// latency) grows for as long as the load lasts.
+pub fn cpu_asked_per_second(clients: u64, think_max_ms: u64, io_mean_ms: f64, cpu_ms: u64) -> f64 {
+    let cycle_ms = think_max_ms as f64 / 2.0 + io_mean_ms + cpu_ms as f64;
+    clients as f64 * cpu_ms as f64 / cycle_ms.max(1.0)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_load_on_one_thread_counts_each_clients_cycle() {
+        // The book's defaults with 5 ms of CPU: 1,000 × 5 / (500 + 50 + 5).
+        let asked = cpu_asked_per_second(1000, 1000, 50.0, 5);
+        assert!((asked - 9.01).abs() < 0.01, "{asked}");
+        // 50 clients stay well within the thread's second.
+        assert!(cpu_asked_per_second(50, 1000, 50.0, 5) < 0.5);
+        assert_eq!(cpu_asked_per_second(1000, 1000, 50.0, 0), 0.0);
+    }
+
     use super::*;
 
     #[test]

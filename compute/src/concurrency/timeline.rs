@@ -11,8 +11,10 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 /// The most tasks, and steps per task, a reader may ask for: enough to see
-/// the pattern, few enough to draw.
-pub const MAX_TASKS: usize = 8;
+/// the pattern, few enough to draw. Tasks are more than the workers of most
+/// machines (a 16-thread desktop's pool has 16), so a reader can see tasks wait for a
+/// worker; each is named by a letter.
+pub const MAX_TASKS: usize = 24;
 pub const MAX_STEPS: usize = 12;
 /// The longest step, in milliseconds: a step holds its thread, and on the
 /// main thread a longer one would freeze the page noticeably.
@@ -309,7 +311,9 @@ mod tests {
         assert_eq!(tasks[1].step_ms, MAX_STEP_MS);
         assert_eq!(notes.len(), 1);
         assert!(tasks_from_lengths("8", 3).is_err());
-        assert!(tasks_from_lengths("1,2,3,4,5,6,7,8,9", 3).is_err());
+        let twenty_five = vec!["1"; MAX_TASKS + 1].join(",");
+        assert!(tasks_from_lengths(&twenty_five, 3).is_err());
+        assert!(tasks_from_lengths(&vec!["1"; MAX_TASKS].join(","), 3).is_ok());
         assert!(tasks_from_lengths("8, x", 3).unwrap_err().contains("“x”"));
     }
 

@@ -74,7 +74,7 @@ pub const REPETITIONS: usize = 3;
 const CHUNK: u64 = 1 << 14;
 
 /// The padding: 128 bytes, not 64, because some CPUs (Apple's M series) have
-/// 128-byte lines and x86 fetches lines in adjacent pairs (crossbeam's
+/// 128-byte lines and many Intel cores prefetch lines in adjacent pairs (crossbeam's
 /// `CachePadded` pads the same way).
 pub const PADDING: usize = 128;
 

@@ -4,7 +4,8 @@
 //! - [`Increment::LoadThenStore`] reads the counter, then writes the value plus
 //!   one: two atomic steps, so safe Rust, no data race, and still a race
 //!   condition. Another thread's increment between the two steps is lost.
-//! - [`Increment::FetchAdd`] does the read-modify-write as one atomic instruction.
+//! - [`Increment::FetchAdd`] does the read-modify-write as one atomic operation
+//!   (one instruction on x86, a load-linked/store-conditional loop on some ARM cores).
 //! - [`Increment::Mutex`] makes the two steps a critical section.
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -38,8 +38,9 @@ pub fn environment_widget() -> Html {
                 { match environment.obstacle() {
                     None => format!(
                         "Parallel widgets will run on a pool of {} Web Workers sharing one WebAssembly memory. \
-                         Browsers may round or clamp the core count (Safari reports at most 8, Firefox's \
-                         fingerprinting protection reports 2), so the speedup curves are the real measure.",
+                         Browsers may round or clamp the count (Safari reports 4 on machines with fewer than 8 \
+                         logical processors and 8 otherwise; Firefox's fingerprinting protection reports 2), and with \
+                         SMT two of them share one core, so the speedup curves are the real measure.",
                         environment.hardware_concurrency
                     ),
                     Some(obstacle) => format!(

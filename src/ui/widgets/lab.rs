@@ -16,6 +16,7 @@ use crate::compute::control::Control;
 use crate::compute::kernel::{Image, Input, KernelKind, KernelRequest, Strategy};
 use crate::compute::lab::{LabRequest, LabResult, Split};
 use crate::compute::measure::{measure, sweep_counts, Plan, Sweep};
+use crate::compute::stats::{read_plateau, PlateauReading};
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
@@ -611,9 +612,9 @@ fn explanation(kind: WidgetKind, report: &Report, environment: &Environment) -> 
         )
     });
     let why = match kind {
-        WidgetKind::Mandelbrot | WidgetKind::PoolWorkers => "Rows through the set cost far more than rows outside it; work stealing evens that out, so the curve stays close to ideal. What is left is the cost of starting and joining the job, and cores that slow down when all of them run (a shared power budget).",
-        WidgetKind::Matmul => "Every thread streams its rows of A and all of B through the caches: with more threads, the shared cache and memory bandwidth, not arithmetic, become the limit.",
-        WidgetKind::Blur => "A blur reads many neighbours per pixel and does little arithmetic with them, so memory bandwidth limits it; and each of its six passes ends in a barrier where every thread waits for the slowest.",
+        WidgetKind::Mandelbrot | WidgetKind::PoolWorkers => "Rows through the set cost far more than rows outside it; work stealing evens that out. What is left is the cost of starting and joining the job, a lower clock when every core is busy (a shared power budget), and, on machines with SMT, hardware threads that share one core.",
+        WidgetKind::Matmul => "The multiply works on blocks that fit in the cache, so each thread mostly computes. Where the curve bends below ideal, the usual causes are hardware threads sharing a core (SMT), a lower all-core clock, other work on the machine, and, for sizes far beyond the cache, memory bandwidth: a larger size tells that last one apart.",
+        WidgetKind::Blur => "Each of the six passes ends in a barrier where every thread waits for the slowest. Beyond that, the curve bends for the reasons any kernel's does: hardware threads sharing a core (SMT), a lower all-core clock, other work on the machine, and memory bandwidth for images larger than the cache.",
         WidgetKind::Sort => "The leaves sort in parallel, but each merge is done by one thread and the last merge touches every element: that sequential part is the serial fraction Amdahl's law fits.",
         WidgetKind::Primes => "Equal static chunks take very different times (the last holds the largest numbers), so threads sit idle waiting for the slowest; work stealing hands out small grains and keeps every thread busy to the end.",
         _ => "Each curve bends for its own reason: the sections on each kernel explain it.",
@@ -627,14 +628,19 @@ fn explanation(kind: WidgetKind, report: &Report, environment: &Environment) -> 
         .filter(|&k| k < measured);
     // A browser may report more processors than it runs at once (WebKit
     // reports 4 on 2 cores); the curve says what the reader really has.
-    let cores = match (plateau, kind) {
-        (Some(k), WidgetKind::Mandelbrot | WidgetKind::PoolWorkers) => format!(
-            " The curve stops rising at {k} threads although the browser reports {reported}: this kernel only computes, so the threads beyond {k} share cores. This machine runs about {k} at a time, whatever navigator.hardwareConcurrency says."
+    let cores = match plateau.and_then(|k| read_plateau(k, reported).map(|r| (k, r))) {
+        Some((k, PlateauReading::HalfTheLogicalProcessors)) => format!(
+            " The curve stops rising at {k} threads, half the {reported} logical processors the browser reports: the usual sign of SMT (two hardware threads per core, sharing its execution units), or of a browser that reports more processors than the machine has."
         ),
-        (Some(k), _) => format!(
-            " The curve stops rising at {k} threads (the browser reports {reported}): either the threads beyond {k} share cores, or this kernel waits on memory. The Mandelbrot widget, which only computes, tells the two apart."
-        ),
-        (None, _) => String::new(),
+        Some((k, PlateauReading::BelowTheReportedCount)) => match kind {
+            WidgetKind::Mandelbrot | WidgetKind::PoolWorkers => format!(
+                " The curve stops rising at {k} threads although the browser reports {reported}: this kernel only computes, so the threads beyond {k} share cores. This machine runs about {k} at a time, whatever navigator.hardwareConcurrency says."
+            ),
+            _ => format!(
+                " The curve stops rising at {k} threads (the browser reports {reported}): the threads beyond {k} share cores, or something all of them share (the clock, caches, memory) sets the pace. The Mandelbrot widget, which only computes, tells the two apart."
+            ),
+        },
+        None => String::new(),
     };
     format!(
         "{headline}{why}{cores} Measured on {measured} threads of {reported} reported by this browser (navigator.hardwareConcurrency; browsers may clamp it, so where the curve stops rising is where your real cores end)."

@@ -1,4 +1,4 @@
-//! §9's "SIMD/GPU Compute" and §5's "multi-core CPUs, SIMD, GPU", measured:
+//! §9's "SIMD/GPU Compute" (and §5's "multi-core CPUs, SIMD, GPU") measured:
 //! one kernel on one core, on every core, four lanes at a time, both, and on
 //! the GPU. The CPU ways run as one job inside the worker pool; the GPU's
 //! promises are awaited here, on the event loop. Every way's result is checked
@@ -455,7 +455,7 @@ fn explanation(report: &Report) -> String {
     });
     let stacked = report.threads_on_simd.map_or(String::new(), |t| {
         format!(
-            "Threads stack on top of lanes: SIMD on {} threads was {t:.2}x SIMD on one, because each thread has its own SIMD unit. ",
+            "Threads stack on top of lanes: SIMD on {} threads was {t:.2}x SIMD on one, because each physical core has its own SIMD units (two hardware threads of one SMT core share them, so expect at most the number of physical cores). ",
             report.pool_threads
         )
     });

@@ -17,7 +17,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::compute::concurrency::server::{
-    lags, Handler, Latency, Tail, MAX_CLIENTS, MAX_CPU_MS, MAX_SECONDS, MAX_WAIT_MS,
+    self, lags, Handler, Latency, Tail, MAX_CLIENTS, MAX_CPU_MS, MAX_SECONDS, MAX_WAIT_MS,
 };
 use crate::compute::concurrency::timeline::work_for;
 use crate::compute::xorshift::XorShift;
@@ -61,12 +61,25 @@ struct Report {
     handler: Handler,
     requests: usize,
     throughput_per_s: f64,
+    /// The mean, for Little's law (the tail's percentiles do not give it).
+    mean_latency_ms: f64,
     latency: Option<Tail>,
+    /// Requests sent and not yet answered: the mean of the lag probe's
+    /// samples (every 10 ms) and the most at any moment. Little's law ties it
+    /// to the others: in flight = throughput × latency.
+    in_flight: InFlight,
     event_loop_lag: Option<Tail>,
     pool_threads: usize,
     /// Why the CPU work ran on the event loop though the pool was asked for.
     fallback: Option<String>,
     hardware_concurrency: usize,
+}
+
+/// How many requests were in flight over a run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+struct InFlight {
+    mean: f64,
+    peak: usize,
 }
 
 /// What the running server has done so far, shown live.
@@ -76,6 +89,21 @@ struct Live {
     completed: usize,
     latencies: Vec<f64>,
     probe: Vec<f64>,
+    /// Requests sent and not yet answered, now and at most.
+    in_flight: usize,
+    in_flight_peak: usize,
+    /// `in_flight` at each probe.
+    in_flight_samples: Vec<usize>,
+}
+
+impl Live {
+    fn in_flight(&self) -> InFlight {
+        let samples = &self.in_flight_samples;
+        InFlight {
+            mean: (samples.iter().sum::<usize>() as f64 / samples.len().max(1) as f64).round(),
+            peak: self.in_flight_peak,
+        }
+    }
 }
 
 /// The live figures while the server runs.
@@ -83,6 +111,7 @@ struct Live {
 struct Progress {
     elapsed_s: f64,
     completed: usize,
+    in_flight: usize,
     /// Over the most recent requests.
     latency: Option<Tail>,
     lag: Option<Tail>,
@@ -123,7 +152,7 @@ const FIELDS: [Field; 6] = [
     },
     Field {
         id: "server-think",
-        label: "Think time between requests, ms",
+        label: "Think time between requests, max ms",
         min: 0,
         max: MAX_WAIT_MS,
         initial: 1000,
@@ -264,7 +293,10 @@ async fn serve(
             live.borrow_mut().probe.push(now_ms());
             while now_ms() < deadline && !stop.get() {
                 TimeoutFuture::new(PROBE_MS as u32).await;
-                live.borrow_mut().probe.push(now_ms());
+                let mut live = live.borrow_mut();
+                live.probe.push(now_ms());
+                let in_flight = live.in_flight;
+                live.in_flight_samples.push(in_flight);
             }
         });
     }
@@ -280,6 +312,7 @@ async fn serve(
             progress(Progress {
                 elapsed_s: ((now_ms() - live.started) / 1000.0).min(setup.seconds as f64),
                 completed: live.completed,
+                in_flight: live.in_flight,
                 latency: Tail::of(recent),
                 lag: Tail::of(&lags(&live.probe, PROBE_MS)),
             });
@@ -296,7 +329,11 @@ async fn serve(
     Ok(Report {
         requests: live.completed,
         throughput_per_s: (live.completed as f64 / setup.seconds as f64).round(),
+        mean_latency_ms: round_ms(
+            live.latencies.iter().sum::<f64>() / live.latencies.len().max(1) as f64,
+        ),
         latency: Tail::of(&live.latencies).map(rounded),
+        in_flight: live.in_flight(),
         event_loop_lag: Tail::of(&lags(&live.probe, PROBE_MS)).map(rounded),
         pool_threads,
         fallback,
@@ -329,6 +366,11 @@ async fn run_client(
     sleep(think(&mut rng)).await;
     while now_ms() < deadline && !stop.get() {
         let sent = now_ms();
+        {
+            let mut live = live.borrow_mut();
+            live.in_flight += 1;
+            live.in_flight_peak = live.in_flight_peak.max(live.in_flight);
+        }
         sleep(setup.io.sample(&mut rng)).await;
         let cpu_ms = setup.cpu_ms as f64;
         if cpu_ms > 0.0 {
@@ -352,6 +394,7 @@ async fn run_client(
             let mut live = live.borrow_mut();
             live.latencies.push(now_ms() - sent);
             live.completed += 1;
+            live.in_flight -= 1;
         }
         sleep(think(&mut rng)).await;
     }
@@ -371,10 +414,20 @@ fn live(progress: &Progress) -> Html {
     });
     html! {
         <p>{ format!(
-            "Serving… {:.1} s: {} requests answered ({per_second:.0} a second){latency}{lag}.",
-            progress.elapsed_s, progress.completed
+            "Serving… {:.1} s: {} requests answered ({per_second:.0} a second), {} in flight{latency}{lag}.",
+            progress.elapsed_s, progress.completed, progress.in_flight
         ) }</p>
     }
+}
+
+/// What this run's clients asked of the one thread, in CPU seconds a second.
+fn cpu_asked_per_second(report: &Report) -> f64 {
+    server::cpu_asked_per_second(
+        report.clients,
+        report.think_ms,
+        report.io.mean_ms,
+        report.cpu_ms,
+    )
 }
 
 fn rounded(tail: Tail) -> Tail {
@@ -399,20 +452,29 @@ fn explain(report: &Report) -> Html {
                     <tr><th scope="row">{ "clients" }</th><td>{ setup.clients }</td></tr>
                     <tr><th scope="row">{ "requests answered" }</th><td>{ format!("{} ({:.0} per second)", report.requests, report.throughput_per_s) }</td></tr>
                     <tr><th scope="row">{ "latency p50 / p99" }</th><td>{ format!("{p50:.1} ms / {p99:.1} ms") }</td></tr>
+                    <tr><th scope="row">{ "requests in flight, mean / peak" }</th><td>{ format!("{:.0} / {}", report.in_flight.mean, report.in_flight.peak) }</td></tr>
                     <tr><th scope="row">{ "event-loop lag p99" }</th><td>{ format!("{lag:.1} ms") }</td></tr>
                 </tbody>
             </table>
             <p>
                 { format!(
-                    "{} clients were served by one thread: each request spent about {:.0} ms waiting on its I/O, and while it waited the thread served the others. ",
-                    setup.clients, setup.io.mean_ms
+                    "{} clients were served by one thread: each request spent about {:.0} ms waiting on its I/O, and while it waited the thread served the others: {:.0} requests were in flight on average, as Little's law predicts from {:.0} a second × {:.1} ms mean latency = {:.0}. ",
+                    setup.clients, setup.io.mean_ms, report.in_flight.mean, report.throughput_per_s, report.mean_latency_ms,
+                    report.throughput_per_s * report.mean_latency_ms / 1000.0
                 ) }
                 { match (setup.cpu_ms, setup.handler) {
                     (0, _) => format!("With no CPU work the loop stays free: a 10 ms timer came at most {lag:.1} ms late at the 99th percentile. This is concurrency: many things in progress, one thing running."),
-                    (cpu, Handler::Blocking) => format!(
-                        "Each request also held the thread for {cpu} ms of CPU work, so every other request, timer and frame waited behind it: the lag's 99th percentile is {lag:.1} ms and the latency's {p99:.1} ms. \
-                         That is head-of-line blocking; raise the CPU time and both grow."
-                    ),
+                    (cpu, Handler::Blocking) => {
+                        let asked = cpu_asked_per_second(setup);
+                        format!(
+                            "Each request also held the thread for {cpu} ms of CPU work, so every other request, timer and frame ready meanwhile waited behind it: the lag's 99th percentile is {lag:.1} ms and the latency's {p99:.1} ms. {}",
+                            if asked > 1.0 {
+                                format!("The clients asked for about {asked:.1} s of CPU time a second, more than the thread's 1 s: the loop is overloaded, so requests queue behind one another and the latency and the lag grow for as long as the run lasts.")
+                            } else {
+                                format!("The clients asked for about {asked:.2} s of CPU time a second, within the thread's 1 s: that is head-of-line blocking, each request delaying those behind it by up to {cpu} ms.")
+                            }
+                        )
+                    }
                     (cpu, Handler::Pool) => format!(
                         "Each request's {cpu} ms of CPU work ran on the worker pool ({} threads) while the loop only awaited it: the lag stays at {lag:.1} ms. \
                          Concurrency for the waiting, parallelism for the computing: the seed's multiplayer-game row. The pieces share the pool with any other widget running.{}",

@@ -1,4 +1,4 @@
-//! One CPU-bound workload, three ways (§5, §7, §13): in one go on the main
+//! One CPU-bound workload, three ways (§5): in one go on the main
 //! thread, which freezes the page; sliced into pieces that give the event
 //! loop back between them, which keeps the page alive but is no faster; and
 //! on the worker pool, which is both. An animation runs throughout, and a

@@ -176,7 +176,7 @@ pub fn race_one_thread() -> Html {
                     <p class="explanation">{ format!(
                         "One thread, no parallelism, and still {} of {} updates were lost: each task reads the counter, \
                          awaits, and while it waits the other task reads the same old value. The fix is not a lock but moving the await: \
-                         code between two awaits runs without interruption on an event loop.",
+                         on a single-threaded event loop, code between two awaits runs without interruption.",
                         report.versions[0].lost, report.versions[0].expected) }</p>
                 }
             </div>
