@@ -26,10 +26,14 @@ fn main() {
         let mut chunk = 0;
         chunks.push_str("    &[\n");
         let title = page.title();
-        let questions = page.question_set().len();
+        let questions: Vec<(String, usize)> = page
+            .question_set()
+            .into_iter()
+            .map(|q| (q.id, q.choices.len()))
+            .collect();
         let _ = writeln!(
             code,
-            "    Prerendered {{\n        title: {title:?},\n        questions: {questions},\n        pieces: &["
+            "    Prerendered {{\n        title: {title:?},\n        questions: &{questions:?},\n        pieces: &["
         );
         for block in markdown::render(page.source, PAGE_PATH_MARK) {
             let _ = match block {

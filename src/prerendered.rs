@@ -9,8 +9,10 @@ use crate::content::markdown::PAGE_PATH_MARK;
 pub struct Prerendered {
     /// The text of its first heading.
     pub title: &'static str,
-    /// How many self-check questions it has (they are fetched with the page).
-    pub questions: usize,
+    /// Its self-check questions' ids and how many choices each has (the
+    /// questions themselves are fetched with the page): enough to count
+    /// answers and to refuse a stored answer that does not fit.
+    pub questions: &'static [(&'static str, usize)],
     pub pieces: &'static [Piece],
 }
 
@@ -88,7 +90,17 @@ mod tests {
         assert_eq!(PAGES.len(), book().pages().len());
         for (page, pre) in book().pages().iter().zip(&PAGES) {
             assert_eq!(pre.title, page.title(), "{}", page.slug);
-            assert_eq!(pre.questions, page.question_set().len(), "{}", page.slug);
+            let questions: Vec<(String, usize)> = page
+                .question_set()
+                .into_iter()
+                .map(|q| (q.id, q.choices.len()))
+                .collect();
+            let shapes: Vec<(String, usize)> = pre
+                .questions
+                .iter()
+                .map(|&(id, choices)| (id.to_owned(), choices))
+                .collect();
+            assert_eq!(shapes, questions, "{}", page.slug);
             let rendered = render(page.source, "/book/x/");
             assert_eq!(rendered.len(), pre.pieces.len(), "{}", page.slug);
             let runs = rendered

@@ -549,3 +549,224 @@ mod simd {
         );
     }
 }
+
+/// The book with `localStorage` blocked, full or holding what it cannot read.
+mod storage {
+    use super::*;
+    use concurrency_book::prerendered::PAGES;
+    use wasm_bindgen::JsValue;
+
+    /// Replaces `target[property]` with `descriptor` until dropped, so a
+    /// failing test cannot leave the page's storage broken for the next.
+    struct Override {
+        target: js_sys::Object,
+        property: &'static str,
+        own: JsValue,
+    }
+
+    impl Override {
+        fn new(
+            target: js_sys::Object,
+            property: &'static str,
+            descriptor: &js_sys::Object,
+        ) -> Self {
+            let own = js_sys::Object::get_own_property_descriptor(&target, &property.into());
+            js_sys::Object::define_property(&target, &property.into(), descriptor);
+            Self {
+                target,
+                property,
+                own,
+            }
+        }
+
+        /// `window.localStorage` throws as a browser blocking site data makes it.
+        fn blocked() -> Self {
+            let descriptor = js_sys::Object::new();
+            let getter = js_sys::Function::new_no_args(
+                "throw new DOMException('The operation is insecure.', 'SecurityError');",
+            );
+            js_sys::Reflect::set(&descriptor, &"get".into(), &getter).expect("get");
+            js_sys::Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE)
+                .expect("configurable");
+            Self::new(gloo::utils::window().into(), "localStorage", &descriptor)
+        }
+
+        /// Every `setItem` throws as a full store does.
+        fn full() -> Self {
+            let prototype = js_sys::Reflect::get(&gloo::utils::window(), &"Storage".into())
+                .and_then(|storage| js_sys::Reflect::get(&storage, &"prototype".into()))
+                .expect("Storage.prototype");
+            let descriptor = js_sys::Object::new();
+            let setter = js_sys::Function::new_no_args(
+                "throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');",
+            );
+            js_sys::Reflect::set(&descriptor, &"value".into(), &setter).expect("value");
+            js_sys::Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE)
+                .expect("configurable");
+            js_sys::Reflect::set(&descriptor, &"writable".into(), &JsValue::TRUE)
+                .expect("writable");
+            Self::new(prototype.unchecked_into(), "setItem", &descriptor)
+        }
+    }
+
+    impl Drop for Override {
+        fn drop(&mut self) {
+            if self.own.is_undefined() {
+                let _ = js_sys::Reflect::delete_property(&self.target, &self.property.into());
+            } else {
+                js_sys::Object::define_property(
+                    &self.target,
+                    &self.property.into(),
+                    self.own.unchecked_ref(),
+                );
+            }
+        }
+    }
+
+    fn local() -> web_sys::Storage {
+        gloo::utils::window()
+            .local_storage()
+            .ok()
+            .flatten()
+            .expect("localStorage")
+    }
+
+    fn text(host: &Element) -> String {
+        host.text_content().unwrap_or_default()
+    }
+
+    #[wasm_bindgen_test]
+    async fn with_storage_blocked_every_page_reads_and_the_theme_still_switches() {
+        let blocked = Override::blocked();
+        assert!(
+            gloo::utils::window().local_storage().is_err(),
+            "the override blocks storage as a browser does"
+        );
+        let root = document().document_element().expect("<html>");
+        let (handle, host) = mount_at("/core-definitions/");
+        wait_for(&host, "article.page h2", Duration::from_secs(5)).await;
+        let toggle: HtmlElement = wait_for(&host, ".theme-toggle", Duration::from_secs(5))
+            .await
+            .unchecked_into();
+        let before = root.get_attribute("data-theme");
+        toggle.click();
+        sleep(Duration::from_millis(50)).await;
+        assert_ne!(
+            root.get_attribute("data-theme"),
+            before,
+            "the theme switches for the visit"
+        );
+        unmount(handle, host);
+
+        let (handle, host) = mount_at("/your-machine/");
+        let note = wait_for(&host, ".storage-refused", Duration::from_secs(5)).await;
+        assert!(
+            text(&note).contains("the browser blocks this site's storage"),
+            "{}",
+            text(&note)
+        );
+        unmount(handle, host);
+        drop(blocked);
+        root.remove_attribute("data-theme").expect("reset");
+    }
+
+    #[wasm_bindgen_test]
+    async fn with_storage_full_the_book_says_so_and_keeps_going() {
+        local().clear().expect("clear");
+        let full = Override::full();
+        let (handle, host) = mount_at("/your-machine/");
+        let toggle: HtmlElement = wait_for(&host, ".theme-toggle", Duration::from_secs(5))
+            .await
+            .unchecked_into();
+        toggle.click();
+        sleep(Duration::from_millis(50)).await;
+        unmount(handle, host);
+        let (handle, host) = mount_at("/your-machine/");
+        let note = wait_for(&host, ".storage-refused", Duration::from_secs(5)).await;
+        assert!(text(&note).contains("full"), "{}", text(&note));
+        unmount(handle, host);
+        drop(full);
+        document()
+            .document_element()
+            .expect("<html>")
+            .remove_attribute("data-theme")
+            .expect("reset");
+        local().clear().expect("clear");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_damaged_value_is_set_aside_told_once_and_never_shown() {
+        let storage = local();
+        storage.clear().expect("clear");
+        let (question, choices) = PAGES[1].questions[0];
+        let slug = book().pages()[1].slug;
+        let out_of_range = format!(
+            r#"{{"version":1,"read":[],"answers":{{"{slug}":{{"{question}":{choices}}}}},"widgets_run":[],"last_page":null}}"#
+        );
+        storage
+            .set_item("concurrency-book.progress", &out_of_range)
+            .expect("set");
+        storage
+            .set_item("concurrency-book.results", "{not json")
+            .expect("set");
+
+        let (handle, host) = mount_at(&format!("/{slug}/"));
+        let notice = wait_for(&host, ".storage-notice", Duration::from_secs(5)).await;
+        let told = text(&notice);
+        assert!(
+            told.contains("your progress") && told.contains("your results"),
+            "{told}"
+        );
+        assert!(
+            host.query_selector(".toc-answers").ok().flatten().is_none(),
+            "an answer that does not fit counts for nothing in the contents"
+        );
+        assert_eq!(
+            storage
+                .get_item("concurrency-book.progress.set-aside")
+                .ok()
+                .flatten(),
+            Some(out_of_range),
+            "kept aside as it was"
+        );
+        assert_eq!(
+            storage
+                .get_item("concurrency-book.results.set-aside")
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("{not json")
+        );
+        unmount(handle, host);
+
+        // The next visit is not told again, and "Your machine" offers both.
+        let (handle, host) = mount_at("/your-machine/");
+        wait_for(&host, ".set-aside", Duration::from_secs(5)).await;
+        assert!(host
+            .query_selector(".storage-notice")
+            .ok()
+            .flatten()
+            .is_none());
+        let offered = host
+            .query_selector_all(".set-aside")
+            .expect("query")
+            .length();
+        assert_eq!(offered, 2);
+        let discard: HtmlElement = host
+            .query_selector(".set-aside button")
+            .ok()
+            .flatten()
+            .expect("a discard button")
+            .unchecked_into();
+        discard.click();
+        sleep(Duration::from_millis(50)).await;
+        assert_eq!(
+            host.query_selector_all(".set-aside")
+                .expect("query")
+                .length(),
+            1
+        );
+        unmount(handle, host);
+        storage.clear().expect("clear");
+    }
+}

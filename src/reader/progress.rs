@@ -38,13 +38,53 @@ impl Default for Progress {
 }
 
 impl Progress {
-    /// Reads stored progress. Nothing stored, a damaged value or another
-    /// version all start afresh: progress is a convenience, never a blocker.
-    pub fn load(stored: Option<&str>) -> Self {
-        stored
-            .and_then(|json| serde_json::from_str::<Progress>(json).ok())
-            .filter(|progress| progress.version == VERSION)
-            .unwrap_or_default()
+    /// Reads a stored value: why it cannot be used when it is not JSON, of
+    /// another version or of another shape, so the caller can set it aside
+    /// and say so rather than overwrite it.
+    pub fn parse(stored: &str) -> Result<Self, String> {
+        let version = serde_json::from_str::<serde_json::Value>(stored)
+            .map_err(|_| "it is not JSON".to_owned())?
+            .get("version")
+            .and_then(serde_json::Value::as_u64);
+        if version != Some(u64::from(VERSION)) {
+            return Err(match version {
+                Some(other) => format!("it was written by another version of the book (format {other}, this book reads {VERSION})"),
+                None => "it has no version".to_owned(),
+            });
+        }
+        serde_json::from_str(stored)
+            .map_err(|_| "it is not in the shape the book writes".to_owned())
+    }
+
+    /// Drops every answer that does not fit the book as it is: a question
+    /// `choices_of` does not know, or a choice past its last. Returns what
+    /// was dropped, in words, so a caller never shows an answer that was not
+    /// given (an index past the end would mark every choice "answered").
+    pub fn keep_only_valid(
+        &mut self,
+        choices_of: impl Fn(&str, &str) -> Option<usize>,
+    ) -> Vec<String> {
+        let mut dropped = Vec::new();
+        for (slug, answers) in &mut self.answers {
+            answers.retain(|question, choice| match choices_of(slug, question) {
+                Some(choices) if *choice < choices => true,
+                Some(choices) => {
+                    dropped.push(format!(
+                        "answer {} to {slug}/{question}, which has {choices} choices",
+                        *choice + 1
+                    ));
+                    false
+                }
+                None => {
+                    dropped.push(format!(
+                        "an answer to {slug}/{question}, a question this book does not ask"
+                    ));
+                    false
+                }
+            });
+        }
+        self.answers.retain(|_, answers| !answers.is_empty());
+        dropped
     }
 
     /// The value to store.
@@ -101,7 +141,7 @@ mod tests {
         progress.mark_read("core-definitions");
         progress.answer("common-pitfalls", "deadlock-fix", 2);
         progress.ran("race");
-        let again = Progress::load(Some(&progress.to_json()));
+        let again = Progress::parse(&progress.to_json()).expect("its own JSON");
         assert_eq!(again, progress);
         assert_eq!(again.answer_of("common-pitfalls", "deadlock-fix"), Some(2));
         assert_eq!(again.answered("common-pitfalls"), 1);
@@ -110,15 +150,49 @@ mod tests {
     }
 
     #[test]
-    fn damaged_or_other_versions_start_afresh() {
-        assert_eq!(Progress::load(None), Progress::default());
-        assert_eq!(Progress::load(Some("{not json")), Progress::default());
+    fn damaged_or_other_versions_say_why_they_cannot_be_read() {
+        let why = |stored: &str| Progress::parse(stored).err().unwrap_or_default();
+        assert_eq!(why("{not json"), "it is not JSON");
+        assert_eq!(why("{}"), "it has no version");
+        assert_eq!(
+            why("{\"version\":1,\"read\":5}"),
+            "it is not in the shape the book writes"
+        );
         let mut future = Progress {
             version: VERSION + 1,
             ..Progress::default()
         };
         future.mark_read("tl-dr");
-        assert_eq!(Progress::load(Some(&future.to_json())), Progress::default());
+        assert!(why(&future.to_json()).contains("another version of the book (format 2"));
+        assert_eq!(
+            Progress::parse(&Progress::default().to_json()),
+            Ok(Progress::default())
+        );
+    }
+
+    #[test]
+    fn answers_that_do_not_fit_the_book_are_dropped_and_named() {
+        let mut progress = Progress::default();
+        progress.answer("tl-dr", "known", 1);
+        progress.answer("tl-dr", "out-of-range", 4);
+        progress.answer("tl-dr", "removed", 0);
+        progress.answer("gone", "any", 0);
+        let choices_of = |slug: &str, question: &str| match (slug, question) {
+            ("tl-dr", "known" | "out-of-range") => Some(4),
+            _ => None,
+        };
+        let dropped = progress.keep_only_valid(choices_of);
+        assert_eq!(dropped.len(), 3, "{dropped:?}");
+        assert!(dropped
+            .iter()
+            .any(|d| d == "answer 5 to tl-dr/out-of-range, which has 4 choices"));
+        assert_eq!(progress.answer_of("tl-dr", "known"), Some(1));
+        assert_eq!(progress.answered("tl-dr"), 1, "never 3 of a page's 2");
+        assert!(!progress.answers.contains_key("gone"));
+        assert!(
+            progress.keep_only_valid(choices_of).is_empty(),
+            "a clean set drops nothing"
+        );
     }
 
     #[test]

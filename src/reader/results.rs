@@ -162,6 +162,19 @@ impl std::fmt::Display for LinkError {
     }
 }
 
+impl LinkError {
+    /// The same refusal, worded for a value this browser stored, not a link.
+    fn as_stored(&self) -> String {
+        match self {
+            LinkError::TooLong(chars) => format!("it is {chars} characters long"),
+            LinkError::Malformed(why) => format!("it is damaged ({why})"),
+            LinkError::WrongVersion(version) => format!(
+                "it was written by another version of the book (format {version}, this book reads {VERSION})"
+            ),
+        }
+    }
+}
+
 impl ResultSet {
     /// An empty set for `machine`.
     pub fn new(machine: Machine) -> Self {
@@ -172,14 +185,13 @@ impl ResultSet {
         }
     }
 
-    /// Reads the stored set; anything unreadable starts an empty one.
-    pub fn load<T: JsonTree>(stored: Option<&str>, machine: Machine) -> Self {
-        let mut set = stored
-            .and_then(T::parse)
-            .and_then(|tree| Self::from_tree(&tree).ok())
-            .unwrap_or_else(|| Self::new(machine.clone()));
+    /// Reads a stored set for `machine` (this browser), or says why it
+    /// cannot be read, so the caller can set it aside instead of overwriting it.
+    pub fn parse<T: JsonTree>(stored: &str, machine: Machine) -> Result<Self, String> {
+        let tree = T::parse(stored).ok_or_else(|| malformed("not JSON").as_stored())?;
+        let mut set = Self::from_tree(&tree).map_err(|e| e.as_stored())?;
         set.machine = machine;
-        set
+        Ok(set)
     }
 
     /// The value to store: every result whole.
@@ -562,23 +574,22 @@ mod tests {
     }
 
     #[test]
-    fn stored_sets_of_another_version_start_afresh() {
+    fn stored_sets_of_another_version_or_shape_say_why() {
         let mut set = ResultSet::new(machine());
         set.record::<Value>("race", "now", RACE);
         set.version = 0;
-        assert!(ResultSet::load::<Value>(Some(&set.to_json()), machine())
-            .results
-            .is_empty());
-        assert!(ResultSet::load::<Value>(Some("]"), machine())
-            .results
-            .is_empty());
+        let refused =
+            ResultSet::parse::<Value>(&set.to_json(), machine()).expect_err("another version");
+        assert!(refused.contains("another version of the book"), "{refused}");
+        let refused = ResultSet::parse::<Value>("]", machine()).expect_err("not JSON");
+        assert!(refused.contains("not JSON"), "{refused}");
     }
 
     #[test]
     fn a_stored_set_keeps_each_whole_result() {
         let mut set = ResultSet::new(machine());
         set.record::<Value>("race", "2026-11-30T21:00:00Z", RACE);
-        let loaded = ResultSet::load::<Value>(Some(&set.to_json()), machine());
+        let loaded = ResultSet::parse::<Value>(&set.to_json(), machine()).expect("its own JSON");
         assert_eq!(loaded, set);
         assert_eq!(loaded.results[0].json.as_deref(), Some(RACE));
     }

@@ -18,6 +18,8 @@
 //!   the main thread, and the frames the browser draws meanwhile.
 //! - [`heap`] counts the bytes Rust code holds, and [`memory`] starts plain Web
 //!   Workers and asks the browser what the page weighs: the cost of a thread.
+//! - [`storage`] is `localStorage`, which a browser may block, fill or lack:
+//!   every access fallible, the refusal kept in words for the reader.
 //! - [`service_worker`] registers the book's service worker: offline reading, and
 //!   isolation (one reload) on hosts that cannot send the headers.
 //! - [`timer_queue`] keeps many waits on one browser timer, as a server
@@ -44,6 +46,7 @@ pub mod panics;
 #[cfg(feature = "widgets")]
 pub mod pool;
 pub mod service_worker;
+pub mod storage;
 pub mod timer_queue;
 #[cfg(not(feature = "embedded-widgets"))]
 pub mod widgets_module;

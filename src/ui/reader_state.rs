@@ -3,16 +3,127 @@
 //! Progress is shared through a yew context, so the table of contents updates
 //! the moment a question is answered on the page. Results are written by the
 //! widget frame when a run finishes and read by the "Your machine" page.
+//!
+//! Storage is optional ([`crate::runtime::storage`]): without it everything
+//! lasts as long as the page. A stored value the book cannot read (damaged,
+//! of another version, an answer to a question the book no longer asks) is
+//! never overwritten: it is set aside under its key plus [`SET_ASIDE_SUFFIX`],
+//! the reader is told once ([`take_damage`]), and "Your machine" offers it for
+//! download until the reader discards it.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo::storage::{LocalStorage, Storage};
 use yew::prelude::*;
 
+use crate::prerendered::PAGES;
 use crate::reader::progress::{self, Progress};
 use crate::reader::results::{self, browser_name, Machine, ResultSet};
 use crate::runtime::environment::Environment;
 use crate::runtime::json::BrowserJson;
+use crate::runtime::storage;
+
+/// What a key holding a value the book could not read is renamed with.
+pub const SET_ASIDE_SUFFIX: &str = ".set-aside";
+
+/// A stored value the book could not use, in words for the reader.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Damage {
+    /// What it held: "your progress", "your results", "your theme".
+    pub what: &'static str,
+    /// Why it could not be used.
+    pub why: String,
+}
+
+thread_local! {
+    /// Damage found since the page loaded and not yet shown to the reader.
+    static DAMAGE: RefCell<Vec<Damage>> = const { RefCell::new(Vec::new()) };
+    /// Keys whose unreadable value could not be set aside: never written over.
+    static PINNED: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The damage found so far, once: the shell shows it and it is not told again.
+pub fn take_damage() -> Vec<Damage> {
+    DAMAGE.with(|damage| std::mem::take(&mut *damage.borrow_mut()))
+}
+
+/// Reads `key` with `parse`. A value `parse` refuses is set aside (or, where
+/// even that fails, left where it is and never written over) and reported.
+pub fn load_kept<T>(
+    key: &'static str,
+    what: &'static str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
+    let raw = storage::read(key)?;
+    match parse(&raw) {
+        Ok(value) => Some(value),
+        Err(why) => {
+            set_aside(key, what, &raw, why);
+            None
+        }
+    }
+}
+
+/// Keeps `raw` under `key` + [`SET_ASIDE_SUFFIX`] and frees `key`; an
+/// earlier value set aside there is not replaced (the key stays pinned).
+fn set_aside(key: &'static str, what: &'static str, raw: &str, why: String) {
+    let aside = format!("{key}{SET_ASIDE_SUFFIX}");
+    let moved = storage::read(&aside).is_none() && storage::write(&aside, raw);
+    if moved {
+        storage::remove(key);
+    } else {
+        PINNED.with(|pinned| pinned.borrow_mut().push(key));
+    }
+    DAMAGE.with(|damage| damage.borrow_mut().push(Damage { what, why }));
+}
+
+/// Stores `value` under `key`, unless an unreadable value there is waiting
+/// for the reader's decision. Storage refused means kept for the page only.
+pub fn store_kept(key: &'static str, value: &str) {
+    if !PINNED.with(|pinned| pinned.borrow().contains(&key)) {
+        storage::write(key, value);
+    }
+}
+
+/// The values set aside, as (key, value), for "Your machine" to offer.
+pub fn set_aside_values() -> Vec<(String, String)> {
+    storage::keys()
+        .into_iter()
+        .filter(|key| key.starts_with("concurrency-book.") && key.ends_with(SET_ASIDE_SUFFIX))
+        .filter_map(|key| storage::read(&key).map(|value| (key, value)))
+        .collect()
+}
+
+/// The reader chose to discard a value set aside.
+pub fn discard_set_aside(key: &str) {
+    storage::remove(key);
+}
+
+/// How many choices question `question` of `slug` has, if the book asks it.
+fn choices_of(slug: &str, question: &str) -> Option<usize> {
+    let page = crate::content::book().by_slug(slug)?;
+    PAGES[page.number]
+        .questions
+        .iter()
+        .find(|(id, _)| *id == question)
+        .map(|(_, choices)| *choices)
+}
+
+/// The stored progress, with anything that does not fit the book set aside.
+fn stored_progress() -> Progress {
+    let Some(mut progress) = load_kept(progress::STORAGE_KEY, "your progress", Progress::parse)
+    else {
+        return Progress::default();
+    };
+    let dropped = progress.keep_only_valid(choices_of);
+    if !dropped.is_empty() {
+        if let Some(raw) = storage::read(progress::STORAGE_KEY) {
+            let why = format!("it holds {}", dropped.join("; "));
+            set_aside(progress::STORAGE_KEY, "your progress", &raw, why);
+        }
+    }
+    progress
+}
 
 /// A change to the reader's progress.
 pub enum ProgressAction {
@@ -50,9 +161,7 @@ impl Reducible for ProgressState {
         if progress == self.0 {
             return self;
         }
-        // Storage may be full or switched off (private browsing): progress
-        // then lasts as long as the page, which is all it can do.
-        let _ = LocalStorage::raw().set_item(progress::STORAGE_KEY, &progress.to_json());
+        store_kept(progress::STORAGE_KEY, &progress.to_json());
         Rc::new(ProgressState(progress))
     }
 }
@@ -75,11 +184,9 @@ pub struct ProviderProps {
 #[function_component(ProgressProvider)]
 pub fn progress_provider(props: &ProviderProps) -> Html {
     let progress = use_reducer(|| {
-        let stored = LocalStorage::raw()
-            .get_item(progress::STORAGE_KEY)
-            .ok()
-            .flatten();
-        ProgressState(Progress::load(stored.as_deref()))
+        // The results too, so damage to them is told with the rest at once.
+        stored_results();
+        ProgressState(stored_progress())
     });
     let dispatch = progress.dispatcher();
     html! {
@@ -115,11 +222,11 @@ pub fn this_machine() -> Machine {
 
 /// The results measured in this browser so far.
 pub fn stored_results() -> ResultSet {
-    let stored = LocalStorage::raw()
-        .get_item(results::STORAGE_KEY)
-        .ok()
-        .flatten();
-    ResultSet::load::<BrowserJson>(stored.as_deref(), this_machine())
+    let machine = this_machine();
+    load_kept(results::STORAGE_KEY, "your results", |raw| {
+        ResultSet::parse::<BrowserJson>(raw, machine.clone())
+    })
+    .unwrap_or_else(|| ResultSet::new(machine))
 }
 
 /// Keeps a finished run's `data-result` as that widget's latest result.
@@ -127,11 +234,12 @@ pub fn record_result(widget: &str, json: &str) {
     let mut set = stored_results();
     let at = String::from(js_sys::Date::new_0().to_iso_string());
     set.record::<BrowserJson>(widget, &at, json);
-    // As with progress: without storage the result is only not remembered.
-    let _ = LocalStorage::raw().set_item(results::STORAGE_KEY, &set.to_json());
+    store_kept(results::STORAGE_KEY, &set.to_json());
 }
 
 /// Forgets every stored result.
 pub fn clear_results() {
-    LocalStorage::delete(results::STORAGE_KEY);
+    if !PINNED.with(|pinned| pinned.borrow().contains(&results::STORAGE_KEY)) {
+        storage::remove(results::STORAGE_KEY);
+    }
 }

@@ -28,7 +28,7 @@ pub fn self_check(props: &SelfCheckProps) -> Html {
         use_effect_with(props.number, move |number| {
             loaded.set(None);
             let slug = book().pages()[*number].slug;
-            if PAGES[*number].questions > 0 {
+            if !PAGES[*number].questions.is_empty() {
                 spawn_local(async move {
                     let parsed = fetch::text(&questions_path(slug))
                         .await
@@ -41,7 +41,7 @@ pub fn self_check(props: &SelfCheckProps) -> Html {
     }
     let progress = use_progress();
     let questions = match &*loaded {
-        _ if PAGES[props.number].questions == 0 => return Html::default(),
+        _ if PAGES[props.number].questions.is_empty() => return Html::default(),
         None => {
             return html! { <p class="self-check-score">{ "Loading this section's questions…" }</p> }
         }

@@ -8,7 +8,7 @@ use yew_router::prelude::*;
 
 use super::glossary_page::GlossaryPage;
 use super::page::PageView;
-use super::reader_state::{use_progress, ProgressAction};
+use super::reader_state::{take_damage, use_progress, ProgressAction};
 use super::route::Route;
 use super::search::SearchDialog;
 use super::theme::ThemeToggle;
@@ -25,6 +25,9 @@ pub fn shell() -> Html {
     let menu_open = use_state(|| false);
     let search_open = use_state(|| false);
     let updated = use_state(|| false);
+    // Told once: what was unreadable has been set aside by the time the
+    // provider above has loaded, and a later load finds nothing to tell.
+    let damage = use_state(take_damage);
     let progress = use_progress();
     {
         let progress = progress.clone();
@@ -164,6 +167,16 @@ pub fn shell() -> Html {
                 <div class="update-notice" role="status">
                     { "A new version of the book is installed. " }
                     <button type="button" onclick={Callback::from(|_| reload())}>{ "Reload to read it" }</button>
+                </div>
+            }
+            if !damage.is_empty() {
+                <div class="update-notice storage-notice" role="status">
+                    { "Some of what this book kept in your browser could not be read: " }
+                    { damage.iter().map(|d| format!("{} ({})", d.what, d.why)).collect::<Vec<_>>().join("; ") }
+                    { ". It is set aside, not deleted: " }
+                    <Link<Route> to={Route::YourMachine}>{ "Your machine" }</Link<Route>>
+                    { " lets you download or discard it. " }
+                    <button type="button" onclick={let damage = damage.clone(); Callback::from(move |_| damage.set(Vec::new()))}>{ "Dismiss" }</button>
                 </div>
             }
             <nav id="toc" class="sidebar" aria-label="Table of contents" onclick={close_menu}>

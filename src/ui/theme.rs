@@ -1,8 +1,9 @@
 //! Light and dark themes. Without a choice the page follows the system's
 //! `prefers-color-scheme` (in CSS); the toggle's choice is remembered.
 
-use gloo::storage::{LocalStorage, Storage};
 use yew::prelude::*;
+
+use super::reader_state::{load_kept, store_kept};
 
 const STORAGE_KEY: &str = "concurrency-book.theme";
 
@@ -35,13 +36,17 @@ impl Theme {
     }
 }
 
-/// The reader's remembered choice, if any (storage may be off in private mode).
+/// The reader's remembered choice, if any: storage may be blocked, and an
+/// unreadable value is set aside like any other (see `reader_state`).
 pub fn remembered() -> Option<Theme> {
-    match LocalStorage::get::<String>(STORAGE_KEY).ok()?.as_str() {
-        "light" => Some(Theme::Light),
-        "dark" => Some(Theme::Dark),
-        _ => None,
-    }
+    load_kept(STORAGE_KEY, "your theme", |raw| {
+        // Stored as a JSON string, as it always has been.
+        match serde_json::from_str::<String>(raw).as_deref() {
+            Ok("light") => Ok(Theme::Light),
+            Ok("dark") => Ok(Theme::Dark),
+            _ => Err("it names no theme this book has".to_owned()),
+        }
+    })
 }
 
 fn system() -> Theme {
@@ -77,8 +82,8 @@ pub fn theme_toggle() -> Html {
         let theme = theme.clone();
         Callback::from(move |_| {
             let next = theme.other();
-            // Storage can be full or disabled; the theme still changes for this visit.
-            let _ = LocalStorage::set(STORAGE_KEY, next.name());
+            // Storage can be full or blocked; the theme still changes for this visit.
+            store_kept(STORAGE_KEY, &format!("\"{}\"", next.name()));
             apply(Some(next));
             theme.set(next);
         })

@@ -14,7 +14,10 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::page::follow_internal_link;
-use super::reader_state::{clear_results, stored_results, use_progress, ProgressAction};
+use super::reader_state::{
+    clear_results, discard_set_aside, set_aside_values, stored_results, use_progress,
+    ProgressAction,
+};
 use crate::content::directive::WidgetKind;
 use crate::content::markdown::escape;
 use crate::content::{book, Page};
@@ -161,7 +164,48 @@ pub fn your_machine() -> Html {
             <h2>{ "Your progress" }</h2>
             <p>{ "Sections read, answers and widgets run are kept in this browser too; the table of contents shows them." }</p>
             <button type="button" class="secondary" onclick={reset_progress}>{ "Reset my progress" }</button>
+            <KeptInThisBrowser />
         </article>
+    }
+}
+
+/// What this browser keeps: why nothing, when storage is refused, and the
+/// values the book could not read, set aside until the reader decides.
+#[function_component(KeptInThisBrowser)]
+fn kept_in_this_browser() -> Html {
+    let set_aside = use_state(set_aside_values);
+    let refusal = crate::runtime::storage::refusal();
+    html! {
+        <section class="kept" aria-labelledby="kept-title">
+            <h2 id="kept-title">{ "What this browser keeps" }</h2>
+            if let Some(why) = refusal {
+                <p class="note storage-refused">
+                    { format!("Nothing is kept between visits: {why}. Your theme, progress and results last as long as this page is open; every widget still runs.") }
+                </p>
+            } else {
+                <p>{ "Your theme, progress and results are kept in this browser's storage for this site, and nowhere else." }</p>
+            }
+            { for set_aside.iter().map(|(key, value)| {
+                let download = format!(
+                    "data:application/json;charset=utf-8,{}",
+                    String::from(js_sys::encode_uri_component(value))
+                );
+                let discard = {
+                    let (set_aside, key) = (set_aside.clone(), key.clone());
+                    Callback::from(move |_| {
+                        discard_set_aside(&key);
+                        set_aside.set(set_aside_values());
+                    })
+                };
+                html! {
+                    <div class="set-aside" data-key={key.clone()}>
+                        <p>{ format!("Set aside because the book could not read it: {key} ({} characters).", value.chars().count()) }</p>
+                        <a class="button" href={download} download={format!("{key}.json")}>{ "Download it" }</a>
+                        <button type="button" class="secondary" onclick={discard}>{ "Discard it" }</button>
+                    </div>
+                }
+            }) }
+        </section>
     }
 }
 
