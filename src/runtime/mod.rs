@@ -11,6 +11,7 @@
 //! - [`fetch`] reads the book's generated files (search index, questions).
 //! - [`json`] reads JSON with the browser's `JSON.parse`, for the reader's kept results.
 //! - [`js_error`] puts a JavaScript exception into words.
+//! - [`clipboard`] copies text and says truthfully whether it did.
 //! - [`clock`] is the high-resolution timer, on the main thread and in workers.
 //! - [`actors`] is the actor model on the event loop: mailboxes, no shared
 //!   memory, a supervisor that restarts a failed actor.
@@ -28,6 +29,7 @@
 //!   a page's first widget.
 
 pub mod actors;
+pub mod clipboard;
 pub mod clock;
 pub mod environment;
 pub mod event_loop;

@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 use crate::runtime::event_loop::yield_turn;
+use crate::ui::copy_button::CopyButton;
 use crate::ui::RUN_FINISHED_EVENT;
 
 #[derive(Properties, PartialEq)]
@@ -35,8 +36,8 @@ pub fn result_json<T: serde::Serialize>(report: &T) -> Option<AttrValue> {
 /// Wraps a widget's body. The body's first button must be the one that starts it.
 #[function_component(WidgetFrame)]
 pub fn widget_frame(props: &FrameProps) -> Html {
-    let copied = use_state(|| false);
     let root = use_node_ref();
+    let json_shown = use_node_ref();
     {
         let root = root.clone();
         use_effect_with(props.result.clone(), move |result| {
@@ -50,28 +51,16 @@ pub fn widget_frame(props: &FrameProps) -> Html {
             }
         });
     }
-    let copy = props.result.clone().map(|json| {
-        let copied = copied.clone();
-        Callback::from(move |_| {
-            if let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) {
-                // The promise's outcome only matters to the label.
-                let _ = clipboard.write_text(&json);
-                copied.set(true);
-            }
-        })
-    });
     html! {
         <section ref={root} class="widget" data-widget={props.kind.id()} data-result={props.result.clone()}
                  aria-busy={props.busy.to_string()} aria-label={props.kind.title()}>
             <h4 class="widget-title">{ props.kind.title() }</h4>
             { props.children.clone() }
-            if let (Some(json), Some(copy)) = (props.result.clone(), copy) {
+            if let Some(json) = props.result.clone() {
                 <details class="widget-json">
                     <summary>{ "Results as JSON" }</summary>
-                    <pre><code>{ json }</code></pre>
-                    <button type="button" class="secondary" onclick={copy}>
-                        { if *copied { "Copied" } else { "Copy results" } }
-                    </button>
+                    <pre ref={json_shown.clone()}><code>{ json.clone() }</code></pre>
+                    <CopyButton text={json} label="Copy results" shown_in={json_shown} />
                 </details>
             }
         </section>
