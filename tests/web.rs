@@ -238,15 +238,6 @@ async fn widgets_keep_the_contract_and_the_pool_uses_several_threads() {
     unmount(handle, host);
 }
 
-#[wasm_bindgen_test]
-fn a_worker_panic_reaches_the_page_once() {
-    use concurrency_book::runtime::panics;
-    assert_eq!(panics::take(), None);
-    panics::record("index out of bounds".to_owned());
-    assert_eq!(panics::take().as_deref(), Some("index out of bounds"));
-    assert_eq!(panics::take(), None, "a message is reported once");
-}
-
 mod lab {
     use std::time::Duration;
 

@@ -113,6 +113,10 @@ mod tests {
         assert_eq!(answered, vec![0, 1, 2]);
     }
 
+    /// Unwinding, as in native programs and these host tests: the guard's
+    /// destructor releases the parked threads. The shipped WebAssembly build
+    /// aborts on panic instead, so no destructor runs there; `runtime::job`
+    /// then marks the whole pool out of action (tests/worker_panic.rs).
     #[test]
     fn parked_threads_are_released_when_the_job_panics() {
         let pool = crate::test_pool(3);

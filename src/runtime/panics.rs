@@ -8,6 +8,12 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
+/// The event the window receives, once, when a worker's crash puts the pool
+/// out of action (`runtime::job`); its `detail` is the crash's message. The
+/// book's shell listens for it: the widgets run in a module of their own and
+/// cannot reach the shell's state.
+pub const POOL_BROKEN_EVENT: &str = "concurrency-book:pool-broken";
+
 static PANICKED: AtomicBool = AtomicBool::new(false);
 static MESSAGE: Mutex<Option<String>> = Mutex::new(None);
 
@@ -22,9 +28,8 @@ pub fn install_hook() {
     });
 }
 
-/// Leaves `message` for the waiting widget, as the hooks do; public so the
-/// browser tests can check the hand-over without killing a worker.
-pub fn record(message: String) {
+/// Leaves `message` for the waiting widget.
+fn record(message: String) {
     web_sys::console::error_1(&format!("worker stopped: {message}").into());
     if let Ok(mut slot) = MESSAGE.try_lock() {
         *slot = Some(message);

@@ -16,6 +16,7 @@ use super::your_machine::YourMachine;
 use crate::content::book;
 use crate::prerendered::PAGES;
 use crate::reader::progress::Progress;
+use crate::runtime::panics::POOL_BROKEN_EVENT;
 
 /// The frame around every page.
 #[function_component(Shell)]
@@ -28,6 +29,8 @@ pub fn shell() -> Html {
     // Told once: what was unreadable has been set aside by the time the
     // provider above has loaded, and a later load finds nothing to tell.
     let damage = use_state(take_damage);
+    // A worker crashed: the parallel widgets cannot run until a reload.
+    let pool_broken = use_state(|| None::<String>);
     let progress = use_progress();
     {
         let progress = progress.clone();
@@ -41,6 +44,21 @@ pub fn shell() -> Html {
         let updated = updated.clone();
         use_effect_with((), move |_| {
             let listener = crate::runtime::service_worker::on_update(move || updated.set(true));
+            move || drop(listener)
+        });
+    }
+    {
+        let pool_broken = pool_broken.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|window| {
+                EventListener::new(&window, POOL_BROKEN_EVENT, move |event| {
+                    let message = event
+                        .dyn_ref::<web_sys::CustomEvent>()
+                        .and_then(|event| event.detail().as_string())
+                        .unwrap_or_default();
+                    pool_broken.set(Some(message));
+                })
+            });
             move || drop(listener)
         });
     }
@@ -169,6 +187,12 @@ pub fn shell() -> Html {
                     <button type="button" onclick={Callback::from(|_| reload())}>{ "Reload to read it" }</button>
                 </div>
             }
+            if let Some(message) = &*pool_broken {
+                <div class="update-notice pool-broken" role="alert">
+                    { format!("A worker thread crashed ({message}), so the parallel widgets cannot run again on this page. The text and the widgets on the main thread still work. ") }
+                    <button type="button" onclick={Callback::from(|_| reload())}>{ "Reload the page" }</button>
+                </div>
+            }
             if !damage.is_empty() {
                 <div class="update-notice storage-notice" role="status">
                     { "Some of what this book kept in your browser could not be read: " }
@@ -184,7 +208,7 @@ pub fn shell() -> Html {
                     { for book().pages().iter().map(|page| {
                         let active = Some(page.number) == current;
                         let read = state.read.contains(page.slug);
-                        let questions = PAGES[page.number].questions;
+                        let questions = PAGES[page.number].questions.len();
                         let answered = state.answered(page.slug);
                         html! {
                             <li class={classes!(active.then_some("active"), read.then_some("read"))}>

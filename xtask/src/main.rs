@@ -217,6 +217,12 @@ fn test(args: &[String]) -> Result {
                 "wasm32-unknown-unknown",
                 "--test",
                 "web",
+                // A crash puts the pool out of action for the page's life:
+                // each crash has a test page of its own.
+                "--test",
+                "worker_panic",
+                "--test",
+                "worker_out_of_memory",
                 // The test runner serves no site: the pages are built in.
                 "--features",
                 "embedded-pages,embedded-widgets",
