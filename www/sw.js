@@ -11,19 +11,27 @@
 //  2. Offline reading: the build's files are cached at install, versioned by
 //     build, so the book and its widgets work with the network gone.
 //
-// `cargo xtask dist` fills in BUILD and PRECACHE; `trunk serve` leaves the
-// defaults, which cache nothing ahead of time.
+// It touches only the book: the files of its build (PRECACHE) and its pages
+// (PAGES), relative to its scope. A book hosted at an origin's root shares
+// that origin with whatever else lives there; other paths are left to the
+// host, untouched and uncached.
+//
+// `cargo xtask dist` fills in BUILD, PRECACHE and PAGES; `trunk serve` leaves
+// the defaults, which cache nothing ahead of time and treat every path under
+// the scope as the book's.
 
 const BUILD = "dev";
 const PRECACHE = [];
+const PAGES = [];
 const CACHE = `concurrency-book-${BUILD}`;
 
 self.addEventListener("install", (event) => {
-  // Paths are relative to this script, so the book works under any sub-path.
+  // Paths are relative to the scope, so the book works under any sub-path;
+  // `cache: "reload"` skips the HTTP cache, which may hold an older build's file.
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(PRECACHE.map((path) => new URL(path, self.registration.scope))))
+      .then((cache) => cache.addAll(PRECACHE.map((path) => new Request(inScope(path), { cache: "reload" }))))
       .then(() => self.skipWaiting()),
   );
 });
@@ -38,42 +46,60 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-self.addEventListener("message", (event) => {
-  // The page asks which build this worker serves, to notice an update.
-  if (event.data === "build") event.source.postMessage({ build: BUILD });
-});
-
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  event.respondWith(respond(request));
+  if (request.method !== "GET" || url.origin !== self.location.origin || !isBook(url, request)) return;
+  event.respondWith(respond(event));
 });
 
-async function respond(request) {
+// Whether `url` is one of the book's pages (for a navigation) or files.
+function isBook(url, request) {
+  const scope = new URL(self.registration.scope);
+  if (!url.pathname.startsWith(scope.pathname)) return false;
+  if (BUILD === "dev") return true;
+  const path = url.pathname.slice(scope.pathname.length);
+  if (request.mode === "navigate") return PAGES.includes(path) || PAGES.includes(`${path}/`) || path === "index.html";
+  return PRECACHE.includes(path);
+}
+
+async function respond(event) {
+  const request = event.request;
   const cache = await caches.open(CACHE);
-  const key = request.mode === "navigate" ? shellKey() : request;
+  const navigation = request.mode === "navigate";
+  const key = navigation ? shellKey() : request;
   let response;
   try {
     // Network first: a reader online always gets the host's current files.
     response = await fetch(request);
-    if (response.ok && response.type === "basic") {
-      cache.put(key, response.clone()).catch(() => {}); // a full disk only costs offline reading
+    // Only the book's HTML becomes the offline shell for every page.
+    const keep = response.ok && response.type === "basic" && (!navigation || isHtml(response));
+    if (keep) {
+      // Kept alive by waitUntil until written; a full disk only costs offline reading.
+      event.waitUntil(cache.put(key, response.clone()).catch(() => {}));
     }
   } catch (offline) {
     response = undefined;
   }
   if (!response || response.status >= 500) {
     // Offline, or the host is down: every page of the book is the same app shell.
-    const cached = (await cache.match(key)) || (request.mode === "navigate" && (await cache.match(shellKey())));
+    const cached = await cache.match(key);
     if (cached) response = cached;
     if (!response) return Response.error();
   }
   return isolated(response);
 }
 
+function isHtml(response) {
+  return (response.headers.get("Content-Type") || "").startsWith("text/html");
+}
+
+function inScope(path) {
+  return new URL(path, self.registration.scope).href;
+}
+
 function shellKey() {
-  return new URL("index.html", self.registration.scope).href;
+  return inScope("index.html");
 }
 
 // The same response with the isolation headers, unless it already has them.

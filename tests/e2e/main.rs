@@ -180,6 +180,15 @@ async fn the_book_and_its_widgets_work_offline() {
     browser.open(&page_url(&origin, "/book/", "")).await;
     browser.wait_until_isolated().await;
     browser.wait_for_offline_cache().await;
+    // Files opened in the address bar are navigations too, but not pages:
+    // neither may become the shell every page is served from offline.
+    for file in ["search-index.json", "favicon.svg"] {
+        browser
+            .client
+            .goto(&format!("{origin}/book/{file}"))
+            .await
+            .unwrap_or_else(|e| panic!("cannot open {file}: {e}"));
+    }
     host.go_offline();
 
     browser
@@ -827,6 +836,35 @@ async fn a_cancelled_sweep_leaves_the_widget_ready_for_another_run() {
         "{result}"
     );
     browser.assert_clean_console("cancel and run again").await;
+    browser.finish().await;
+}
+
+/// A book at an origin's root shares the origin: its service worker serves
+/// and rewrites only the book's own pages and files.
+#[tokio::test]
+async fn at_an_origins_root_the_service_worker_leaves_other_paths_alone() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::PLAIN);
+    let browser = Browser::start().await;
+    browser.open(&page_url(&host.origin, "/", "")).await;
+    browser.wait_until_isolated().await;
+    browser.wait_for_offline_cache().await;
+    browser
+        .client
+        .goto(&format!("{}/another-app/", host.origin))
+        .await
+        .expect("open another app's path");
+    let text = browser
+        .eval("return document.body ? document.body.textContent : ''")
+        .await;
+    assert!(
+        text.as_str().unwrap_or_default().contains("not found"),
+        "the host's own answer, not the book: {text}"
+    );
+    assert_eq!(
+        browser.eval("return self.crossOriginIsolated").await,
+        false,
+        "no isolation headers added outside the book"
+    );
     browser.finish().await;
 }
 

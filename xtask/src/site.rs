@@ -168,7 +168,8 @@ fn with_content_security_policy(html: &str) -> Result<String> {
     ))
 }
 
-/// Fills in the service worker's build id and the files it caches for offline reading.
+/// Fills in the service worker's build id, the files it caches for offline
+/// reading and the pages it serves: everything else on the origin is not the book's.
 fn finish_service_worker(out: &Path) -> Result {
     let worker = out.join("sw.js");
     let script = fs::read_to_string(&worker)
@@ -189,6 +190,17 @@ fn finish_service_worker(out: &Path) -> Result {
         .map(|b| format!("{b:02x}"))
         .collect();
     let list = serde_json::to_string(&files).map_err(|e| e.to_string())?;
+    let pages: Vec<String> = std::iter::once(String::new())
+        .chain(
+            book()
+                .sections()
+                .iter()
+                .map(|page| page.slug)
+                .chain(EXTRA_PAGES)
+                .map(|slug| format!("{slug}/")),
+        )
+        .collect();
+    let pages = serde_json::to_string(&pages).map_err(|e| e.to_string())?;
     let filled = script
         .replacen(
             "const BUILD = \"dev\";",
@@ -199,9 +211,12 @@ fn finish_service_worker(out: &Path) -> Result {
             "const PRECACHE = [];",
             &format!("const PRECACHE = {list};"),
             1,
+        )
+        .replacen("const PAGES = [];", &format!("const PAGES = {pages};"), 1);
+    if !filled.contains(&build) || !filled.contains(&list) || !filled.contains(&pages) {
+        return Err(
+            "www/sw.js lost its BUILD, PRECACHE or PAGES line: xtask cannot fill them in".into(),
         );
-    if !filled.contains(&build) || !filled.contains(&list) {
-        return Err("www/sw.js lost its BUILD or PRECACHE line: xtask cannot fill them in".into());
     }
     fs::write(&worker, filled).map_err(|e| format!("cannot write {}: {e}", worker.display()))?;
     println!(
