@@ -1,5 +1,6 @@
 //! A static file server as a plain host is: files only, no rewrite to
-//! `index.html`, optionally the COOP/COEP headers, optionally under a sub-path.
+//! `index.html`, optionally the headers the site's `_headers` file asks for
+//! (COOP/COEP, the Content-Security-Policy), optionally under a sub-path.
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
@@ -19,7 +20,8 @@ use super::browser::Engine;
 /// How the host behaves.
 #[derive(Debug, Clone, Copy)]
 pub struct Hosting {
-    /// Sends COOP/COEP with every response.
+    /// Sends every header of the site's `_headers` file with every response,
+    /// as Netlify or Cloudflare Pages would: COOP/COEP and the policy.
     pub headers: bool,
     /// Serves the book's service worker (`sw.js`); without it the book cannot
     /// isolate itself, which is how a "no isolation at all" reader is tested.
@@ -78,6 +80,11 @@ impl StaticHost {
         listener
             .set_nonblocking(true)
             .expect("a non-blocking listener");
+        let headers: Arc<[(String, String)]> = if hosting.headers {
+            site_headers(site).into()
+        } else {
+            Arc::from([])
+        };
         let site: Arc<Path> = site.into();
         let prefix: Arc<str> = prefix.into();
         let online = Arc::new(AtomicBool::new(true));
@@ -91,11 +98,15 @@ impl StaticHost {
                 let listener =
                     tokio::net::TcpListener::from_std(listener).expect("a listener on the loop");
                 while let Ok((stream, _)) = listener.accept().await {
-                    let (site, prefix, serving) =
-                        (site.clone(), prefix.clone(), Arc::clone(&serving));
+                    let (site, prefix, serving, headers) = (
+                        site.clone(),
+                        prefix.clone(),
+                        Arc::clone(&serving),
+                        Arc::clone(&headers),
+                    );
                     let service = service_fn(move |request: Request<hyper::body::Incoming>| {
                         let response = if serving.load(Ordering::Relaxed) {
-                            respond(&site, &prefix, request.uri().path(), hosting)
+                            respond(&site, &prefix, request.uri().path(), hosting, &headers)
                         } else {
                             // Offline: the host is down. (A closed port cannot be had here:
                             // the browser's open keep-alive connections would hang instead.)
@@ -136,7 +147,13 @@ impl StaticHost {
 }
 
 /// The host's answer to a request for `path`.
-fn respond(site: &Path, prefix: &str, path: &str, hosting: Hosting) -> Response<Full<Bytes>> {
+fn respond(
+    site: &Path,
+    prefix: &str,
+    path: &str,
+    hosting: Hosting,
+    headers: &[(String, String)],
+) -> Response<Full<Bytes>> {
     let hook = Engine::current().needs_console_hook();
     let mut response = if hook && path.ends_with(CONSOLE_HOOK_FILE) {
         file_response(CONSOLE_HOOK.into(), "text/javascript")
@@ -159,18 +176,37 @@ fn respond(site: &Path, prefix: &str, path: &str, hosting: Hosting) -> Response<
             None => status(StatusCode::NOT_FOUND, "not found"),
         }
     };
-    if hosting.headers {
-        let headers = response.headers_mut();
-        headers.insert(
-            "Cross-Origin-Opener-Policy",
-            http::HeaderValue::from_static("same-origin"),
-        );
-        headers.insert(
-            "Cross-Origin-Embedder-Policy",
-            http::HeaderValue::from_static("require-corp"),
-        );
+    for (name, value) in headers {
+        let name = http::HeaderName::from_bytes(name.as_bytes()).expect("a header name");
+        let value = http::HeaderValue::from_str(value).expect("a header value");
+        response.headers_mut().insert(name, value);
     }
     response
+}
+
+/// The headers the site's `_headers` file sets for every path (`/*`), which
+/// must include the two that isolate the page and the policy.
+fn site_headers(site: &Path) -> Vec<(String, String)> {
+    let file = std::fs::read_to_string(site.join("_headers")).expect("the site has _headers");
+    let headers: Vec<(String, String)> = file
+        .lines()
+        .skip_while(|line| line.trim() != "/*")
+        .skip(1)
+        .take_while(|line| line.starts_with(' '))
+        .filter_map(|line| line.trim().split_once(": "))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+    for needed in [
+        "Cross-Origin-Opener-Policy",
+        "Cross-Origin-Embedder-Policy",
+        "Content-Security-Policy",
+    ] {
+        assert!(
+            headers.iter().any(|(name, _)| name == needed),
+            "_headers sets no {needed} for /*: {headers:?}"
+        );
+    }
+    headers
 }
 
 fn file_response(body: Vec<u8>, content_type: &'static str) -> Response<Full<Bytes>> {

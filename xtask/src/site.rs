@@ -28,8 +28,9 @@ pub fn build(tools: &BuildTools, public_url: &str, out: &Path) -> Result {
     let index = out.join("index.html");
     let html =
         fs::read_to_string(&index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
-    let html = with_content_security_policy(&html)?;
+    let (html, policy) = with_content_security_policy(&html)?;
     fs::write(&index, &html).map_err(|e| format!("cannot write {}: {e}", index.display()))?;
+    write_policy_header(out, &policy)?;
     finish_service_worker(out)?;
     let slugs = book()
         .sections()
@@ -135,8 +136,30 @@ fn content_security_policy(script_hashes: &[String]) -> String {
     )
 }
 
-/// Adds the policy as a `<meta>` right after the charset, hashing every inline script.
-fn with_content_security_policy(html: &str) -> Result<String> {
+/// Adds the site's policy to `_headers`, for hosts that read it (Netlify,
+/// Cloudflare Pages): as a header it is enforced before the page's first byte
+/// is parsed, and it can say `frame-ancestors`, which a `<meta>` policy cannot
+/// (browsers ignore it there), so no other site can frame the book.
+fn write_policy_header(out: &Path, policy: &str) -> Result {
+    let path = out.join("_headers");
+    let headers =
+        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    fs::write(&path, with_policy_header(&headers, policy))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// `headers` (a `_headers` file whose rules end with the one for `/*`) with
+/// the policy and `frame-ancestors 'self'` added to that last rule.
+fn with_policy_header(headers: &str, policy: &str) -> String {
+    format!(
+        "{}\n  Content-Security-Policy: {policy}; frame-ancestors 'self'\n",
+        headers.trim_end()
+    )
+}
+
+/// Adds the policy as a `<meta>` right after the charset, hashing every inline
+/// script; returns the page and the policy.
+fn with_content_security_policy(html: &str) -> Result<(String, String)> {
     let mut hashes = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
@@ -160,11 +183,14 @@ fn with_content_security_policy(html: &str) -> Result<String> {
         .find("<meta charset")
         .and_then(|start| html[start..].find('>').map(|end| start + end + 1))
         .ok_or("index.html has no <meta charset> to put the policy after")?;
-    Ok(format!(
-        "{}<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">{}",
-        &html[..at],
-        content_security_policy(&hashes),
-        &html[at..]
+    let policy = content_security_policy(&hashes);
+    Ok((
+        format!(
+            "{}<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">{}",
+            &html[..at],
+            &html[at..]
+        ),
+        policy,
     ))
 }
 
@@ -245,7 +271,8 @@ mod tests {
     #[test]
     fn inline_scripts_are_hashed_and_external_ones_are_not() {
         let html = "<meta charset=\"utf-8\" />\n<script type=\"module\">go()</script><script src=\"a.js\"></script>";
-        let out = with_content_security_policy(html).expect("a policy");
+        let (out, policy) = with_content_security_policy(html).expect("a policy");
+        assert!(out.contains(&policy));
         let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"go()"));
         assert!(out.contains(&format!("'sha256-{expected}'")), "{out}");
         assert_eq!(out.matches("sha256-").count(), 1, "{out}");
@@ -254,12 +281,29 @@ mod tests {
 
     #[test]
     fn the_policy_follows_a_minified_charset_too() {
-        let out =
+        let (out, _) =
             with_content_security_policy("<meta charset=utf-8><title>t</title>").expect("a policy");
         assert!(
             out.starts_with("<meta charset=utf-8><meta http-equiv=\"Content-Security-Policy\""),
             "{out}"
         );
+    }
+
+    #[test]
+    fn the_headers_file_gets_the_policy_and_forbids_framing_by_others() {
+        let shipped = include_str!("../../www/_headers");
+        let (_, policy) = with_content_security_policy("<meta charset=utf-8><script>go()</script>")
+            .expect("a policy");
+        let headers = with_policy_header(shipped, &policy);
+        assert!(headers.starts_with(shipped.trim_end()), "{headers}");
+        let last = headers.lines().last().unwrap_or_default();
+        assert_eq!(
+            last,
+            format!("  Content-Security-Policy: {policy}; frame-ancestors 'self'")
+        );
+        // It belongs to the rule for every path, the file's last.
+        let rules: Vec<&str> = headers.lines().filter(|l| l.starts_with('/')).collect();
+        assert_eq!(rules, ["/*"], "{headers}");
     }
 
     #[test]
