@@ -4,7 +4,7 @@
 
 use super::browser::Browser;
 use super::server::{Hosting, StaticHost};
-use super::{long_tasks, page_url, site, watch_long_tasks};
+use super::{long_tasks, number, page_url, site, watch_long_tasks};
 
 #[tokio::test]
 async fn the_timeline_shows_interleaving_on_one_thread_and_overlap_on_the_pool() {
@@ -109,9 +109,9 @@ async fn one_workload_freezes_the_page_only_when_run_in_one_go() {
     // checked (a wrong count fails the run), its speedup beside (c)'s.
     let quiet = &result["pool_quiet"];
     assert!(
-        quiet["min_ms"].as_f64().unwrap_or(0.0) > 0.0
-            && quiet["min_ms"].as_f64() <= quiet["ms"].as_f64()
-            && quiet["ms"].as_f64() <= quiet["max_ms"].as_f64(),
+        number(quiet, "min_ms") > 0.0
+            && number(quiet, "min_ms") <= number(quiet, "ms")
+            && number(quiet, "ms") <= number(quiet, "max_ms"),
         "{result}"
     );
     assert!(
@@ -275,7 +275,7 @@ async fn backpressure_blocks_the_producer_and_every_item_is_accounted_for() {
         "{result}"
     );
     assert!(
-        block["produced"].as_u64() < unbounded["produced"].as_u64(),
+        number(&block, "produced") < number(&unbounded, "produced"),
         "the blocked producer fell behind its rate: {result}"
     );
     let long = long_tasks(&browser).await;
@@ -373,7 +373,7 @@ async fn the_chat_room_restarts_its_failed_actor_and_the_slow_mailbox_grows() {
     );
     assert_eq!(result["restarts"], result["failures"], "{result}");
     assert!(
-        result["slow_peak_depth"].as_u64() > result["typical_peak_depth"].as_u64(),
+        number(&result, "slow_peak_depth") > number(&result, "typical_peak_depth"),
         "{result}"
     );
     let long = long_tasks(&browser).await;

@@ -39,6 +39,14 @@ fn site(variable: &str) -> PathBuf {
     path
 }
 
+/// `value[field]` as a number, or a failure that names the missing field: a
+/// comparison of two `Option`s would pass with the left one absent.
+fn number(value: &Value, field: &str) -> f64 {
+    value[field]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no number {field:?} in {value}"))
+}
+
 fn page_url(origin: &str, prefix: &str, slug: &str) -> String {
     if slug.is_empty() {
         format!("{origin}{prefix}")
@@ -711,7 +719,7 @@ async fn every_lab_widget_measures_on_several_threads_without_blocking_the_page(
         for sweep in result["sweeps"].as_array().expect("sweeps") {
             for point in sweep["points"].as_array().expect("points") {
                 assert!(
-                    point["threads_seen"].as_u64() <= point["threads"].as_u64(),
+                    number(point, "threads_seen") <= number(point, "threads"),
                     "{id}: {point}"
                 );
             }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::browser::Browser;
 use super::server::{Hosting, StaticHost};
-use super::{long_tasks, page_url, site, watch_long_tasks};
+use super::{long_tasks, number, page_url, site, watch_long_tasks};
 
 const PAGE: &str = "common-pitfalls";
 
@@ -28,7 +28,7 @@ async fn on_two_threads_only_the_load_then_store_race_loses_updates() {
     let racy = method(&result, "load_then_store");
     assert!(racy["lost"].as_u64().unwrap_or(0) > 0, "{result}");
     assert!(
-        racy["actual"].as_u64() < racy["expected"].as_u64(),
+        number(racy, "actual") < number(racy, "expected"),
         "{result}"
     );
     for exact in ["fetch_add", "mutex"] {

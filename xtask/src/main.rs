@@ -127,6 +127,34 @@ impl E2eRun {
     }
 }
 
+/// What the names of the end-to-end tests of a page without a pool contain.
+const WITHOUT_THE_POOL: &str = "without_the_pool";
+
+/// How many tests a `cargo test -- --list` printed (`name: test` lines).
+fn tests_listed(listing: &str) -> usize {
+    listing
+        .lines()
+        .filter(|line| line.ends_with(": test"))
+        .count()
+}
+
+/// Runs `command` and returns what it printed, failing if it fails.
+fn output(command: &mut Command) -> Result<String> {
+    let shown = format!("{command:?}");
+    println!("xtask: running {shown}");
+    let out = command
+        .output()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{shown} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// The end-to-end runs by default: every engine with threads, then WebKit
 /// without shared memory (older Safari, WebKitGTK by default), where the
 /// tests of a page without a pool run.
@@ -256,8 +284,18 @@ fn test(args: &[String]) -> Result {
         let mut command = tools.cargo(&root);
         command.args(["test", "--features", "e2e", "--test", "e2e", "--"]);
         if !suite_run.shared_memory {
-            // Without shared memory no pool can start: the tests of that case.
-            command.arg("without_the_pool");
+            // Without shared memory no pool can start: the tests of that case,
+            // chosen by name, so a rename must not leave the run testing nothing.
+            let mut list = tools.cargo(&root);
+            list.args(["test", "--features", "e2e", "--test", "e2e", "--"])
+                .args([WITHOUT_THE_POOL, "--list"]);
+            let listed = output(&mut list)?;
+            if tests_listed(&listed) == 0 {
+                return Err(format!(
+                    "no end-to-end test's name contains {WITHOUT_THE_POOL:?}: the run {name} would test nothing"
+                ));
+            }
+            command.arg(WITHOUT_THE_POOL);
         }
         command
             .arg("--test-threads=1")
@@ -316,4 +354,17 @@ fn lint() -> Result {
         "-D",
         "warnings",
     ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listing_counts_its_tests_and_nothing_else() {
+        let listing =
+            "without_the_pool_a: test\nwithout_the_pool_b: test\n\n2 tests, 0 benchmarks\n";
+        assert_eq!(tests_listed(listing), 2);
+        assert_eq!(tests_listed("0 tests, 0 benchmarks\n"), 0);
+    }
 }

@@ -31,12 +31,31 @@ pub struct Browser {
 impl Browser {
     /// Points a test run at this browser and its driver, with short failure output.
     pub fn configure<'a>(&self, command: &'a mut Command) -> &'a mut Command {
-        command
+        only_this_driver(command)
             .env("CHROMEDRIVER", &self.chromedriver)
             .env("CHROMIUM", &self.chromium)
             .env("BOOK_BROWSER", Engine::Chromium.name())
             .env("RUST_BACKTRACE", "0")
     }
+}
+
+/// The variables that name a WebDriver. `wasm-bindgen-test-runner` takes the
+/// first one set (Gecko, then Safari, then Chrome, then Edge), so a run meant
+/// for one engine clears them all before it names its own: one left in the
+/// environment would otherwise send it to another browser.
+pub const DRIVER_VARIABLES: [&str; 5] = [
+    "GECKODRIVER",
+    "SAFARIDRIVER",
+    "CHROMEDRIVER",
+    "MSEDGEDRIVER",
+    "WEBKITDRIVER",
+];
+
+fn only_this_driver(command: &mut Command) -> &mut Command {
+    for variable in DRIVER_VARIABLES {
+        command.env_remove(variable);
+    }
+    command
 }
 
 /// The engines the tests run in: Chromium's Blink, Firefox's Gecko and
@@ -76,7 +95,7 @@ impl Firefox {
     /// Points a test run at Firefox: `wasm-bindgen-test-runner` takes the
     /// first driver it finds set, `GECKODRIVER` before `CHROMEDRIVER`.
     pub fn configure<'a>(&self, command: &'a mut Command) -> &'a mut Command {
-        command
+        only_this_driver(command)
             .env("GECKODRIVER", &self.geckodriver)
             .env("FIREFOX", &self.firefox)
             .env("BOOK_BROWSER", Engine::Firefox.name())
@@ -96,7 +115,7 @@ impl Webkit {
     /// pages (macOS Safari does without one); off, the page is isolated but
     /// has no shared memory, as in older Safari: the fallback, tested as such.
     pub fn configure<'a>(&self, command: &'a mut Command, shared_memory: bool) -> &'a mut Command {
-        command
+        only_this_driver(command)
             .env("SAFARIDRIVER", &self.driver)
             .env("WEBKITDRIVER", &self.driver)
             .env("BOOK_BROWSER", Engine::Webkit.name())
@@ -357,4 +376,52 @@ fn ensure_npm_package(name: &str, version: &str) -> Result<PathBuf> {
         .arg(&prefix)
         .arg(format!("{name}@{version}")))?;
     Ok(prefix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `command` sets `variable` to: `Some(None)` when it clears it.
+    fn set(command: &Command, variable: &str) -> Option<Option<String>> {
+        command
+            .get_envs()
+            .find(|(name, _)| *name == variable)
+            .map(|(_, value)| value.map(|v| v.to_string_lossy().into_owned()))
+    }
+
+    #[test]
+    fn each_engine_clears_the_other_drivers_before_naming_its_own() {
+        let chromium = Browser {
+            chromium: PathBuf::from("/usr/bin/chromium"),
+            chromedriver: PathBuf::from("/usr/bin/chromedriver"),
+        };
+        let mut command = Command::new("true");
+        chromium.configure(&mut command);
+        assert_eq!(
+            set(&command, "CHROMEDRIVER"),
+            Some(Some("/usr/bin/chromedriver".to_owned()))
+        );
+        for other in [
+            "GECKODRIVER",
+            "SAFARIDRIVER",
+            "MSEDGEDRIVER",
+            "WEBKITDRIVER",
+        ] {
+            assert_eq!(set(&command, other), Some(None), "{other} is cleared");
+        }
+
+        let webkit = Webkit {
+            driver: PathBuf::from("/usr/bin/webkit-driver"),
+        };
+        let mut command = Command::new("true");
+        webkit.configure(&mut command, false);
+        for other in ["GECKODRIVER", "CHROMEDRIVER", "MSEDGEDRIVER"] {
+            assert_eq!(set(&command, other), Some(None), "{other} is cleared");
+        }
+        assert_eq!(
+            set(&command, "SAFARIDRIVER"),
+            Some(Some("/usr/bin/webkit-driver".to_owned()))
+        );
+    }
 }
