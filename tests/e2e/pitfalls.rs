@@ -147,8 +147,15 @@ async fn every_pitfall_widget_runs_its_defaults_without_blocking_the_page() {
     let dinner = browser.run_widget("philosophers", 60).await;
     let dinners = dinner["dinners"].as_array().expect("dinners");
     assert_eq!(dinners.len(), 3, "{dinner}");
+    // Five at the table whatever the cores: threads take turns between them.
+    assert_eq!(dinner["seats"], 5, "{dinner}");
     for fixed in &dinners[1..] {
         assert!(fixed["deadlock"].is_null(), "{dinner}");
+        assert_eq!(
+            fixed["meals"].as_array().map(Vec::len),
+            Some(5),
+            "{dinner}"
+        );
         assert!(
             fixed["meals_per_second"].as_f64().unwrap_or(0.0) > 0.0,
             "{dinner}"

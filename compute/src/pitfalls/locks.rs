@@ -102,36 +102,53 @@ impl<'a> LockTable<'a> {
     /// Takes `lock` for `actor`, waiting as long as it takes, unless the run
     /// is stopped or this wait turns out to be part of a deadlock.
     pub fn acquire(&self, actor: usize, lock: usize) -> Result<(), Stopped> {
-        let started = (self.clock)();
+        let mut since = None;
         let mut spins = 0u32;
-        loop {
-            // A stopped run hands out no lock, even a free one: every actor
-            // must notice the stop at its next acquire, not only the waiters.
-            if self.stopped() {
+        while !self.try_acquire(actor, lock, &mut since)? {
+            pause(&mut spins);
+        }
+        Ok(())
+    }
+
+    /// One attempt at `lock` for `actor`, for actors that share a thread and
+    /// take turns on it: `Ok(false)` means "wait: try again on your next
+    /// turn". The wait is published in the graph as a blocked thread's is,
+    /// and timed from `since` (the first failed attempt), so a wait that
+    /// outlasts the patience is checked for a cycle just the same.
+    pub fn try_acquire(
+        &self,
+        actor: usize,
+        lock: usize,
+        since: &mut Option<f64>,
+    ) -> Result<bool, Stopped> {
+        // A stopped run hands out no lock, even a free one: every actor
+        // must notice the stop at its next acquire, not only the waiters.
+        if self.stopped() {
+            self.waiting_for[actor].store(FREE, Ordering::Release);
+            return Err(Stopped);
+        }
+        if self.holder[lock]
+            .compare_exchange(FREE, actor, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
+        {
+            self.waiting_for[actor].store(FREE, Ordering::Release);
+            *since = None;
+            return Ok(true);
+        }
+        self.waiting_for[actor].store(lock, Ordering::Release);
+        let started = *since.get_or_insert_with(|| (self.clock)());
+        let waited = (self.clock)() - started;
+        if waited > self.patience_ms {
+            if let Some(cycle) = self.confirmed_cycle(actor) {
+                self.report(Deadlock {
+                    cycle,
+                    detected_after_ms: waited,
+                });
                 self.waiting_for[actor].store(FREE, Ordering::Release);
                 return Err(Stopped);
             }
-            if self.holder[lock]
-                .compare_exchange(FREE, actor, Ordering::Acquire, Ordering::Relaxed)
-                .is_ok()
-            {
-                self.waiting_for[actor].store(FREE, Ordering::Release);
-                return Ok(());
-            }
-            self.waiting_for[actor].store(lock, Ordering::Release);
-            let waited = (self.clock)() - started;
-            if waited > self.patience_ms {
-                if let Some(cycle) = self.confirmed_cycle(actor) {
-                    self.report(Deadlock {
-                        cycle,
-                        detected_after_ms: waited,
-                    });
-                    self.waiting_for[actor].store(FREE, Ordering::Release);
-                    return Err(Stopped);
-                }
-            }
-            pause(&mut spins);
         }
+        Ok(false)
     }
 
     /// Gives `lock` back; only its holder may.
@@ -193,7 +210,7 @@ impl<'a> LockTable<'a> {
 
 /// Waits a little before trying again: spin briefly (locks are usually held
 /// for microseconds), then sleep, so a deadlocked worker burns no core.
-fn pause(spins: &mut u32) {
+pub fn pause(spins: &mut u32) {
     if *spins < 200 {
         *spins += 1;
         std::hint::spin_loop();

@@ -1,5 +1,11 @@
-//! Dining philosophers: `N` seats, `N` forks, each philosopher a real thread
-//! that needs both neighbouring forks to eat.
+//! Dining philosophers: `N` seats, `N` forks, each philosopher needing both
+//! neighbouring forks to eat, on the worker pool's real threads.
+//!
+//! With more seats than threads, each thread seats several philosophers and
+//! switches between them, as an operating system time-slices threads on a
+//! core: after a philosopher thinks, after it picks up a fork, and whenever it
+//! must wait for one. A deadlock needs interleaving, not parallelism, so a
+//! two-core machine still sets a table of five and still sees it deadlock.
 //!
 //! - [`Dining::Naive`]: left fork, then right. If all hold their left fork at
 //!   once, each waits for a neighbour forever: a deadlock.
@@ -11,8 +17,8 @@
 
 use serde::Serialize;
 
-use super::locks::{Deadlock, LockTable};
-use super::{busy, together};
+use super::locks::{pause, Deadlock, LockTable, Stopped};
+use super::{busy, max_actors, together};
 use crate::control::{Cancelled, Control};
 
 /// How a philosopher picks up forks.
@@ -41,7 +47,7 @@ impl Dining {
     }
 }
 
-/// Seats at the table: two is the smallest cycle; more need more pool threads.
+/// Seats at the table: two is the smallest cycle.
 pub const SEATS: std::ops::RangeInclusive<usize> = 2..=64;
 
 /// How long each dinner lasts, in milliseconds.
@@ -55,8 +61,10 @@ pub const PATIENCE_MS: f64 = 250.0;
 pub struct Dinner {
     /// How the philosophers picked up forks.
     pub strategy: Dining,
-    /// Philosophers who sat down (one per pool thread at most).
+    /// Philosophers who sat down.
     pub seats: usize,
+    /// The pool threads they shared.
+    pub threads: usize,
     /// Meals each philosopher ate.
     pub meals: Vec<u64>,
     /// All meals over the dinner's length in seconds (until a deadlock, if one came).
@@ -69,7 +77,8 @@ pub struct Dinner {
     pub ms: f64,
 }
 
-/// Seats `seats` philosophers (capped at the pool's size) for `duration_ms`.
+/// Seats `seats` philosophers for `duration_ms`, on as many pool threads as
+/// there are seats, or all of them.
 pub fn dine(
     strategy: Dining,
     seats: usize,
@@ -77,12 +86,8 @@ pub fn dine(
     control: &Control,
     clock: &(dyn Fn() -> f64 + Sync),
 ) -> Result<Dinner, Cancelled> {
-    // Never fewer than two forks: on a one-thread pool philosopher 0 then eats
-    // alone with forks 0 and 1, rather than reaching for his own fork twice.
-    let seats = seats
-        .clamp(*SEATS.start(), *SEATS.end())
-        .min(super::max_actors())
-        .max(*SEATS.start());
+    let seats = seats.clamp(*SEATS.start(), *SEATS.end());
+    let threads = seats.min(max_actors());
     let duration = f64::from(duration_ms.clamp(*DURATION_MS.start(), *DURATION_MS.end()));
     let waiter = seats;
     let names = (0..seats)
@@ -91,48 +96,43 @@ pub fn dine(
         .collect();
     let locks = LockTable::new(names, seats, PATIENCE_MS, control, clock);
     let started = clock();
-    let meals = together(seats, control, |me| {
-        let (left, right) = (me, (me + 1) % seats);
-        let (first, second) = match strategy {
-            Dining::Ordered => (left.min(right), left.max(right)),
-            Dining::Naive | Dining::Arbitrator => (left, right),
-        };
+    let per_thread = together(threads, control, |thread| {
+        let mut table: Vec<Philosopher> = (thread..seats)
+            .step_by(threads)
+            .map(|me| Philosopher::new(me, seats, strategy))
+            .collect();
         let my_start = clock();
-        let mut eaten = 0u64;
-        while clock() - my_start < duration && !locks.stopped() {
-            busy(500);
-            if strategy == Dining::Arbitrator && locks.acquire(me, waiter).is_err() {
-                break;
+        let mut spins = 0u32;
+        while table.iter().any(|p| p.step != Step::Left) {
+            let mut moved = false;
+            for philosopher in &mut table {
+                moved |= philosopher.turn(&locks, waiter, || clock() - my_start >= duration);
             }
-            let Ok(()) = locks.acquire(me, first) else {
-                locks.release(me, waiter);
-                break;
-            };
-            busy(100);
-            let second_fork = locks.acquire(me, second);
-            if strategy == Dining::Arbitrator {
-                locks.release(me, waiter);
-            }
-            if second_fork.is_ok() {
-                busy(500);
-                eaten += 1;
-                locks.release(me, second);
-            }
-            locks.release(me, first);
-            if second_fork.is_err() {
-                break;
+            if moved {
+                spins = 0;
+            } else {
+                // Everyone on this thread waits: wait as a blocked thread would.
+                pause(&mut spins);
             }
         }
-        eaten
+        table
+            .into_iter()
+            .map(|p| (p.me, p.eaten))
+            .collect::<Vec<_>>()
     })?;
     let ms = clock() - started;
     control.check()?;
+    let mut meals = vec![0; seats];
+    for (me, eaten) in per_thread.into_iter().flatten() {
+        meals[me] = eaten;
+    }
     let deadlock = locks.deadlock();
     let total: u64 = meals.iter().sum();
     let seconds = (ms / 1000.0).max(f64::EPSILON);
     Ok(Dinner {
         strategy,
-        seats: meals.len(),
+        seats,
+        threads,
         meals_per_second: total as f64 / seconds,
         waits: deadlock
             .as_ref()
@@ -142,6 +142,106 @@ pub fn dine(
         meals,
         ms,
     })
+}
+
+/// Where a philosopher is in its round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Think,
+    /// Asking the waiter (the arbitrator only).
+    Waiter,
+    First,
+    Second,
+    /// Left the table: the dinner is over, or the run stopped.
+    Left,
+}
+
+/// One philosopher, stepped by the thread that seats it.
+struct Philosopher {
+    me: usize,
+    first: usize,
+    second: usize,
+    strategy: Dining,
+    step: Step,
+    /// When the current wait for a lock began.
+    waiting_since: Option<f64>,
+    eaten: u64,
+}
+
+impl Philosopher {
+    fn new(me: usize, seats: usize, strategy: Dining) -> Self {
+        let (left, right) = (me, (me + 1) % seats);
+        let (first, second) = match strategy {
+            Dining::Ordered => (left.min(right), left.max(right)),
+            Dining::Naive | Dining::Arbitrator => (left, right),
+        };
+        Self {
+            me,
+            first,
+            second,
+            strategy,
+            step: Step::Think,
+            waiting_since: None,
+            eaten: 0,
+        }
+    }
+
+    /// One turn on the thread: think, or try for the next lock. Returns
+    /// whether it got anywhere (a `false` from everyone means the thread waits).
+    fn turn(&mut self, locks: &LockTable, waiter: usize, over: impl Fn() -> bool) -> bool {
+        let arbitrated = self.strategy == Dining::Arbitrator;
+        let outcome = match self.step {
+            Step::Left => return false,
+            Step::Think => {
+                if over() || locks.stopped() {
+                    self.step = Step::Left;
+                } else {
+                    busy(500);
+                    self.step = if arbitrated { Step::Waiter } else { Step::First };
+                }
+                return true;
+            }
+            Step::Waiter => self.take(locks, waiter).map(|got| {
+                if got {
+                    self.step = Step::First;
+                }
+                got
+            }),
+            Step::First => self.take(locks, self.first).map(|got| {
+                if got {
+                    busy(100);
+                    self.step = Step::Second;
+                }
+                got
+            }),
+            Step::Second => self.take(locks, self.second).map(|got| {
+                if got {
+                    if arbitrated {
+                        locks.release(self.me, waiter);
+                    }
+                    busy(500);
+                    self.eaten += 1;
+                    locks.release(self.me, self.second);
+                    locks.release(self.me, self.first);
+                    self.step = Step::Think;
+                }
+                got
+            }),
+        };
+        outcome.unwrap_or_else(|Stopped| {
+            // Give back whatever is held, and leave.
+            if arbitrated {
+                locks.release(self.me, waiter);
+            }
+            locks.release(self.me, self.first);
+            self.step = Step::Left;
+            true
+        })
+    }
+
+    fn take(&mut self, locks: &LockTable, lock: usize) -> Result<bool, Stopped> {
+        locks.try_acquire(self.me, lock, &mut self.waiting_since)
+    }
 }
 
 #[cfg(test)]
@@ -193,22 +293,37 @@ mod tests {
     }
 
     #[test]
-    fn one_thread_eats_alone_and_never_deadlocks() {
+    fn five_seats_on_one_thread_take_turns_and_the_naive_table_deadlocks() {
+        // Interleaving is enough: one thread switching between five
+        // philosophers deadlocks them as five threads would.
         let pool = crate::test_pool(1);
         let dinner = pool
-            .install(|| dine(Dining::Naive, 5, 100, &Control::new(), &clock))
+            .install(|| dine(Dining::Naive, 5, 2_000, &Control::new(), &clock))
             .expect("not cancelled");
-        assert_eq!(dinner.seats, 1);
-        assert_eq!(dinner.deadlock, None);
-        assert!(dinner.meals[0] > 0);
+        assert_eq!((dinner.seats, dinner.threads), (5, 1));
+        let cycle = &dinner.deadlock.as_ref().expect("a naive table of five deadlocks").cycle;
+        assert_eq!(cycle.len(), 5);
+        for strategy in [Dining::Ordered, Dining::Arbitrator] {
+            let dinner = pool
+                .install(|| dine(strategy, 5, 300, &Control::new(), &clock))
+                .expect("not cancelled");
+            assert_eq!(dinner.deadlock, None, "{strategy:?}");
+            assert_eq!(dinner.meals.len(), 5);
+            assert!(
+                dinner.meals.iter().all(|&m| m > 0),
+                "{strategy:?}: everyone eats: {:?}",
+                dinner.meals
+            );
+        }
     }
 
     #[test]
-    fn seats_are_capped_by_the_pool() {
+    fn seats_are_not_capped_by_the_pool() {
         let pool = crate::test_pool(2);
         let dinner = pool
             .install(|| dine(Dining::Ordered, 5, 100, &Control::new(), &clock))
             .expect("not cancelled");
-        assert_eq!(dinner.seats, 2);
+        assert_eq!((dinner.seats, dinner.threads), (5, 2));
+        assert_eq!(dinner.meals.len(), 5);
     }
 }

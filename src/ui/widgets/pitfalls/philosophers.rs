@@ -50,14 +50,13 @@ fn run(
 #[function_component(PhilosophersWidget)]
 pub fn philosophers_widget() -> Html {
     let cores = Environment::detect().hardware_concurrency;
-    let most = cores.clamp(*SEATS.start(), *SEATS.end()) as u64;
     let fields = vec![
         Field {
             id: "philosophers-seats",
             label: "Seats",
             min: *SEATS.start() as u64,
-            max: most,
-            initial: most.min(5),
+            max: *SEATS.end() as u64,
+            initial: 5,
         },
         Field {
             id: "philosophers-ms",
@@ -70,7 +69,7 @@ pub fn philosophers_widget() -> Html {
     html! {
         <Threaded<DinnerReport> kind={WidgetKind::Philosophers} start="Serve dinner" running="The philosophers are eating:"
                                 {fields} job={run as Job<DinnerReport>} view={view_report as fn(&DinnerReport) -> Html}>
-            <p class="note">{ format!("Each philosopher is a real thread of the worker pool, so there are at most as many seats as this browser reports cores ({cores}).") }</p>
+            <p class="note">{ format!("The philosophers eat on the worker pool's real threads ({cores} here). With more seats than threads, each thread seats several and switches between them, as an operating system time-slices threads on a core: a deadlock needs only interleaving, not one core per philosopher.") }</p>
         </Threaded<DinnerReport>>
     }
 }
@@ -79,7 +78,7 @@ fn view_report(report: &DinnerReport) -> Html {
     html! {
         <>
             <table class="results">
-                <caption>{ format!("{} philosophers, {} forks, up to {} ms each dinner", report.seats, report.seats, report.duration_ms) }</caption>
+                <caption>{ format!("{} philosophers, {} forks, on {} threads, up to {} ms each dinner", report.seats, report.seats, report.dinners.first().map_or(0, |d| d.threads), report.duration_ms) }</caption>
                 <thead><tr><th>{ "strategy" }</th><th>{ "meals per second" }</th><th>{ "meals per seat" }</th><th>{ "deadlock" }</th></tr></thead>
                 <tbody>
                     { for report.dinners.iter().map(|d| html! {
