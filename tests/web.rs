@@ -383,10 +383,10 @@ mod timeline {
 
     #[wasm_bindgen_test]
     async fn the_same_tasks_on_the_pool_run_at_the_same_time() {
-        // Steps of 20 ms, not 5: a task of 20 ms in all was once over before
-        // the other worker got a core (WebKit, 4 workers on 2 busy cores, in
-        // CI), and the two never met. A pool that runs the tasks one after
-        // the other still fails the last check, however long the steps.
+        // Steps of 20 ms: a task much shorter can be over before the other
+        // worker gets a core on a busy machine (WebKit runs 4 workers on 2
+        // cores), and the two never meet. A pool that runs the tasks one
+        // after the other still fails the last check, however long the steps.
         let work = tasks(2, 4, 20.0);
         let spans = run_in_pool(move || {
             run_on_pool(&work, &shared_ms, &|| {

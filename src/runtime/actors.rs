@@ -51,9 +51,8 @@ pub struct ChatOutcome {
 }
 
 /// How long the room may forward one message before giving the thread back.
-/// Each send wakes a waiting actor; when each actor was a task of its own,
-/// Firefox and WebKit took longer per wake-up than Chromium, and a thousand
-/// of them in one turn made a long task there (58 to 111 ms).
+/// Each send wakes a waiting actor, and a thousand wake-ups in one turn of
+/// the event loop would make a long task (over 50 ms) in a slower engine.
 const TURN_MS: f64 = 2.0;
 
 /// The user the slow one is, and the one that fails.

@@ -8,8 +8,8 @@ thread_local! {
             .ok()
             .and_then(|p| p.dyn_into().ok());
     /// `performance.timeOrigin`, read once: WebKit returns values up to
-    /// 0.06 ms apart from one read to the next (measured), which made the
-    /// sum run backwards and two steps on one thread look simultaneous.
+    /// 0.06 ms apart from one read to the next, which would make the sum run
+    /// backwards and two steps on one thread look simultaneous.
     static TIME_ORIGIN: f64 = PERFORMANCE.with(|p| p.as_ref().map_or(0.0, web_sys::Performance::time_origin));
 }
 

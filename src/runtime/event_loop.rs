@@ -103,7 +103,7 @@ pub struct Interleaved {
 /// Waking a task does not by itself give it a turn of its own: with
 /// threads, wasm-bindgen's executor wakes tasks through `Atomics.waitAsync`,
 /// and Chromium and WebKit settle the wake-ups of several timers in one
-/// turn (measured: 8 of 12 steps shared a turn; Firefox, none). Awaited
+/// turn (Firefox does not). Awaited
 /// together in one `join_all`, every task whose timer had fired also
 /// stepped in the same poll. So a task that wakes in a turn already used,
 /// or before the tasks that asked first, waits for the next.

@@ -192,9 +192,9 @@ impl Browser {
     /// for a page's first click is done before a long-task watch begins.
     /// Firefox's driver, on the first click in a page, loads its interaction
     /// modules and event helpers into the page's process, and the focus the
-    /// click gives loads the browser's autofill code: 52 to 65 ms of the
-    /// page's main thread on a slow machine (Firefox's profiler: Marionette's
-    /// `clickElement` and `FormAutofillChild`, no script of the page's),
+    /// click gives loads the browser's autofill code: over 50 ms of the
+    /// page's main thread on a slow machine (Marionette's `clickElement` and
+    /// `FormAutofillChild`, no script of the page's),
     /// which a watch begun before the click would count as the page's.
     pub async fn prime_the_driver(&self) {
         self.eval(

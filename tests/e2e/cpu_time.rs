@@ -8,7 +8,7 @@
 //! operating system did not run the thread (the cores were busy elsewhere:
 //! the pool's workers, the engine's own painting threads). On 2 cores
 //! WebKitGTK's software rendering alone (Mesa's llvmpipe threads) holds the
-//! main thread off the CPU for 20 to 45 ms at a time. The API's own entries
+//! main thread off the CPU for tens of milliseconds at a time. The API's own entries
 //! are wall time too, so a short task the system preempted can read as long.
 //! The scheduler's own count of the time each main thread ran tells the two
 //! apart: no task of 50 ms can fit in a window in which the thread ran less
@@ -17,7 +17,7 @@
 //! One more thing runs on a main thread that is not the page's: the engine's
 //! own housekeeping. Every 30 s WebKitGTK measures its memory by reading and
 //! parsing `/proc/self/smaps` on the main thread, 1 to 2.5 MB of text for a
-//! page with the pool's workers, which took 18 to 35 ms of run time here.
+//! page with the pool's workers: tens of milliseconds of run time.
 //! A page cannot read a file in a blocking way (the web platform has no such
 //! call), so a main thread reading files in bulk is the engine at work, and
 //! the kernel counts those bytes (`rchar` in `/proc/<pid>/task/<tid>/io`).
@@ -32,11 +32,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How often the main threads' run times are read: a late beat's window is
 /// widened by about this much on each side, so the count errs towards
-/// finding a long task. At 10 ms the widening alone, on a page whose main
-/// thread was half busy, added 5 to 10 ms of run time to a window: enough to
-/// push a busy but unblocked window over 50 ms. Each round reads two small
-/// files per content process (`schedstat` and `io`, 7 and 10 µs here): about
-/// 1 % of a core per process, every 2 ms.
+/// finding a long task. A coarser period widens a window, on a page whose
+/// main thread is half busy, by enough run time to push a busy but unblocked
+/// window over 50 ms. Each round reads two small files per content process
+/// (`schedstat` and `io`, microseconds each): about 1 % of a core per
+/// process, every 2 ms.
 const PERIOD: Duration = Duration::from_millis(2);
 
 /// Readings between two searches for new content processes (navigations
@@ -202,8 +202,8 @@ impl Drop for MainThreadClock {
 
 /// Asks the kernel to run the calling thread as soon as it wakes, ahead of
 /// the browser's threads, so that on a busy machine a reading is taken when
-/// it is due and not whenever the cores are free. That takes the privilege
-/// CI runs with (root); without it the readings are only later, which widens
+/// it is due and not whenever the cores are free. That takes root's
+/// privilege; without it the readings are only later, which widens
 /// the windows, and the count still errs towards finding a long task.
 fn run_on_time() {
     let lowest_real_time = libc::sched_param { sched_priority: 1 };

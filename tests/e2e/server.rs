@@ -68,12 +68,10 @@ impl StaticHost {
     /// Serves `site` at `prefix` (`/` or `/book/`) as `hosting` says.
     ///
     /// One thread runs an event loop, and every connection is a task on it,
-    /// so no connection waits for another. (The host used to be `tiny_http`,
-    /// whose pool of connection threads can miss its wake-up when two
-    /// connections arrive while its one idle thread wakes: the second then
-    /// waits, unread, behind threads held by idle keep-alive connections.
-    /// Firefox's service worker opens several connections at once to
-    /// precache the book, and its install never finished.)
+    /// so no connection waits for another: Firefox's service worker opens
+    /// several connections at once to precache the book, and a host whose
+    /// connection threads are held by idle keep-alive connections would leave
+    /// one unread.
     pub fn start(site: &Path, prefix: &str, hosting: Hosting) -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let port = listener.local_addr().expect("a local address").port();

@@ -13,14 +13,12 @@ use concurrency_book::prerendered::html_path;
 use crate::Result;
 
 /// The budget for the first page's transfer, in bytes (250 kB): the book's
-/// shell, which paints every page's text. It was 350 kB while the widgets
-/// were part of it.
+/// shell, which paints every page's text; the widgets are not part of it.
 pub const FIRST_PAGE_LIMIT: usize = 250_000;
 
 /// The budget for the widgets module, in bytes (330 kB), loaded after the
-/// text has painted, when a page first shows a widget. It was 300 kB until
-/// §9's SIMD and GPU widget (about 20 kB: two SIMD kernels, the WebGPU
-/// bindings and the widget); the first page does not carry any of it.
+/// text has painted, when a page first shows a widget: the kernels (SIMD
+/// included), the pool, the WebGPU bindings and every widget.
 pub const WIDGETS_MODULE_LIMIT: usize = 330_000;
 
 /// The widgets module's files, as Trunk names a `data-type="worker"` build.

@@ -93,13 +93,10 @@ pub struct LabWidget {
 
 /// A finished report appears in steps, each in a task of its own after the
 /// browser has drawn the one before: the figures, the chart's axes, each
-/// measured curve, then the pictures. Drawn in one turn, the first report on
-/// a page held WebKit's main thread for 71 to 100 ms; in three turns (the
-/// figures, the whole chart, the pictures) one turn still took 55 to 85 ms
-/// at times. The first report runs code the engine has not compiled yet:
-/// the same steps took 1 to 5 ms in a second run on the page, 10 to 85 ms
-/// in the first (WebKitGTK, 2 cores). A freeze in a widget whose point is
-/// that the page stays responsive.
+/// measured curve, then the pictures. The first report on a page runs code
+/// the engine has not compiled yet, and drawn in one turn (or three) it can
+/// hold a slower engine's main thread past 50 ms: a freeze in a widget whose
+/// point is that the page stays responsive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Reveal {
     Figures,

@@ -303,7 +303,7 @@ async fn one_thread(control: &Control) -> Result<Vec<KernelResult>, String> {
     Ok(results)
 }
 
-/// Without isolation browsers coarsen the clock (WebKit to 1 ms, measured),
+/// Without isolation browsers coarsen the clock (WebKit to 1 ms),
 /// too coarse for a run of a few milliseconds: each sample times a batch of
 /// runs lasting about [`BATCH_MS`], and divides.
 async fn time_batches(input: &SimdInput, way: Way, control: &Control) -> Result<Summary, String> {

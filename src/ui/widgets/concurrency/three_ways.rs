@@ -186,8 +186,8 @@ pub fn one_workload_three_ways() -> Html {
 const STEADY_WAIT_MS: f64 = 5_000.0;
 
 /// The display's refresh period, once the page has drawn steadily for a
-/// 400 ms watch: a browser may throttle a page it does not show yet (WebKit
-/// was seen drawing one frame in 1.4 s at a test's start), and counting
+/// 400 ms watch: a browser may throttle a page it does not show yet (a
+/// fresh WebKit window can draw one frame a second), and counting
 /// missed frames then would blame the count for the browser's throttling.
 async fn steady_refresh(meter: &FrameMeter) -> Option<f64> {
     let give_up = now_ms() + STEADY_WAIT_MS;

@@ -32,10 +32,9 @@ const TASKS_WITHOUT_WAIT_ASYNC: u64 = 50;
 
 /// Milliseconds of spawning (or waking) between two yields to the event loop.
 /// The tasks' first steps follow in the same turn and cost several times
-/// their spawning (measured in Chromium: 6 ms of spawning made 20 to 37 ms
-/// turns), so a turn stays well under the 50 ms of a long task even on a
-/// slower machine. A fixed count of tasks per turn would not: 2,000 made
-/// 56 ms turns on a CI machine.
+/// their spawning, so a turn measured in time stays well under the 50 ms of
+/// a long task even on a slower machine; a fixed count of tasks per turn
+/// would not.
 const SLICE_MS: f64 = 1.5;
 
 /// Tasks handled between two looks at the clock.
