@@ -585,7 +585,7 @@ const LONG_TASKS_API: &str = "window.__longTasks = [];
 /// sources, a 20 ms timer and a worker's message every 20 ms. A long task
 /// holds both back; a thread kept busy by many short tasks lets one or the
 /// other in between them, where an engine may favour one source over the
-/// other (measured in WebKit: README, "Browsers"). A stretch with neither,
+/// other (WebKit does: docs/testing.md). A stretch with neither,
 /// over 50 ms longer than a beat, is kept with its window, on the page's
 /// clock, for [`long_tasks`] to check.
 const HEARTBEAT: &str = "window.__longTasks = [];
