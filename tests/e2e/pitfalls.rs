@@ -151,11 +151,7 @@ async fn every_pitfall_widget_runs_its_defaults_without_blocking_the_page() {
     assert_eq!(dinner["seats"], 5, "{dinner}");
     for fixed in &dinners[1..] {
         assert!(fixed["deadlock"].is_null(), "{dinner}");
-        assert_eq!(
-            fixed["meals"].as_array().map(Vec::len),
-            Some(5),
-            "{dinner}"
-        );
+        assert_eq!(fixed["meals"].as_array().map(Vec::len), Some(5), "{dinner}");
         assert!(
             fixed["meals_per_second"].as_f64().unwrap_or(0.0) > 0.0,
             "{dinner}"

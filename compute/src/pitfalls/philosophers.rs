@@ -190,53 +190,56 @@ impl Philosopher {
     /// whether it got anywhere (a `false` from everyone means the thread waits).
     fn turn(&mut self, locks: &LockTable, waiter: usize, over: impl Fn() -> bool) -> bool {
         let arbitrated = self.strategy == Dining::Arbitrator;
-        let outcome = match self.step {
+        let wanted = match self.step {
             Step::Left => return false,
             Step::Think => {
                 if over() || locks.stopped() {
                     self.step = Step::Left;
                 } else {
                     busy(500);
-                    self.step = if arbitrated { Step::Waiter } else { Step::First };
+                    self.step = if arbitrated {
+                        Step::Waiter
+                    } else {
+                        Step::First
+                    };
                 }
                 return true;
             }
-            Step::Waiter => self.take(locks, waiter).map(|got| {
-                if got {
-                    self.step = Step::First;
-                }
-                got
-            }),
-            Step::First => self.take(locks, self.first).map(|got| {
-                if got {
-                    busy(100);
-                    self.step = Step::Second;
-                }
-                got
-            }),
-            Step::Second => self.take(locks, self.second).map(|got| {
-                if got {
-                    if arbitrated {
-                        locks.release(self.me, waiter);
-                    }
-                    busy(500);
-                    self.eaten += 1;
-                    locks.release(self.me, self.second);
-                    locks.release(self.me, self.first);
-                    self.step = Step::Think;
-                }
-                got
-            }),
+            Step::Waiter => waiter,
+            Step::First => self.first,
+            Step::Second => self.second,
         };
-        outcome.unwrap_or_else(|Stopped| {
-            // Give back whatever is held, and leave.
-            if arbitrated {
-                locks.release(self.me, waiter);
+        match self.take(locks, wanted) {
+            Ok(false) => return false,
+            Ok(true) => {}
+            Err(Stopped) => {
+                // Give back whatever is held, and leave.
+                if arbitrated {
+                    locks.release(self.me, waiter);
+                }
+                locks.release(self.me, self.first);
+                self.step = Step::Left;
+                return true;
             }
-            locks.release(self.me, self.first);
-            self.step = Step::Left;
-            true
-        })
+        }
+        self.step = match self.step {
+            Step::Waiter => Step::First,
+            Step::First => {
+                busy(100);
+                Step::Second
+            }
+            _ => {
+                if arbitrated {
+                    locks.release(self.me, waiter);
+                }
+                busy(500);
+                self.eaten += 1;
+                locks.release(self.me, self.second);
+                locks.release(self.me, self.first);
+                Step::Think
+            }
+        };
+        true
     }
 
     fn take(&mut self, locks: &LockTable, lock: usize) -> Result<bool, Stopped> {
@@ -301,7 +304,11 @@ mod tests {
             .install(|| dine(Dining::Naive, 5, 2_000, &Control::new(), &clock))
             .expect("not cancelled");
         assert_eq!((dinner.seats, dinner.threads), (5, 1));
-        let cycle = &dinner.deadlock.as_ref().expect("a naive table of five deadlocks").cycle;
+        let cycle = &dinner
+            .deadlock
+            .as_ref()
+            .expect("a naive table of five deadlocks")
+            .cycle;
         assert_eq!(cycle.len(), 5);
         for strategy in [Dining::Ordered, Dining::Arbitrator] {
             let dinner = pool
