@@ -9,7 +9,6 @@
 //! one (`widget_host`, `src/bin/widgets.rs`).
 
 mod app;
-mod copy_button;
 mod glossary_page;
 mod page;
 mod reader_state;

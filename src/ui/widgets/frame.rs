@@ -10,8 +10,8 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
+use crate::runtime::clipboard;
 use crate::runtime::event_loop::yield_turn;
-use crate::ui::copy_button::CopyButton;
 use crate::ui::RUN_FINISHED_EVENT;
 
 #[derive(Properties, PartialEq)]
@@ -38,6 +38,10 @@ pub fn result_json<T: serde::Serialize>(report: &T) -> Option<AttrValue> {
 pub fn widget_frame(props: &FrameProps) -> Html {
     let root = use_node_ref();
     let json_shown = use_node_ref();
+    // What became of the last copy: "Copied" only once the clipboard has the
+    // text; a refusal says why, with the JSON selected to copy by hand. (Kept
+    // here, not in a component of its own: the widgets module's size budget.)
+    let copied = use_state(|| None::<Result<(), String>>);
     {
         let root = root.clone();
         use_effect_with(props.result.clone(), move |result| {
@@ -60,11 +64,36 @@ pub fn widget_frame(props: &FrameProps) -> Html {
                 <details class="widget-json">
                     <summary>{ "Results as JSON" }</summary>
                     <pre ref={json_shown.clone()}><code>{ json.clone() }</code></pre>
-                    <CopyButton text={json} label="Copy results" shown_in={json_shown} />
+                    <button type="button" class="secondary copy" onclick={copy(json, json_shown, copied.clone())}>
+                        { if matches!(*copied, Some(Ok(()))) { "Copied" } else { "Copy results" } }
+                    </button>
+                    if let Some(Err(why)) = &*copied {
+                        <span class="note copy-refused" role="status">
+                            { format!("Not copied: {why}. The text is selected: copy it with Ctrl+C (⌘C on a Mac).") }
+                        </span>
+                    }
                 </details>
             }
         </section>
     }
+}
+
+/// Copies `json`, then says what happened; on a refusal selects it in `shown_in`.
+fn copy(
+    json: AttrValue,
+    shown_in: NodeRef,
+    copied: UseStateHandle<Option<Result<(), String>>>,
+) -> Callback<MouseEvent> {
+    Callback::from(move |_| {
+        let (json, shown_in, copied) = (json.clone(), shown_in.clone(), copied.clone());
+        spawn_local(async move {
+            let outcome = clipboard::copy(&json).await;
+            if let (Err(_), Some(element)) = (&outcome, shown_in.cast::<web_sys::Element>()) {
+                clipboard::select_contents(&element);
+            }
+            copied.set(Some(outcome));
+        });
+    })
 }
 
 /// Sends [`RUN_FINISHED_EVENT`] up from the widget's root to the book.

@@ -610,8 +610,8 @@ fn explanation(kind: WidgetKind, report: &Report, environment: &Environment) -> 
     });
     let why = match kind {
         WidgetKind::Mandelbrot | WidgetKind::PoolWorkers => "Rows through the set cost far more than rows outside it; work stealing evens that out. What is left is the cost of starting and joining the job, a lower clock when every core is busy (a shared power budget), and, on machines with SMT, hardware threads that share one core.",
-        WidgetKind::Matmul => "The multiply works on blocks that fit in the cache, so each thread mostly computes. Where the curve bends below ideal, the usual causes are hardware threads sharing a core (SMT), a lower all-core clock, other work on the machine, and, for sizes far beyond the cache, memory bandwidth: a larger size tells that last one apart.",
-        WidgetKind::Blur => "Each of the six passes ends in a barrier where every thread waits for the slowest. Beyond that, the curve bends for the reasons any kernel's does: hardware threads sharing a core (SMT), a lower all-core clock, other work on the machine, and memory bandwidth for images larger than the cache.",
+        WidgetKind::Matmul => "The multiply works on blocks that fit in the cache. Where the curve bends, suspect SMT, a lower all-core clock, other work, or, far beyond the cache, memory bandwidth (a larger size tells).",
+        WidgetKind::Blur => "Each of the six passes ends in a barrier where every thread waits for the slowest; beyond that, suspect SMT, a lower all-core clock, other work, or memory bandwidth for images beyond the cache.",
         WidgetKind::Sort => "The leaves sort in parallel, but each merge is done by one thread and the last merge touches every element: that sequential part is the serial fraction Amdahl's law fits.",
         WidgetKind::Primes => "Equal static chunks take very different times (the last holds the largest numbers), so threads sit idle waiting for the slowest; work stealing hands out small grains and keeps every thread busy to the end.",
         _ => "Each curve bends for its own reason: the sections on each kernel explain it.",
@@ -627,7 +627,7 @@ fn explanation(kind: WidgetKind, report: &Report, environment: &Environment) -> 
     // reports 4 on 2 cores); the curve says what the reader really has.
     let cores = match plateau.and_then(|k| read_plateau(k, reported).map(|r| (k, r))) {
         Some((k, PlateauReading::HalfTheLogicalProcessors)) => format!(
-            " The curve stops rising at {k} threads, half the {reported} logical processors the browser reports: the usual sign of SMT (two hardware threads per core, sharing its execution units), or of a browser that reports more processors than the machine has."
+            " The curve stops rising at {k} threads, half the {reported} logical processors reported: the mark of SMT (two hardware threads sharing each core), or of a browser reporting more than there are."
         ),
         Some((k, PlateauReading::BelowTheReportedCount)) => match kind {
             WidgetKind::Mandelbrot | WidgetKind::PoolWorkers => format!(

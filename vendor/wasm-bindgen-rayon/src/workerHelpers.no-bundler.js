@@ -34,9 +34,7 @@ waitForMsgType(self, 'wasm_bindgen_worker_init').then(async data => {
   pkg.wbg_rayon_start_worker(data.receiver);
 });
 
-// Patched for the book: one more worker, outside the pool, builds the pool
-// and then spawns into it the jobs the page's main thread hands over, so the
-// main thread never takes a lock the pool uses (see vendor/README.md).
+// Patched for the book: the dispatcher (see vendor/README.md).
 waitForMsgType(self, 'wasm_bindgen_dispatcher_init').then(async data => {
   const pkg = await import(data.mainJS);
   await pkg.default(data.module, data.memory);
@@ -86,10 +84,7 @@ export async function startWorkers(module, memory, builder) {
   _workers = await Promise.all(
     Array.from({ length: builder.numThreads() }, () => spawn(workerInit, 'wasm_bindgen_worker_ready'))
   );
-  // Patched for the book: the pool is built by the dispatcher worker, not
-  // here: building sends each worker its thread over a channel whose lock a
-  // worker may hold while it settles into its wait, and a contended lock on
-  // the main thread waits with `Atomics.wait`, which traps there.
+  // Patched for the book: the dispatcher builds the pool (vendor/README.md).
   const dispatcher = await spawn(
     {
       type: 'wasm_bindgen_dispatcher_init',

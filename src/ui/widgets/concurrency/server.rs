@@ -458,9 +458,8 @@ fn explain(report: &Report) -> Html {
             </table>
             <p>
                 { format!(
-                    "{} clients were served by one thread: each request spent about {:.0} ms waiting on its I/O, and while it waited the thread served the others: {:.0} requests were in flight on average, as Little's law predicts from {:.0} a second × {:.1} ms mean latency = {:.0}. ",
-                    setup.clients, setup.io.mean_ms, report.in_flight.mean, report.throughput_per_s, report.mean_latency_ms,
-                    report.throughput_per_s * report.mean_latency_ms / 1000.0
+                    "{} clients were served by one thread: each request spent about {:.0} ms waiting on its I/O, and while it waited the thread served the others: {:.0} requests in flight on average (Little's law: {:.0} a second × {:.1} ms). ",
+                    setup.clients, setup.io.mean_ms, report.in_flight.mean, report.throughput_per_s, report.mean_latency_ms
                 ) }
                 { match (setup.cpu_ms, setup.handler) {
                     (0, _) => format!("With no CPU work the loop stays free: a 10 ms timer came at most {lag:.1} ms late at the 99th percentile. This is concurrency: many things in progress, one thing running."),
@@ -469,9 +468,9 @@ fn explain(report: &Report) -> Html {
                         format!(
                             "Each request also held the thread for {cpu} ms of CPU work, so every other request, timer and frame ready meanwhile waited behind it: the lag's 99th percentile is {lag:.1} ms and the latency's {p99:.1} ms. {}",
                             if asked > 1.0 {
-                                format!("The clients asked for about {asked:.1} s of CPU time a second, more than the thread's 1 s: the loop is overloaded, so requests queue behind one another and the latency and the lag grow for as long as the run lasts.")
+                                format!("The clients asked for {asked:.1} s of CPU a second, more than the thread's 1 s: overloaded, the queue, the latency and the lag grow as long as the run lasts.")
                             } else {
-                                format!("The clients asked for about {asked:.2} s of CPU time a second, within the thread's 1 s: that is head-of-line blocking, each request delaying those behind it by up to {cpu} ms.")
+                                format!("The clients asked for {asked:.2} s of CPU a second, within the thread's 1 s: head-of-line blocking, each request delaying those behind it by up to {cpu} ms.")
                             }
                         )
                     }

@@ -319,7 +319,7 @@ fn view_report(report: &Report) -> Html {
             <p class="explanation">
                 { "A task is a state machine on the heap: its future, a slot in the executor, its channel. \
                    A worker is a thread with its own stack, its own JavaScript heap and its own event loop. " }
-                { ratio.map(|r| format!("Here one worker's heap alone weighs as much as {r:.0} tasks. A Web Worker carries a whole JavaScript engine; a native thread is lighter (its stack is reserved address space, committed page by page as it is touched), yet still far heavier than a task: that is what \u{201c}high with many threads\u{201d} means.")).unwrap_or_default() }
+                { ratio.map(|r| format!("Here one worker's heap alone weighs as much as {r:.0} tasks. A Web Worker carries a whole JavaScript engine; a native thread is lighter, yet far heavier than a task: that is what \u{201c}high with many threads\u{201d} means.")).unwrap_or_default() }
             </p>
         </>
     }

@@ -69,7 +69,7 @@ pub fn philosophers_widget() -> Html {
     html! {
         <Threaded<DinnerReport> kind={WidgetKind::Philosophers} start="Serve dinner" running="The philosophers are eating:"
                                 {fields} job={run as Job<DinnerReport>} view={view_report as fn(&DinnerReport) -> Html}>
-            <p class="note">{ format!("The philosophers eat on the worker pool's real threads ({cores} here). With more seats than threads, each thread seats several and switches between them, as an operating system time-slices threads on a core: a deadlock needs only interleaving, not one core per philosopher.") }</p>
+            <p class="note">{ format!("The philosophers eat on the pool's {cores} threads; with more seats than threads, a thread switches between several, as an OS time-slices threads.") }</p>
         </Threaded<DinnerReport>>
     }
 }
