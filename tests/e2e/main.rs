@@ -11,6 +11,7 @@ mod browser;
 mod companion;
 mod concurrency;
 mod cpu_time;
+mod inputs;
 mod pitfalls;
 mod server;
 mod simd_gpu;
@@ -879,7 +880,8 @@ async fn at_an_origins_root_the_service_worker_leaves_other_paths_alone() {
 #[test]
 fn an_offline_host_fails_every_request() {
     use std::io::{Read, Write};
-    let host = StaticHost::start(&std::env::temp_dir(), "/", Hosting::ISOLATED);
+    // A folder with no site in it, so no `_headers` to send: a plain host.
+    let host = StaticHost::start(&std::env::temp_dir(), "/", Hosting::PLAIN);
     let address = host.origin.trim_start_matches("http://").to_owned();
     let ask = || {
         let mut stream = std::net::TcpStream::connect(&address).expect("connect");
