@@ -61,9 +61,20 @@ async fn device() -> Result<(GpuDevice, String), String> {
     let Ok(adapter) = adapter.dyn_into::<GpuAdapter>() else {
         return Err("WebGPU is there but offers no adapter (no usable GPU, or the GPU is blocklisted; headless browsers need --enable-unsafe-webgpu)".to_owned());
     };
-    let info = adapter.info();
-    let name = [info.vendor(), info.architecture(), info.description()]
+    // `GPUAdapter.info` came after WebGPU itself (Chromium 127): read it
+    // without assuming it, or an older browser throws out of this future.
+    let info = js_sys::Reflect::get(&adapter, &"info".into())
+        .ok()
+        .filter(|info| info.is_object());
+    let field = |name: &str| {
+        info.as_ref()
+            .and_then(|info| js_sys::Reflect::get(info, &name.into()).ok())
+            .and_then(|value| value.as_string())
+            .unwrap_or_default()
+    };
+    let name = ["vendor", "architecture", "description"]
         .into_iter()
+        .map(field)
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join(" ");

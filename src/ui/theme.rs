@@ -78,6 +78,21 @@ pub fn apply(theme: Option<Theme>) {
 #[function_component(ThemeToggle)]
 pub fn theme_toggle() -> Html {
     let theme = use_state(Theme::current);
+    {
+        // Without a choice of the reader's the page follows the system's
+        // theme live (CSS); the button must offer the other one of *that*.
+        let theme = theme.setter();
+        use_effect_with((), move |()| {
+            let listener = web_sys::window()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                .map(|query| {
+                    gloo::events::EventListener::new(&query, "change", move |_| {
+                        theme.set(Theme::current())
+                    })
+                });
+            move || drop(listener)
+        });
+    }
     let onclick = {
         let theme = theme.clone();
         Callback::from(move |_| {

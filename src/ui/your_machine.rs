@@ -245,10 +245,12 @@ fn write_result(html: &mut String, result: &SavedResult) {
         escape(title)
     );
     if let Some(page) = kind.and_then(page_of) {
+        // Relative to the document's <base>, the book's root, so the link
+        // stays in the book under a sub-path, in a new tab too.
         let href = if page.slug.is_empty() {
-            "../".to_owned()
+            "./".to_owned()
         } else {
-            format!("../{}/", page.slug)
+            format!("{}/", page.slug)
         };
         let _ = write!(
             html,

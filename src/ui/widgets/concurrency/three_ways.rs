@@ -233,7 +233,7 @@ async fn run(
     // A twentieth of the work, each way, so no way pays for starting the
     // workers or for the browser's first, slower compilation of the code.
     let warm = Primes::new(numbers / 20);
-    warm.sequential(&Control::new()).map_err(cancelled)?;
+    warm.sequential(&control).map_err(cancelled)?;
     if pool::ready().await.is_ok() {
         // Only warming: the measured run below reports any failure.
         let _ = run_in_pool(move || warm.parallel(Split::WorkStealing, &Control::new())).await;
@@ -243,10 +243,13 @@ async fn run(
     let mut one_go = Timings::default();
     let mut count = 0;
     for _ in 0..REPETITIONS {
-        // Give the message a frame to show before the thread is held.
+        // Give the message a frame to show before the thread is held, and a
+        // Cancel pressed meanwhile its turn: one freeze cannot be stopped
+        // once begun, but the ones after it need not begin.
         TimeoutFuture::new(50).await;
+        control.check().map_err(cancelled)?;
         let started = now_ms();
-        count = primes.sequential(&Control::new()).map_err(cancelled)?;
+        count = primes.sequential(&control).map_err(cancelled)?;
         one_go.add(&meter, started, now_ms(), refresh_ms).await;
     }
     let differs = |way: &str, other: u64| {
