@@ -2,7 +2,7 @@
 //! page), its widgets mounted in place,
 //! and the links to the pages around it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -42,7 +42,17 @@ pub fn page_view(props: &PageProps) -> Html {
         use_effect_with(props.number, move |number| {
             let number = *number;
             runs.set(None);
-            spawn_local(async move { runs.set(Some(html_runs(number).await)) });
+            // A fetch still under way when the reader moves on must not land
+            // on the next page: only the current page's may set the runs.
+            let current = Rc::new(Cell::new(true));
+            let still_current = Rc::clone(&current);
+            spawn_local(async move {
+                let fetched = html_runs(number).await;
+                if still_current.get() {
+                    runs.set(Some(fetched));
+                }
+            });
+            move || current.set(false)
         });
     }
     let loaded = runs.as_ref().map(|r| r.as_ref().map(Rc::clone));
@@ -175,6 +185,20 @@ async fn html_runs(number: usize) -> Result<Rc<HtmlRuns>, String> {
         let json = crate::runtime::fetch::text(&path).await?;
         serde_json::from_str(&json).map_err(|e| format!("the page's file is damaged ({e})"))?
     };
+    // Another build's file (a tab open across a deploy) may hold other runs
+    // than this build's pages expect: refuse it rather than show a page with
+    // text missing or misplaced.
+    let expected = PAGES[number]
+        .pieces
+        .iter()
+        .filter(|piece| matches!(piece, Piece::Html(_)))
+        .count();
+    if runs.len() != expected {
+        return Err(format!(
+            "its file belongs to another version of the book ({} parts, this page has {expected})",
+            runs.len()
+        ));
+    }
     let runs = Rc::new(runs);
     FETCHED.with(|pages| pages.borrow_mut().insert(number, Rc::clone(&runs)));
     Ok(runs)

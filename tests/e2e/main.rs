@@ -848,6 +848,33 @@ async fn a_cancelled_sweep_leaves_the_widget_ready_for_another_run() {
     browser.finish().await;
 }
 
+/// A page whose text is still on its way when the reader moves on never
+/// lands on the next page: the next page shows its own text.
+#[tokio::test]
+async fn a_slow_page_never_lands_on_the_next_one() {
+    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
+    let browser = Browser::start().await;
+    browser.open(&page_url(&host.origin, "/", "")).await;
+    host.slow_down("pages/tl-dr.json", std::time::Duration::from_millis(2_500));
+    // To the slow page, then on, by the contents, before its text arrives.
+    browser.click(".sidebar a[href$='tl-dr/']").await;
+    browser.click(".sidebar a[href$='core-definitions/']").await;
+    browser.wait_for("article.page h2", 10).await;
+    tokio::time::sleep(std::time::Duration::from_millis(3_500)).await;
+    let heading = browser
+        .eval("return document.querySelector('article.page h2').textContent")
+        .await;
+    assert!(
+        heading
+            .as_str()
+            .unwrap_or_default()
+            .contains("Core Definitions"),
+        "the page shown is the one asked for last: {heading}"
+    );
+    browser.assert_clean_console("a slow page").await;
+    browser.finish().await;
+}
+
 /// A book at an origin's root shares the origin: its service worker serves
 /// and rewrites only the book's own pages and files.
 #[tokio::test]

@@ -5,8 +5,9 @@
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -61,6 +62,8 @@ impl Hosting {
 pub struct StaticHost {
     pub origin: String,
     online: Arc<AtomicBool>,
+    /// Requests whose path ends with the text are answered this much later.
+    slow: Arc<Mutex<Option<(String, Duration)>>>,
     hosting: Hosting,
 }
 
@@ -87,20 +90,24 @@ impl StaticHost {
         let prefix: Arc<str> = prefix.into();
         let online = Arc::new(AtomicBool::new(true));
         let serving = Arc::clone(&online);
+        let slow = Arc::new(Mutex::new(None::<(String, Duration)>));
+        let slowing = Arc::clone(&slow);
         thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_io()
+                .enable_time()
                 .build()
                 .expect("an event loop for the test host");
             runtime.block_on(async move {
                 let listener =
                     tokio::net::TcpListener::from_std(listener).expect("a listener on the loop");
                 while let Ok((stream, _)) = listener.accept().await {
-                    let (site, prefix, serving, headers) = (
+                    let (site, prefix, serving, headers, slowing) = (
                         site.clone(),
                         prefix.clone(),
                         Arc::clone(&serving),
                         Arc::clone(&headers),
+                        Arc::clone(&slowing),
                     );
                     let service = service_fn(move |request: Request<hyper::body::Incoming>| {
                         let response = if serving.load(Ordering::Relaxed) {
@@ -110,7 +117,19 @@ impl StaticHost {
                             // the browser's open keep-alive connections would hang instead.)
                             status(StatusCode::SERVICE_UNAVAILABLE, "offline")
                         };
-                        async move { Ok::<_, Infallible>(response) }
+                        let path = request.uri().path().to_owned();
+                        let delay = slowing
+                            .lock()
+                            .ok()
+                            .and_then(|slow| slow.clone())
+                            .filter(|(ending, _)| path.ends_with(ending.as_str()))
+                            .map(|(_, delay)| delay);
+                        async move {
+                            if let Some(delay) = delay {
+                                tokio::time::sleep(delay).await;
+                            }
+                            Ok::<_, Infallible>(response)
+                        }
                     });
                     tokio::spawn(async move {
                         // A connection the browser drops is its own business.
@@ -124,7 +143,16 @@ impl StaticHost {
         Self {
             origin: format!("http://127.0.0.1:{port}"),
             online,
+            slow,
             hosting,
+        }
+    }
+
+    /// From now on answers requests whose path ends with `ending` only after
+    /// `delay`, as a slow network would.
+    pub fn slow_down(&self, ending: &str, delay: Duration) {
+        if let Ok(mut slow) = self.slow.lock() {
+            *slow = Some((ending.to_owned(), delay));
         }
     }
 

@@ -152,6 +152,14 @@ impl Component for LabWidget {
         }
     }
 
+    /// The reader left the page: a run still going would hold the pool (and
+    /// every later widget's turn) for a page no longer shown.
+    fn destroy(&mut self, _ctx: &Context<Self>) {
+        if let Some(control) = &self.control {
+            control.cancel();
+        }
+    }
+
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         let kind = ctx.props().kind;
         match msg {

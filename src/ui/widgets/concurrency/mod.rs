@@ -38,10 +38,17 @@ impl Stop {
     }
 }
 
-/// A widget's [`Stop`], kept across renders.
+/// A widget's [`Stop`], kept across renders. A widget that goes away (the
+/// reader left the page) stops its run: it would go on loading the main
+/// thread, and holding the pool, for a page no longer shown.
 #[hook]
 pub fn use_stop() -> Stop {
-    Stop(use_mut_ref(|| Rc::new(Cell::new(false))))
+    let stop = Stop(use_mut_ref(|| Rc::new(Cell::new(false))));
+    {
+        let current = Rc::clone(&stop.0);
+        use_effect_with((), move |()| move || current.borrow().set(true));
+    }
+    stop
 }
 
 /// Queue depths over time, one line per series: the backpressure buffers,

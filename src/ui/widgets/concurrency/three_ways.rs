@@ -107,6 +107,11 @@ pub fn one_workload_three_ways() -> Html {
     let size = use_state(|| DEFAULT_THOUSANDS.to_owned());
     let note = use_state(|| None::<String>);
     let control = use_mut_ref(Control::new);
+    {
+        // Leaving the page stops the run: its freezes would land on the next.
+        let control = control.clone();
+        use_effect_with((), move |()| move || control.borrow().cancel());
+    }
     let dot = use_node_ref();
     let running = matches!(*state, State::Running(_));
     let start = {
