@@ -39,8 +39,14 @@ fn pages_with_widgets() -> Vec<(&'static str, Vec<&'static str>)> {
 /// page sees an `input` event even for an emptied field (a driver's "clear"
 /// alone may not send one): clear, then type, or type a digit and delete it.
 async fn type_over(browser: &Browser, id: &str, value: &str) {
-    browser.set_number(id, "").await;
     let input = browser.wait_for(&format!("#{id}"), 10).await;
+    browser
+        .eval(&format!(
+            "document.getElementById('{id}').scrollIntoView({{block: 'center'}})"
+        ))
+        .await;
+    input.clear().await.expect("clear the field");
+    // WebKit's driver refuses to type nothing: a digit and a Backspace.
     let keys = if value.is_empty() {
         "1\u{e003}".to_owned()
     } else {
