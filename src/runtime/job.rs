@@ -1,11 +1,9 @@
 //! Running a whole job inside the pool: the main thread never waits on it.
 //!
 //! Blocking the main thread in `par_iter` would freeze the page and also make
-//! the main thread spin inside rayon. Instead the job is handed to the pool
-//! without a lock (`wasm_bindgen_rayon::spawn_from_any_thread`: a lock-free
-//! hand-over to a dispatcher worker, which spawns it) and its result comes
-//! back through a oneshot channel that the UI awaits on the event loop. The
-//! main thread never takes a lock the pool's threads take.
+//! the main thread spin inside rayon. Instead the job is spawned into the
+//! pool and its result comes back through a oneshot channel that the UI
+//! awaits on the event loop.
 //!
 //! A worker that panics or runs out of memory aborts (the shipped build has
 //! `panic = "abort"`): no destructor runs, threads it held at a barrier stay
@@ -130,10 +128,7 @@ where
     F: FnOnce() -> T + Send + 'static,
 {
     let (sender, mut receiver) = oneshot::channel();
-    // Handed over without a lock: `rayon::spawn` here would wake a sleeping
-    // worker through a lock the workers take too, and the main thread may not
-    // wait on the pool, even for a moment.
-    wasm_bindgen_rayon::spawn_from_any_thread(move || {
+    rayon::spawn(move || {
         // The receiver may be gone if the widget was unmounted: nothing to report to.
         let _ = sender.send(job());
     });

@@ -12,9 +12,6 @@
  */
 
 #![doc = include_str!("../README.md")]
-// Patched for the book: the dispatcher waits with `memory.atomic.wait32`,
-// still unstable in `core::arch::wasm32`; the book builds with a nightly.
-#![cfg_attr(target_arch = "wasm32", feature(stdarch_wasm_atomic_wait))]
 
 // Note: `atomics` is whitelisted in `target_feature` detection, but `bulk-memory` isn't,
 // so we can check only presence of the former. This should be enough to catch most common
@@ -87,13 +84,6 @@ impl wbg_rayon_PoolBuilder {
         &self.receiver
     }
 
-    /// Patched for the book: where the builder lives, for the dispatcher
-    /// worker, which builds the pool (see `wbg_rayon_build_pool`).
-    #[wasm_bindgen(js_name = address)]
-    pub fn address(&mut self) -> *mut wbg_rayon_PoolBuilder {
-        self
-    }
-
     // This should be called by the JS side once all the Workers are spawned.
     // Important: it must take `self` by reference, otherwise
     // `start_worker_thread` will try to receive a message on a moved value.
@@ -124,119 +114,6 @@ pub fn init_thread_pool(num_threads: usize) -> Promise {
         wasm_bindgen::memory(),
         wbg_rayon_PoolBuilder::new(num_threads),
     )
-}
-
-/// Patched for the book: builds the pool on the dispatcher worker, where a
-/// contended lock may wait (the main thread may not: `Atomics.wait` traps
-/// there, and `build` locks the channel the workers wait on).
-#[wasm_bindgen]
-#[allow(clippy::not_unsafe_ptr_arg_deref)]
-#[doc(hidden)]
-pub fn wbg_rayon_build_pool(builder: *mut wbg_rayon_PoolBuilder) {
-    // Safe for the same reason as the receiver in `wbg_rayon_start_worker`:
-    // the builder is the one `startWorkers` holds until this returns.
-    let builder = unsafe { &mut *builder };
-    builder.build();
-}
-
-/// Patched for the book: the dispatcher worker's loop. It takes the jobs
-/// [`spawn_from_any_thread`] handed over and spawns them into the pool, and
-/// waits with `memory.atomic.wait32` when there are none. It never returns.
-#[wasm_bindgen]
-#[doc(hidden)]
-pub fn wbg_rayon_dispatch_forever() {
-    loop {
-        let seen = handover::SIGNAL.load(std::sync::atomic::Ordering::Acquire);
-        for job in handover::take_all() {
-            rayon::spawn(job);
-        }
-        handover::wait_while(seen);
-    }
-}
-
-/// Patched for the book: hands `job` to the pool without taking a lock or
-/// waiting, so the page's main thread can start pool work. `rayon::spawn`
-/// there would wake a sleeping worker through a lock the workers also take.
-/// The dispatcher worker spawns it.
-pub fn spawn_from_any_thread(job: impl FnOnce() + Send + 'static) {
-    handover::push(Box::new(job));
-}
-
-/// A lock-free hand-over from any thread to the dispatcher: a stack that
-/// producers push onto with compare-and-swap and the one consumer empties
-/// whole with a swap (so no node is ever popped alone, and ABA cannot
-/// arise), and a counter the consumer waits on and producers notify.
-/// Hand-written because crossbeam's lock-free queues cannot be built in a
-/// `static` (no `const fn new`), and a lazily built one could make the main
-/// thread wait for its initialisation.
-mod handover {
-    use std::ptr;
-    use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
-
-    type Job = Box<dyn FnOnce() + Send + 'static>;
-
-    struct Node {
-        job: Job,
-        next: *mut Node,
-    }
-
-    static HEAD: AtomicPtr<Node> = AtomicPtr::new(ptr::null_mut());
-    pub(crate) static SIGNAL: AtomicU32 = AtomicU32::new(0);
-
-    pub(crate) fn push(job: Job) {
-        let node = Box::into_raw(Box::new(Node {
-            job,
-            next: ptr::null_mut(),
-        }));
-        let mut head = HEAD.load(Ordering::Relaxed);
-        loop {
-            // SAFETY: `node` is ours until the exchange publishes it.
-            unsafe { (*node).next = head };
-            match HEAD.compare_exchange_weak(head, node, Ordering::Release, Ordering::Relaxed) {
-                Ok(_) => break,
-                Err(now) => head = now,
-            }
-        }
-        SIGNAL.fetch_add(1, Ordering::Release);
-        notify();
-    }
-
-    /// Every job handed over so far, oldest first.
-    pub(crate) fn take_all() -> Vec<Job> {
-        let mut node = HEAD.swap(ptr::null_mut(), Ordering::Acquire);
-        let mut jobs = Vec::new();
-        while !node.is_null() {
-            // SAFETY: the swap made this list ours alone; each node came
-            // from `Box::into_raw` in `push`.
-            let boxed = unsafe { Box::from_raw(node) };
-            node = boxed.next;
-            jobs.push(boxed.job);
-        }
-        jobs.reverse();
-        jobs
-    }
-
-    /// Waits until `SIGNAL` is no longer `seen`: at once if a job came since.
-    pub(crate) fn wait_while(seen: u32) {
-        #[cfg(target_arch = "wasm32")]
-        // SAFETY: the address is a live static's; the dispatcher is a worker,
-        // where waiting is allowed.
-        unsafe {
-            core::arch::wasm32::memory_atomic_wait32(SIGNAL.as_ptr().cast::<i32>(), seen as i32, -1);
-        }
-        #[cfg(not(target_arch = "wasm32"))]
-        while SIGNAL.load(Ordering::Acquire) == seen {
-            std::thread::yield_now();
-        }
-    }
-
-    fn notify() {
-        #[cfg(target_arch = "wasm32")]
-        // SAFETY: the address is a live static's; notifying never waits.
-        unsafe {
-            core::arch::wasm32::memory_atomic_notify(SIGNAL.as_ptr().cast::<i32>(), 1);
-        }
-    }
 }
 
 #[wasm_bindgen]

@@ -103,5 +103,12 @@ export async function startWorkers(module, memory, builder) {
       return worker;
     })
   );
+  // Patched for the book (see vendor/README.md): a worker posts "ready" just
+  // before it starts waiting on the channel; if `build()` sends while that
+  // worker is still registering its wait, the main thread contends for the
+  // channel's lock and traps ("Atomics.wait cannot be called in this
+  // context", upstream RReverser/wasm-bindgen-rayon#36). A short pause lets
+  // every worker settle into its wait first.
+  await new Promise(resolve => setTimeout(resolve, 30));
   builder.build();
 }

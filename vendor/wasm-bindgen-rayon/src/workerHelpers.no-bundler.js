@@ -34,15 +34,6 @@ waitForMsgType(self, 'wasm_bindgen_worker_init').then(async data => {
   pkg.wbg_rayon_start_worker(data.receiver);
 });
 
-// Patched for the book: the dispatcher (see vendor/README.md).
-waitForMsgType(self, 'wasm_bindgen_dispatcher_init').then(async data => {
-  const pkg = await import(data.mainJS);
-  await pkg.default(data.module, data.memory);
-  pkg.wbg_rayon_build_pool(data.builder);
-  postMessage({ type: 'wasm_bindgen_pool_built' });
-  pkg.wbg_rayon_dispatch_forever();
-});
-
 // Note: this is never used, but necessary to prevent a bug in Firefox
 // (https://bugzilla.mozilla.org/show_bug.cgi?id=1702191) where it collects
 // Web Workers that have a shared WebAssembly memory with the main thread,
@@ -65,35 +56,29 @@ export async function startWorkers(module, memory, builder) {
     mainJS: builder.mainJS()
   };
 
-  // Self-spawn into a new Worker, sent `init`; resolves once it answers `ready`.
-  // The script is fetched as a blob so it works even if this script is
-  // hosted remotely (e.g. on a CDN). This avoids a cross-origin
-  // security error.
-  async function spawn(init, ready) {
-    let scriptBlob = await fetch(import.meta.url).then(r => r.blob());
-    let url = URL.createObjectURL(scriptBlob);
-    const worker = new Worker(url, {
-      type: 'module'
-    });
-    worker.postMessage(init);
-    await waitForMsgType(worker, ready);
-    URL.revokeObjectURL(url);
-    return worker;
-  }
-
   _workers = await Promise.all(
-    Array.from({ length: builder.numThreads() }, () => spawn(workerInit, 'wasm_bindgen_worker_ready'))
+    Array.from({ length: builder.numThreads() }, async () => {
+      // Self-spawn into a new Worker.
+      // The script is fetched as a blob so it works even if this script is
+      // hosted remotely (e.g. on a CDN). This avoids a cross-origin
+      // security error.
+      let scriptBlob = await fetch(import.meta.url).then(r => r.blob());
+      let url = URL.createObjectURL(scriptBlob);
+      const worker = new Worker(url, {
+        type: 'module'
+      });
+      worker.postMessage(workerInit);
+      await waitForMsgType(worker, 'wasm_bindgen_worker_ready');
+      URL.revokeObjectURL(url);
+      return worker;
+    })
   );
-  // Patched for the book: the dispatcher builds the pool (vendor/README.md).
-  const dispatcher = await spawn(
-    {
-      type: 'wasm_bindgen_dispatcher_init',
-      module,
-      memory,
-      builder: builder.address(),
-      mainJS: workerInit.mainJS
-    },
-    'wasm_bindgen_pool_built'
-  );
-  _workers.push(dispatcher);
+  // Patched for the book (see vendor/README.md): a worker posts "ready" just
+  // before it starts waiting on the channel; if `build()` sends while that
+  // worker is still registering its wait, the main thread contends for the
+  // channel's lock and traps ("Atomics.wait cannot be called in this
+  // context", upstream RReverser/wasm-bindgen-rayon#36). A short pause lets
+  // every worker settle into its wait first.
+  await new Promise(resolve => setTimeout(resolve, 30));
+  builder.build();
 }
