@@ -154,17 +154,7 @@ fn native_lines<T: serde::de::DeserializeOwned>(
         &threads.to_string(),
     ]);
     command.args(flags);
-    println!("xtask: running {command:?}");
-    let output = command
-        .output()
-        .map_err(|e| format!("cannot run the native bench: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "the native bench failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    String::from_utf8_lossy(&output.stdout)
+    crate::output(&mut command)?
         .lines()
         .filter(|line| line.starts_with('{'))
         .map(|line| serde_json::from_str(line).map_err(|e| format!("bad bench line ({e}): {line}")))
