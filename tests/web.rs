@@ -56,6 +56,19 @@ async fn wait_for(host: &Element, selector: &str, limit: Duration) -> Element {
     }
 }
 
+/// A property descriptor (`Object.defineProperty`'s third argument) with
+/// `fields`, configurable so the test can put the property back.
+fn descriptor(fields: &[(&str, &wasm_bindgen::JsValue)]) -> js_sys::Object {
+    let descriptor = js_sys::Object::new();
+    for (name, value) in fields
+        .iter()
+        .chain(&[("configurable", &wasm_bindgen::JsValue::TRUE)])
+    {
+        js_sys::Reflect::set(&descriptor, &(*name).into(), value).expect("a descriptor field");
+    }
+    descriptor
+}
+
 fn unmount(handle: yew::AppHandle<App>, host: Element) {
     handle.destroy();
     host.remove();
@@ -572,13 +585,10 @@ mod storage {
 
         /// `window.localStorage` throws as a browser blocking site data makes it.
         fn blocked() -> Self {
-            let descriptor = js_sys::Object::new();
             let getter = js_sys::Function::new_no_args(
                 "throw new DOMException('The operation is insecure.', 'SecurityError');",
             );
-            js_sys::Reflect::set(&descriptor, &"get".into(), &getter).expect("get");
-            js_sys::Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE)
-                .expect("configurable");
+            let descriptor = descriptor(&[("get", &getter)]);
             Self::new(gloo::utils::window().into(), "localStorage", &descriptor)
         }
 
@@ -587,15 +597,10 @@ mod storage {
             let prototype = js_sys::Reflect::get(&gloo::utils::window(), &"Storage".into())
                 .and_then(|storage| js_sys::Reflect::get(&storage, &"prototype".into()))
                 .expect("Storage.prototype");
-            let descriptor = js_sys::Object::new();
             let setter = js_sys::Function::new_no_args(
                 "throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');",
             );
-            js_sys::Reflect::set(&descriptor, &"value".into(), &setter).expect("value");
-            js_sys::Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE)
-                .expect("configurable");
-            js_sys::Reflect::set(&descriptor, &"writable".into(), &JsValue::TRUE)
-                .expect("writable");
+            let descriptor = descriptor(&[("value", &setter), ("writable", &JsValue::TRUE)]);
             Self::new(prototype.unchecked_into(), "setItem", &descriptor)
         }
     }
@@ -765,7 +770,6 @@ mod storage {
 /// "Copy results" says "Copied" only once the clipboard has the text.
 mod copy {
     use super::*;
-    use wasm_bindgen::JsValue;
 
     /// `navigator.clipboard.writeText` replaced by `body` until dropped.
     struct Clipboard;
@@ -776,11 +780,11 @@ mod copy {
             let clipboard = js_sys::Object::new();
             let write = js_sys::Function::new_with_args("text", body);
             js_sys::Reflect::set(&clipboard, &"writeText".into(), &write).expect("writeText");
-            let descriptor = js_sys::Object::new();
-            js_sys::Reflect::set(&descriptor, &"value".into(), &clipboard).expect("value");
-            js_sys::Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE)
-                .expect("configurable");
-            js_sys::Object::define_property(&navigator, &"clipboard".into(), &descriptor);
+            js_sys::Object::define_property(
+                &navigator,
+                &"clipboard".into(),
+                &descriptor(&[("value", &clipboard)]),
+            );
             Self
         }
     }

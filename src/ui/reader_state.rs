@@ -77,10 +77,15 @@ fn set_aside(key: &'static str, what: &'static str, raw: &str, why: String) {
     DAMAGE.with(|damage| damage.borrow_mut().push(Damage { what, why }));
 }
 
+/// Whether `key` holds an unreadable value that could not be set aside.
+fn pinned(key: &str) -> bool {
+    PINNED.with(|pinned| pinned.borrow().contains(&key))
+}
+
 /// Stores `value` under `key`, unless an unreadable value there is waiting
 /// for the reader's decision. Storage refused means kept for the page only.
 pub fn store_kept(key: &'static str, value: &str) {
-    if !PINNED.with(|pinned| pinned.borrow().contains(&key)) {
+    if !pinned(key) {
         storage::write(key, value);
     }
 }
@@ -239,7 +244,7 @@ pub fn record_result(widget: &str, json: &str) {
 
 /// Forgets every stored result.
 pub fn clear_results() {
-    if !PINNED.with(|pinned| pinned.borrow().contains(&results::STORAGE_KEY)) {
+    if !pinned(results::STORAGE_KEY) {
         storage::remove(results::STORAGE_KEY);
     }
 }
