@@ -15,6 +15,10 @@
 // The browser build is always on the pinned nightly (WebAssembly threads need
 // it); this lets a worker report an allocation failure before it aborts.
 #![cfg_attr(target_arch = "wasm32", feature(alloc_error_hook))]
+#![cfg_attr(
+    all(target_arch = "wasm32", feature = "widgets"),
+    feature(stdarch_wasm_atomic_wait)
+)]
 
 /// The kernels and the measuring harness (the `book-compute` crate in `compute/`).
 pub use book_compute as compute;

@@ -1,9 +1,9 @@
 //! Running a whole job inside the pool: the main thread never waits on it.
 //!
 //! Blocking the main thread in `par_iter` would freeze the page and also make
-//! the main thread spin inside rayon. Instead the job is spawned into the
-//! pool and its result comes back through a oneshot channel that the UI
-//! awaits on the event loop.
+//! the main thread spin inside rayon. Instead the job is handed to the pool
+//! ([`hand_over`], no lock taken) and its result comes back through a oneshot
+//! channel that the UI awaits on the event loop.
 //!
 //! A worker that panics or runs out of memory aborts (the shipped build has
 //! `panic = "abort"`): no destructor runs, threads it held at a barrier stay
@@ -20,6 +20,7 @@ use futures::channel::oneshot;
 use futures::future::{select, Either};
 use gloo::timers::future::TimeoutFuture;
 
+use super::hand_over::{hand_over, Task};
 use super::panics;
 use super::pool::{self, PoolUnavailable};
 
@@ -77,14 +78,14 @@ where
     let turn = TURN.with(Rc::clone);
     let _turn = turn.lock().await;
     refuse_if_broken()?;
-    spawn_and_await(job).await
+    hand_over_and_await(job, Task::Job).await
 }
 
 /// Runs one small piece of work on a pool thread, *not* in turn with the
 /// widgets' jobs: for a stream of independent pieces (a server's requests)
 /// that together use every worker. Pieces may share the pool with another
 /// widget's job, which then measures slower: the widget that sends pieces
-/// says so.
+/// says so. A piece handed over while a job runs starts when that job ends.
 pub async fn run_piece_in_pool<T, F>(piece: F) -> Result<T, JobError>
 where
     T: Send + 'static,
@@ -92,7 +93,7 @@ where
 {
     refuse_if_broken()?;
     pool::ready().await.map_err(JobError::NoPool)?;
-    spawn_and_await(piece).await
+    hand_over_and_await(piece, Task::Piece).await
 }
 
 /// Why the pool is out of action, if a worker has crashed on this page.
@@ -122,16 +123,19 @@ fn mark_broken(message: &str) {
     }
 }
 
-async fn spawn_and_await<T, F>(job: F) -> Result<T, JobError>
+async fn hand_over_and_await<T, F>(
+    job: F,
+    kind: fn(Box<dyn FnOnce() + Send>) -> Task,
+) -> Result<T, JobError>
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
     let (sender, mut receiver) = oneshot::channel();
-    rayon::spawn(move || {
+    hand_over(kind(Box::new(move || {
         // The receiver may be gone if the widget was unmounted: nothing to report to.
         let _ = sender.send(job());
-    });
+    })));
     loop {
         match select(receiver, TimeoutFuture::new(100)).await {
             Either::Left((result, _)) => return result.map_err(|_| JobError::Lost),

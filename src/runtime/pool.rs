@@ -24,14 +24,26 @@ thread_local! {
 }
 
 /// The pool's size once it runs, or why it cannot. The first call starts it with
-/// one worker per reported core; later calls await the same start.
+/// one worker per reported core; later calls await the same start. A failed
+/// start is forgotten once it is reported, so the next run tries again (a
+/// worker's file may have failed to load on a flaky network).
 pub async fn ready() -> Result<usize, PoolUnavailable> {
     let start = START.with(|cell| {
         cell.borrow_mut()
             .get_or_insert_with(|| start().boxed_local().shared())
             .clone()
     });
-    start.await
+    let outcome = start.clone().await;
+    if outcome.is_err() {
+        START.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            // Only this start: a retry may already be under way.
+            if cell.as_ref().is_some_and(|current| current.ptr_eq(&start)) {
+                cell.take();
+            }
+        });
+    }
+    outcome
 }
 
 async fn start() -> Result<usize, PoolUnavailable> {
@@ -42,12 +54,15 @@ async fn start() -> Result<usize, PoolUnavailable> {
         });
     }
     let threads = environment.hardware_concurrency;
+    // Work reaches the pool through a dispatcher inside it, never through a
+    // `rayon::spawn` on this thread (`hand_over`).
+    wasm_bindgen_rayon::on_thread_start(super::hand_over::start_dispatcher);
     JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads))
         .await
         .map(|_| threads)
         .map_err(|error| PoolUnavailable {
             reason: format!(
-                "the browser refused to start {threads} worker threads ({}).",
+                "the {threads} worker threads could not start ({}). Run it again to retry, or reload the page.",
                 super::js_error::describe(&error)
             ),
         })

@@ -19,6 +19,8 @@
 #[cfg(all(target_arch = "wasm32", not(doc), not(target_feature = "atomics")))]
 compile_error!("Did you forget to enable `atomics` and `bulk-memory` features as outlined in wasm-bindgen-rayon README?");
 
+use std::sync::OnceLock;
+
 use crossbeam_channel::{bounded, Receiver, Sender};
 use js_sys::Promise;
 use rayon::{ThreadBuilder, ThreadPoolBuilder};
@@ -84,6 +86,12 @@ impl wbg_rayon_PoolBuilder {
         &self.receiver
     }
 
+    /// Patched for the book: where this builder is, for the worker that
+    /// builds the pool (`wbg_rayon_build_pool`).
+    pub fn pointer(&mut self) -> *mut wbg_rayon_PoolBuilder {
+        self
+    }
+
     // This should be called by the JS side once all the Workers are spawned.
     // Important: it must take `self` by reference, otherwise
     // `start_worker_thread` will try to receive a message on a moved value.
@@ -101,9 +109,39 @@ impl wbg_rayon_PoolBuilder {
                 self.sender.send(thread).unwrap_throw();
                 Ok(())
             })
+            // Patched for the book (vendor/README.md): lets the book start
+            // its dispatcher from inside the pool.
+            .start_handler(|thread| {
+                if let Some(handler) = ON_THREAD_START.get() {
+                    handler(thread);
+                }
+            })
             .build_global()
             .unwrap_throw();
     }
+}
+
+/// Patched for the book: what each pool thread runs as it starts, inside
+/// the pool, with its index.
+static ON_THREAD_START: OnceLock<fn(usize)> = OnceLock::new();
+
+/// Patched for the book: sets [`ON_THREAD_START`], before `initThreadPool`;
+/// the first handler set stays.
+pub fn on_thread_start(handler: fn(usize)) {
+    let _ = ON_THREAD_START.set(handler);
+}
+
+/// Patched for the book: builds the pool from a worker rather than from the
+/// main thread, which must never wait on the workers' channel or for their
+/// start (vendor/README.md).
+#[wasm_bindgen]
+#[allow(clippy::not_unsafe_ptr_arg_deref)]
+#[doc(hidden)]
+pub fn wbg_rayon_build_pool(builder: *mut wbg_rayon_PoolBuilder) {
+    // Safe as `wbg_rayon_start_worker`'s receiver is: the pointer came from
+    // the builder that `startWorkers` holds until this worker says it built.
+    let builder = unsafe { &mut *builder };
+    builder.build();
 }
 
 #[wasm_bindgen(js_name = initThreadPool)]

@@ -24,23 +24,50 @@ function waitForMsgType(target, type) {
   });
 }
 
-// We need to wait for a specific message because this file is used both
-// as a Worker and as a regular script, so it might receive unrelated
-// messages on the page.
+// Also loaded as a regular script: wait for this file's own message.
 waitForMsgType(self, 'wasm_bindgen_worker_init').then(async data => {
-  const pkg = await import(data.mainJS);
-  await pkg.default(data.module, data.memory);
+  // Patched (vendor/README.md, 2).
+  let pkg;
+  try {
+    pkg = await import(data.mainJS);
+    await pkg.default(data.module, data.memory);
+  } catch (error) {
+    postMessage({ type: 'wasm_bindgen_worker_failed', message: String(error) });
+    return;
+  }
   postMessage({ type: 'wasm_bindgen_worker_ready' });
   pkg.wbg_rayon_start_worker(data.receiver);
 });
 
-// Note: this is never used, but necessary to prevent a bug in Firefox
-// (https://bugzilla.mozilla.org/show_bug.cgi?id=1702191) where it collects
-// Web Workers that have a shared WebAssembly memory with the main thread,
-// but are not explicitly rooted via a `Worker` instance.
-//
-// By storing them in a variable, we can keep `Worker` objects around and
-// prevent them from getting GC-d.
+// Patched (vendor/README.md, 1): the worker that builds the pool.
+waitForMsgType(self, 'wasm_bindgen_worker_build').then(async data => {
+  try {
+    const pkg = await import(data.mainJS);
+    await pkg.default(data.module, data.memory);
+    pkg.wbg_rayon_build_pool(data.builder);
+  } catch (error) {
+    postMessage({ type: 'wasm_bindgen_worker_failed', message: String(error) });
+    return;
+  }
+  postMessage({ type: 'wasm_bindgen_worker_built' });
+});
+
+// Patched (vendor/README.md, 2): `done` from `worker`, or why it failed.
+function startedOrFailed(worker, done) {
+  return new Promise((resolve, reject) => {
+    const failed = (event) =>
+      reject(new Error(`a worker could not start: ${event.message || 'its script failed to load'}`));
+    worker.addEventListener('error', failed);
+    waitForMsgType(worker, done).then(() => {
+      worker.removeEventListener('error', failed);
+      resolve();
+    });
+    waitForMsgType(worker, 'wasm_bindgen_worker_failed').then(({ message }) =>
+      reject(new Error(`a worker could not load the module: ${message}`)));
+  });
+}
+
+// Never read: keeps the Workers rooted (Firefox bug 1702191).
 let _workers;
 
 export async function startWorkers(module, memory, builder) {
@@ -57,28 +84,33 @@ export async function startWorkers(module, memory, builder) {
   };
 
   _workers = await Promise.all(
-    Array.from({ length: builder.numThreads() }, async () => {
-      // Self-spawn into a new Worker.
-      // The script is fetched as a blob so it works even if this script is
-      // hosted remotely (e.g. on a CDN). This avoids a cross-origin
-      // security error.
-      let scriptBlob = await fetch(import.meta.url).then(r => r.blob());
-      let url = URL.createObjectURL(scriptBlob);
-      const worker = new Worker(url, {
-        type: 'module'
-      });
-      worker.postMessage(workerInit);
-      await waitForMsgType(worker, 'wasm_bindgen_worker_ready');
-      URL.revokeObjectURL(url);
-      return worker;
-    })
+    Array.from({ length: builder.numThreads() }, () =>
+      spawnWorker(workerInit, 'wasm_bindgen_worker_ready'))
   );
-  // Patched for the book (see vendor/README.md): a worker posts "ready" just
-  // before it starts waiting on the channel; if `build()` sends while that
-  // worker is still registering its wait, the main thread contends for the
-  // channel's lock and traps ("Atomics.wait cannot be called in this
-  // context", upstream RReverser/wasm-bindgen-rayon#36). A short pause lets
-  // every worker settle into its wait first.
-  await new Promise(resolve => setTimeout(resolve, 30));
-  builder.build();
+  // Patched (vendor/README.md, 1): built in a worker, not on this thread.
+  const poolBuilder = await spawnWorker({
+    type: 'wasm_bindgen_worker_build',
+    module,
+    memory,
+    builder: builder.pointer(),
+    mainJS: workerInit.mainJS
+  }, 'wasm_bindgen_worker_built');
+  poolBuilder.terminate();
+}
+
+// Patched (vendor/README.md, 1 and 2): one worker, sent `message`.
+async function spawnWorker(message, done) {
+  // A blob, so that a script hosted elsewhere (a CDN) still starts.
+  let scriptBlob = await fetch(import.meta.url).then(r => r.blob());
+  let url = URL.createObjectURL(scriptBlob);
+  const worker = new Worker(url, {
+    type: 'module'
+  });
+  worker.postMessage(message);
+  try {
+    await startedOrFailed(worker, done);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+  return worker;
 }
