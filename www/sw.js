@@ -11,6 +11,12 @@
 //  2. Offline reading: the build's files are cached at install, versioned by
 //     build, so the book and its widgets work with the network gone.
 //
+// A page fetches its text, questions, search index and widgets module from
+// its own build's folder, `build/<id>/`: those files never change, so they are
+// served from the cache first, from whichever build's cache holds them. The
+// previous build's cache is kept, so a tab opened before a deploy goes on
+// reading its own build until it reloads (src/runtime/build.rs).
+//
 // It touches only the book: the files of its build (PRECACHE) and its pages
 // (PAGES), relative to its scope. A book hosted at an origin's root shares
 // that origin with whatever else lives there; other paths are left to the
@@ -37,11 +43,16 @@ self.addEventListener("install", (event) => {
 });
 
 self.addEventListener("activate", (event) => {
-  // Drop the caches of older builds, then control the open pages at once.
+  // Keep this build's cache and the one before it (a tab open across the
+  // deploy still reads from it); drop older ones; then control the open pages.
+  // Cache names come back in the order they were created.
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith("concurrency-book-") && k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => {
+        const older = keys.filter((k) => k.startsWith("concurrency-book-") && k !== CACHE);
+        return Promise.all(older.slice(0, -1).map((k) => caches.delete(k)));
+      })
       .then(() => self.clients.claim()),
   );
 });
@@ -60,11 +71,23 @@ function isBook(url, request) {
   if (BUILD === "dev") return true;
   const path = url.pathname.slice(scope.pathname.length);
   if (request.mode === "navigate") return PAGES.includes(path) || PAGES.includes(`${path}/`) || path === "index.html";
-  return PRECACHE.includes(path);
+  return PRECACHE.includes(path) || isBuildFile(url);
+}
+
+// A file in a build's own folder: the same name always holds the same bytes.
+function isBuildFile(url) {
+  const scope = new URL(self.registration.scope);
+  return url.pathname.startsWith(`${scope.pathname}build/`);
 }
 
 async function respond(event) {
   const request = event.request;
+  const url = new URL(request.url);
+  if (isBuildFile(url)) {
+    // This build's cache or the previous one's: an open tab of either build.
+    const kept = await caches.match(request);
+    if (kept) return isolated(kept);
+  }
   const cache = await caches.open(CACHE);
   const navigation = request.mode === "navigate";
   const key = navigation ? shellKey() : request;

@@ -3,11 +3,14 @@
 //! - [`environment`] asks the browser what it offers (isolation, shared memory, cores).
 //! - [`pool`] starts the wasm-bindgen-rayon pool of Web Workers once, or says why not.
 //! - [`job`] runs a whole job inside the pool while the main thread only awaits it.
+//! - [`hand_over`] passes work to the pool without a lock on the main thread.
 //! - [`lab`] is the parallelism lab's job: measure kernels on 1..N threads,
 //!   and the SIMD lab's: scalar and four lanes, on one thread and on N.
 //! - [`gpu`] runs the Mandelbrot as a WebGPU compute shader, awaited on the
 //!   event loop like any other promise.
 //! - [`panics`] turns a worker's panic into a message for the waiting widget.
+//! - [`build`] names this page's build, whose files it fetches, so a tab
+//!   open across a deploy never mixes two builds.
 //! - [`fetch`] reads the book's generated files (search index, questions).
 //! - [`json`] reads JSON with the browser's `JSON.parse`, for the reader's kept results.
 //! - [`js_error`] puts a JavaScript exception into words.
@@ -29,6 +32,7 @@
 //!   a page's first widget.
 
 pub mod actors;
+pub mod build;
 pub mod clipboard;
 pub mod clock;
 pub mod environment;
@@ -36,6 +40,8 @@ pub mod event_loop;
 pub mod fetch;
 #[cfg(feature = "widgets")]
 pub mod gpu;
+#[cfg(feature = "widgets")]
+pub mod hand_over;
 pub mod heap;
 #[cfg(feature = "widgets")]
 pub mod job;

@@ -7,12 +7,18 @@
 //! where the worker cannot help (no service workers in private mode, an old
 //! Safari) never loops: the widgets then explain why they run on one thread.
 
+use std::cell::RefCell;
+
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use super::environment::Environment;
 
 const RELOADED: &str = "concurrency-book.isolation-reload";
+
+/// Where the reader was when the isolation reload came: they go on reading
+/// there, not at the top of the page.
+const SCROLLED_TO: &str = "concurrency-book.isolation-reload-scroll";
 
 /// What the service worker could do for this page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +33,25 @@ pub enum WorkerState {
     Reloading,
 }
 
-/// Registers the worker and, if that is what isolation takes, reloads once.
+thread_local! {
+    /// What [`start`] found, for the "Your machine" page.
+    static STATE: RefCell<Option<WorkerState>> = const { RefCell::new(None) };
+}
+
+/// What the service worker could do for this page, once [`start`] knows.
+pub fn state() -> Option<WorkerState> {
+    STATE.with(|state| state.borrow().clone())
+}
+
+/// Registers the worker and, if that is what isolation takes, reloads once;
+/// what it found is kept for [`state`].
 pub async fn start() -> WorkerState {
+    let found = register().await;
+    STATE.with(|state| *state.borrow_mut() = Some(found.clone()));
+    found
+}
+
+async fn register() -> WorkerState {
     let Some(window) = web_sys::window() else {
         return WorkerState::Unsupported;
     };
@@ -65,14 +88,27 @@ pub async fn start() -> WorkerState {
     }
     if let Some(storage) = &storage {
         let _ = storage.set_item(RELOADED, "1");
+        if let Ok(y) = window.scroll_y() {
+            let _ = storage.set_item(SCROLLED_TO, &y.to_string());
+        }
     }
     let _ = window.location().reload();
     WorkerState::Reloading
 }
 
+/// Where the reader had scrolled when the isolation reload came, once: the
+/// page shown after the reload scrolls back there instead of to its top.
+pub fn take_scroll_before_reload() -> Option<f64> {
+    let storage = web_sys::window()?.session_storage().ok().flatten()?;
+    let y = storage.get_item(SCROLLED_TO).ok().flatten()?;
+    let _ = storage.remove_item(SCROLLED_TO);
+    y.parse().ok().filter(|y: &f64| y.is_finite() && *y > 0.0)
+}
+
 /// Calls `notify` when a new build's worker takes over this page, so the
-/// reader can be told a reload shows the new version. `None` where the page has
-/// no worker yet (its first install is not an update).
+/// reader can be told a reload shows the new version. A page that had no
+/// worker yet is first claimed by its first install, which is no update: only
+/// a later change of worker is. `None` where the browser has no service workers.
 pub fn on_update(notify: impl Fn() + 'static) -> Option<gloo::events::EventListener> {
     let window = web_sys::window()?;
     let navigator = window.navigator();
@@ -80,10 +116,14 @@ pub fn on_update(notify: impl Fn() + 'static) -> Option<gloo::events::EventListe
         return None;
     }
     let container = navigator.service_worker();
-    container.controller()?;
+    let controlled = std::cell::Cell::new(container.controller().is_some());
     Some(gloo::events::EventListener::new(
         &container,
         "controllerchange",
-        move |_| notify(),
+        move |_| {
+            if controlled.replace(true) {
+                notify();
+            }
+        },
     ))
 }

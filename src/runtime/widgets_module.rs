@@ -12,8 +12,8 @@ use web_sys::Element;
 
 use super::js_error;
 
-/// The module's JavaScript glue, next to the page; Trunk builds it from the
-/// `concurrency-widgets` binary (`index.html`).
+/// The module's JavaScript glue, in the page's build folder; Trunk builds it
+/// from the `concurrency-widgets` binary (`index.html`).
 pub const PATH: &str = "concurrency-widgets.js";
 
 #[wasm_bindgen(inline_js = r#"
@@ -77,9 +77,10 @@ fn url() -> String {
         .and_then(|window| window.document())
         .and_then(|document| document.base_uri().ok().flatten())
         .unwrap_or_default();
-    web_sys::Url::new_with_base(PATH, &base)
+    let path = super::build::file(PATH);
+    web_sys::Url::new_with_base(&path, &base)
         .map(|url| url.href())
-        .unwrap_or_else(|_| PATH.to_owned())
+        .unwrap_or(path)
 }
 
 impl WidgetsModule {
