@@ -10,9 +10,16 @@
 //! never overwritten: it is set aside under its key plus [`SET_ASIDE_SUFFIX`],
 //! the reader is told once ([`take_damage`]), and "Your machine" offers it for
 //! download until the reader discards it.
+//!
+//! Two tabs of the book share the one stored progress: each adopts what the
+//! other stores (the `storage` event), so neither overwrites the other's
+//! answers with its own older copy.
 
 use std::cell::RefCell;
 use std::rc::Rc;
+
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
 
 use yew::prelude::*;
 
@@ -141,6 +148,10 @@ pub enum ProgressAction {
     },
     Ran(String),
     Reset,
+    /// Another tab of the book stored its progress: this tab takes it as it
+    /// is (it includes this tab's earlier changes, which it read the same
+    /// way), so the next change here overwrites nothing of the other's.
+    Adopt(Progress),
 }
 
 /// The progress as the components see it.
@@ -151,6 +162,14 @@ impl Reducible for ProgressState {
     type Action = ProgressAction;
 
     fn reduce(self: Rc<Self>, action: Self::Action) -> Rc<Self> {
+        if let ProgressAction::Adopt(stored) = action {
+            // Already stored, by the other tab.
+            return if stored == self.0 {
+                self
+            } else {
+                Rc::new(ProgressState(stored))
+            };
+        }
         let mut progress = self.0.clone();
         match action {
             ProgressAction::Visit(slug) => progress.visit(&slug),
@@ -161,7 +180,7 @@ impl Reducible for ProgressState {
                 choice,
             } => progress.answer(&slug, &question, choice),
             ProgressAction::Ran(widget) => progress.ran(&widget),
-            ProgressAction::Reset => progress = Progress::default(),
+            ProgressAction::Reset | ProgressAction::Adopt(_) => progress = Progress::default(),
         }
         if progress == self.0 {
             return self;
@@ -169,6 +188,21 @@ impl Reducible for ProgressState {
         store_kept(progress::STORAGE_KEY, &progress.to_json());
         Rc::new(ProgressState(progress))
     }
+}
+
+/// The progress another tab of the book just stored, if `event` is about it
+/// and it reads; a value that does not read is that tab's to set aside.
+fn progress_from_another_tab(event: &web_sys::StorageEvent) -> Option<Progress> {
+    if event.key().as_deref() != Some(progress::STORAGE_KEY) {
+        // `None` is a `clear()` of the whole storage: nothing kept any more.
+        return event.key().is_none().then(Progress::default);
+    }
+    let mut stored = match event.new_value() {
+        Some(raw) => Progress::parse(&raw).ok()?,
+        None => Progress::default(),
+    };
+    stored.keep_only_valid(choices_of);
+    Some(stored)
 }
 
 /// The progress and its dispatcher, for components that show it.
@@ -194,6 +228,22 @@ pub fn progress_provider(props: &ProviderProps) -> Html {
         ProgressState(stored_progress())
     });
     let dispatch = progress.dispatcher();
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |()| {
+            let listener = web_sys::window().map(|window| {
+                EventListener::new(&window, "storage", move |event| {
+                    if let Some(stored) = event
+                        .dyn_ref::<web_sys::StorageEvent>()
+                        .and_then(progress_from_another_tab)
+                    {
+                        dispatch.dispatch(ProgressAction::Adopt(stored));
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
     html! {
         <ContextProvider<ProgressHandle> context={progress}>
             <ContextProvider<ProgressDispatch> context={dispatch}>

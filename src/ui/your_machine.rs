@@ -10,6 +10,7 @@ use std::fmt::Write;
 use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, JsValue};
+use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -23,6 +24,7 @@ use crate::content::markdown::escape;
 use crate::content::{book, Page};
 use crate::prerendered::{Piece, PAGES};
 use crate::reader::results::{Figure, ResultSet, SavedResult, LINK_KEY};
+use crate::runtime::clipboard;
 use crate::runtime::json::BrowserJson;
 
 /// What the page shows: the reader's own set, or one a link carried.
@@ -54,6 +56,19 @@ fn from_location() -> Shown {
 pub fn your_machine() -> Html {
     let shown = use_state(from_location);
     let markdown_shown = use_state(|| false);
+    // The last copy: which text, and whether the clipboard took it.
+    let copied = use_state(|| None::<(&'static str, Result<(), String>)>);
+    let refused_text = use_node_ref();
+    {
+        let refused_text = refused_text.clone();
+        use_effect_with(copied.clone(), move |copied| {
+            if let (Some((_, Err(_))), Some(element)) =
+                (&**copied, refused_text.cast::<web_sys::Element>())
+            {
+                clipboard::select_contents(&element);
+            }
+        });
+    }
     let progress = use_progress();
     let navigator = use_navigator();
     {
@@ -143,14 +158,26 @@ pub fn your_machine() -> Html {
                         <a class="button" href={download} download="concurrency-book-results.json">{ "Export JSON" }</a>
                         <button type="button" class="secondary" onclick={toggle_markdown}>{ "Markdown table" }</button>
                         { match (&permalink, &link) {
-                            (Some(permalink), _) => html! { <a class="permalink" href={permalink.clone()}>{ "Permalink to these results" }</a> },
+                            (Some(permalink), _) => html! {
+                                <>
+                                    <a class="permalink" href={permalink.clone()}>{ "Permalink to these results" }</a>
+                                    { copy_button("the permalink", permalink, &copied) }
+                                </>
+                            },
                             (None, Err(why)) => html! { <span class="note">{ format!("No permalink: {why}.") }</span> },
                             (None, Ok(_)) => Html::default(),
                         } }
                         <button type="button" class="secondary" onclick={clear}>{ "Forget these results" }</button>
                     </div>
+                    if let Some((what, Err(why))) = &*copied {
+                        <p class="note copy-refused" role="status">
+                            { format!("Not copied: {why}. The text is selected: copy it with Ctrl+C (⌘C on a Mac). ") }
+                            <code ref={refused_text.clone()}>{ copied_text(what, permalink.as_deref(), set) }</code>
+                        </p>
+                    }
                     if *markdown_shown {
                         <pre class="markdown-export"><code>{ set.markdown() }</code></pre>
+                        { copy_button("the markdown", &set.markdown(), &copied) }
                     }
                 </>
             }
@@ -185,6 +212,7 @@ fn kept_in_this_browser() -> Html {
             } else {
                 <p>{ "Your theme, progress and results are kept in this browser's storage for this site, and nowhere else." }</p>
             }
+            { offline_reading() }
             { for set_aside.iter().map(|(key, value)| {
                 let download = format!(
                     "data:application/json;charset=utf-8,{}",
@@ -207,6 +235,24 @@ fn kept_in_this_browser() -> Html {
             }) }
         </section>
     }
+}
+
+/// Whether the book can be read offline here, and if not, why.
+fn offline_reading() -> Html {
+    use crate::runtime::service_worker::{state, WorkerState};
+    let said = match state() {
+        Some(WorkerState::Active | WorkerState::Reloading) => {
+            "Offline reading is on: the service worker keeps this version of the book, its text and its widgets, for reading without a network.".to_owned()
+        }
+        Some(WorkerState::Unsupported) => {
+            "Offline reading is off: this browser gives the page no service worker (a private window, an old browser, or a page opened from a file). The book reads as usual while online.".to_owned()
+        }
+        Some(WorkerState::NotRegistered(why)) => format!(
+            "Offline reading is off: the book's service worker could not be registered ({why}). The book reads as usual while online; on a host that does not send the isolation headers, the parallel widgets then run on one thread."
+        ),
+        None => "Offline reading is being set up.".to_owned(),
+    };
+    html! { <p class="note offline-reading">{ said }</p> }
 }
 
 /// The same tables for the reader's own set and for a shared one, so a
@@ -235,7 +281,7 @@ const CHARTED: [&str; 3] = ["speedup", "ops_per_second", "meals_per_second"];
 
 /// One widget's result: its title, where it lives, a chart of its rates when
 /// it has several, and every figure.
-fn write_result(html: &mut String, result: &SavedResult) {
+pub(super) fn write_result(html: &mut String, result: &SavedResult) {
     let kind = WidgetKind::from_id(&result.widget);
     let title = kind.map_or(result.widget.as_str(), |kind| kind.title());
     let _ = write!(
@@ -346,4 +392,35 @@ fn export(set: &ResultSet) -> String {
         .ok()
         .and_then(|text| text.as_string())
         .unwrap_or(stored)
+}
+
+/// A button that copies `text`, "Copied" once the clipboard has it; a refusal
+/// is told, with the text selected, below the actions (`copied`).
+fn copy_button(
+    what: &'static str,
+    text: &str,
+    copied: &UseStateHandle<Option<(&'static str, Result<(), String>)>>,
+) -> Html {
+    let onclick = {
+        let (text, copied) = (text.to_owned(), copied.clone());
+        Callback::from(move |_| {
+            let (text, copied) = (text.clone(), copied.clone());
+            spawn_local(async move { copied.set(Some((what, clipboard::copy(&text).await))) });
+        })
+    };
+    let done = matches!(&**copied, Some((which, Ok(()))) if *which == what);
+    html! {
+        <button type="button" class="secondary copy" {onclick}>
+            { if done { "Copied".to_owned() } else { format!("Copy {what}") } }
+        </button>
+    }
+}
+
+/// The text a refused copy of `what` was of.
+fn copied_text(what: &str, permalink: Option<&str>, set: &ResultSet) -> String {
+    if what == "the permalink" {
+        permalink.unwrap_or_default().to_owned()
+    } else {
+        set.markdown()
+    }
 }
