@@ -1,6 +1,8 @@
 //! The search box: `S` or `/` opens it, as in mdBook. It fetches the index
 //! that `cargo xtask` built (`search-index.json`, kept offline by the service
-//! worker) on first use, then answers every keystroke from memory.
+//! worker) on first use, then answers every keystroke from memory. Enter opens
+//! the first result, ↓ and ↑ move through them; the page a result opens marks
+//! the words found (`highlight`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,10 +10,14 @@ use std::rc::Rc;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
+use yew_router::query::Raw;
 
+use super::focus;
+use super::highlight;
 use super::route::Route;
 use crate::content::search::{SearchIndex, FILE};
 use crate::runtime::fetch;
+use wasm_bindgen::JsCast;
 
 /// Results shown at most.
 const LIMIT: usize = 12;
@@ -22,7 +28,7 @@ thread_local! {
 }
 
 /// Fetches and parses the index, or says why it is not there.
-async fn load_index() -> Result<Rc<SearchIndex>, String> {
+pub(super) async fn load_index() -> Result<Rc<SearchIndex>, String> {
     if let Some(index) = INDEX.with(|cell| cell.borrow().clone()) {
         return Ok(index);
     }
@@ -62,13 +68,31 @@ pub fn search_dialog(props: &SearchProps) -> Html {
             }
         })
     };
+    let results_list = use_node_ref();
     let onkeydown = {
         let on_close = props.on_close.clone();
-        Callback::from(move |event: KeyboardEvent| {
-            if event.key() == "Escape" {
+        let (input, results_list) = (input.clone(), results_list.clone());
+        Callback::from(move |event: KeyboardEvent| match event.key().as_str() {
+            "Escape" => {
                 event.prevent_default();
                 on_close.emit(());
             }
+            key @ ("ArrowDown" | "ArrowUp") => {
+                event.prevent_default();
+                move_focus(&input, &results_list, key == "ArrowDown");
+            }
+            "Enter" if in_field(&event) => {
+                event.prevent_default();
+                // The first result, as if the reader had clicked it.
+                if let Some(first) = results_list
+                    .cast::<web_sys::Element>()
+                    .and_then(|list| list.query_selector("a").ok().flatten())
+                    .and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    first.click();
+                }
+            }
+            _ => {}
         })
     };
     let close = props.on_close.reform(|_: MouseEvent| ());
@@ -81,24 +105,27 @@ pub fn search_dialog(props: &SearchProps) -> Html {
             <p class="search-status">{ format!("Type two letters or more to search {} headings, their text, tables and widgets.", index.entries.len()) }</p>
         },
         Some(Ok(index)) => {
-            let hits = index.search(&query, LIMIT);
-            if hits.is_empty() {
+            let found = index.search(&query, LIMIT);
+            let highlight = found.stems.join(" ");
+            let query = highlight::query_for(&highlight);
+            if found.hits.is_empty() {
                 html! { <p class="search-status" role="status">{ format!("Nothing matches “{}”.", query.trim()) }</p> }
             } else {
                 html! {
-                    <ol class="search-results" aria-label="Search results">
-                        { for hits.iter().map(|hit| {
+                    <ol class="search-results" aria-label="Search results" ref={results_list.clone()}>
+                        { for found.hits.iter().map(|hit| {
                             let slug = hit.entry.page.clone();
                             let fragment = hit.entry.heading_id.clone();
-                            let href = if slug.is_empty() { format!("#{fragment}") } else { format!("{slug}/#{fragment}") };
+                            let href = if slug.is_empty() { format!("{query}#{fragment}") } else { format!("{slug}/{query}#{fragment}") };
                             let onclick = {
                                 let (navigator, on_close) = (navigator.clone(), props.on_close.clone());
+                                let highlight = highlight.clone();
                                 Callback::from(move |event: MouseEvent| {
                                     if event.ctrl_key() || event.meta_key() || event.shift_key() {
                                         return;
                                     }
                                     event.prevent_default();
-                                    go_to(navigator.as_ref(), &slug, &fragment);
+                                    go_to(navigator.as_ref(), &slug, &fragment, &highlight);
                                     on_close.emit(());
                                 })
                             };
@@ -137,8 +164,35 @@ pub fn search_dialog(props: &SearchProps) -> Html {
     }
 }
 
-/// Opens `slug` through the router and shows the heading `fragment`.
-fn go_to(navigator: Option<&Navigator>, slug: &str, fragment: &str) {
+/// Whether a key event comes from the search field itself.
+fn in_field(event: &KeyboardEvent) -> bool {
+    event
+        .target_dyn_into::<web_sys::HtmlInputElement>()
+        .is_some()
+}
+
+/// ↓ and ↑: from the field to the first result, from a result to the next or
+/// the one before, from the first back to the field.
+fn move_focus(input: &NodeRef, results: &NodeRef, down: bool) {
+    let Some(list) = results.cast::<web_sys::Element>() else {
+        return;
+    };
+    let Ok(links) = list.query_selector_all("a") else {
+        return;
+    };
+    let target = match (focus::position_in(&links), down) {
+        (None, true) => links.item(0),
+        (None, false) => None,
+        (Some(0), false) => input.get(),
+        (Some(i), true) => links.item(i + 1),
+        (Some(i), false) => links.item(i - 1),
+    };
+    focus::give_to(target);
+}
+
+/// Opens `slug` through the router, its words `highlight` marked, and shows
+/// the heading `fragment`.
+fn go_to(navigator: Option<&Navigator>, slug: &str, fragment: &str, highlight: &str) {
     let route = if slug.is_empty() {
         Route::Home
     } else {
@@ -147,7 +201,9 @@ fn go_to(navigator: Option<&Navigator>, slug: &str, fragment: &str) {
         }
     };
     if let Some(navigator) = navigator {
-        navigator.push(&route);
+        let query = highlight::query_for(highlight);
+        // A raw query cannot fail to encode.
+        let Ok(()) = navigator.push_with_query(&route, Raw(query.trim_start_matches('?')));
     }
     if let Some(window) = web_sys::window() {
         let _ = window.location().set_hash(fragment);
