@@ -36,6 +36,17 @@ pub static GLOSSARY_HTML: &str = include_str!(concat!(env!("OUT_DIR"), "/glossar
 /// Where the site keeps the glossary's entries.
 pub const GLOSSARY_PATH: &str = "pages/glossary.html";
 
+/// Where the site keeps the print page's HTML (`content::print`).
+pub const PRINT_PATH: &str = "pages/print.html";
+
+/// The folder, under the book's base, where `cargo xtask dist` keeps each
+/// build's fetched files (`build/<id>/`): the page files, questions, search
+/// index and widgets module, so two builds never share a file name.
+pub const BUILD_FOLDER: &str = "build";
+
+/// The `<meta name>` through which every page names its build.
+pub const BUILD_META: &str = "book-build";
+
 /// Every page, in reading order.
 pub static PAGES: [Prerendered; 15] = include!(concat!(env!("OUT_DIR"), "/prerendered.rs"));
 

@@ -7,6 +7,7 @@
 pub mod directive;
 pub mod glossary;
 pub mod markdown;
+pub mod print;
 pub mod questions;
 pub mod search;
 

@@ -16,6 +16,9 @@ pub enum Route {
     /// The results measured in this browser, or a set a permalink carries.
     #[at("/your-machine/")]
     YourMachine,
+    /// Every section on one page, to print or save as PDF.
+    #[at("/print/")]
+    Print,
     #[at("/:slug/")]
     Section { slug: String },
     #[not_found]
@@ -40,7 +43,7 @@ impl Route {
         match self {
             Route::Home => Some(book().front()),
             Route::Section { slug } => book().by_slug(slug),
-            Route::Glossary | Route::YourMachine | Route::NotFound => None,
+            Route::Glossary | Route::YourMachine | Route::Print | Route::NotFound => None,
         }
     }
 }
