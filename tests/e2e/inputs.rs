@@ -96,6 +96,12 @@ async fn every_field_answers_nonsense_with_a_message() {
                         !said.trim().is_empty(),
                         "{widget} #{id} = {value:?}: an empty message"
                     );
+                    // A number field gives "" for text it cannot read too:
+                    // the message asks for a number rather than quote nothing.
+                    assert!(
+                        !said.contains("“”") && !said.contains("\"\""),
+                        "{widget} #{id} = {value:?}: the message quotes an empty text ({said})"
+                    );
                     let state = browser
                         .eval(&format!(
                             "const root = document.querySelector('{root}');

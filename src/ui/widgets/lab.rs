@@ -300,11 +300,13 @@ impl LabWidget {
             return Ok(list.into_iter().map(KernelRequest::standard).collect());
         }
         let size = self.size.trim().parse::<usize>().map_err(|_| {
-            format!(
-                "“{}” is not a whole number of {}",
-                self.size.trim(),
-                list[0].sizes().unit
-            )
+            let unit = list[0].sizes().unit;
+            if self.size.trim().is_empty() {
+                // Also what the number field reports for text it cannot read.
+                format!("type the size as a whole number of {unit}")
+            } else {
+                format!("“{}” is not a whole number of {unit}", self.size.trim())
+            }
         })?;
         Ok(vec![KernelRequest::new(list[0], size)?])
     }

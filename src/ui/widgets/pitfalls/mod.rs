@@ -244,10 +244,16 @@ pub fn parse_clamped(
     max: u64,
 ) -> Result<(u64, Option<String>), String> {
     let value: u64 = text.trim().parse().map_err(|_| {
-        format!(
-            "{what}: “{}” is not a whole number from {min} to {max}.",
-            text.trim()
-        )
+        if text.trim().is_empty() {
+            // Also what a number field reports for text it cannot read ("1e",
+            // "-"): the browser hides that text and gives an empty value.
+            format!("{what}: type a whole number from {min} to {max}.")
+        } else {
+            format!(
+                "{what}: “{}” is not a whole number from {min} to {max}.",
+                text.trim()
+            )
+        }
     })?;
     let clamped = value.clamp(min, max);
     let note = (clamped != value).then(|| {
