@@ -225,6 +225,34 @@ async fn the_one_thread_server_serves_its_clients_and_can_hand_cpu_work_to_the_p
     );
     assert!(result["requests"].as_u64().unwrap_or(0) > 1000, "{result}");
     assert!(result["fallback"].is_null(), "{result}");
+
+    // A run shows how far it has come, and Cancel stops it there.
+    browser.set_number("server-seconds", "20").await;
+    browser
+        .click("[data-widget=one-thread-server] button")
+        .await;
+    let served =
+        "(document.querySelector('[data-widget=one-thread-server] progress') || {value: 0}).value";
+    browser
+        .wait_until(&format!("{served} > 0.5"), "the bar moves")
+        .await;
+    let before = browser.eval(&format!("return {served}")).await;
+    browser
+        .wait_until(
+            &format!("{served} > {before} + 0.4"),
+            "the bar keeps moving",
+        )
+        .await;
+    browser
+        .click("[data-widget=one-thread-server] button.secondary")
+        .await;
+    browser
+        .wait_until(
+            "document.querySelector('[data-widget=one-thread-server] .widget-output').textContent.includes('Stopped.') \
+             && document.querySelector('[data-widget=one-thread-server] progress') === null",
+            "Cancel stops the server",
+        )
+        .await;
     browser.assert_clean_console("the one-thread server").await;
     browser.finish().await;
 }

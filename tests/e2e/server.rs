@@ -64,6 +64,11 @@ pub struct StaticHost {
     online: Arc<AtomicBool>,
     /// Requests whose path ends with the text are answered this much later.
     slow: Arc<Mutex<Option<(String, Duration)>>>,
+    /// Requests whose path ends with the text get a 404 once this many more
+    /// of them have been answered.
+    refused: Arc<Mutex<Option<(String, usize)>>>,
+    /// The folder served: a deploy replaces it.
+    site: Arc<Mutex<Arc<Path>>>,
     hosting: Hosting,
 }
 
@@ -86,12 +91,15 @@ impl StaticHost {
         } else {
             Arc::from([])
         };
-        let site: Arc<Path> = site.into();
+        let site = Arc::new(Mutex::new(Arc::<Path>::from(site)));
+        let deployed = Arc::clone(&site);
         let prefix: Arc<str> = prefix.into();
         let online = Arc::new(AtomicBool::new(true));
         let serving = Arc::clone(&online);
         let slow = Arc::new(Mutex::new(None::<(String, Duration)>));
         let slowing = Arc::clone(&slow);
+        let refused = Arc::new(Mutex::new(None::<(String, usize)>));
+        let refusing = Arc::clone(&refused);
         thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_io()
@@ -102,20 +110,27 @@ impl StaticHost {
                 let listener =
                     tokio::net::TcpListener::from_std(listener).expect("a listener on the loop");
                 while let Ok((stream, _)) = listener.accept().await {
-                    let (site, prefix, serving, headers, slowing) = (
-                        site.clone(),
+                    let (deployed, prefix, serving, headers, slowing, refusing) = (
+                        Arc::clone(&deployed),
                         prefix.clone(),
                         Arc::clone(&serving),
                         Arc::clone(&headers),
                         Arc::clone(&slowing),
+                        Arc::clone(&refusing),
                     );
                     let service = service_fn(move |request: Request<hyper::body::Incoming>| {
-                        let response = if serving.load(Ordering::Relaxed) {
-                            respond(&site, &prefix, request.uri().path(), hosting, &headers)
-                        } else {
+                        let site = deployed
+                            .lock()
+                            .map(|site| Arc::clone(&site))
+                            .expect("the served folder");
+                        let response = if !serving.load(Ordering::Relaxed) {
                             // Offline: the host is down. (A closed port cannot be had here:
                             // the browser's open keep-alive connections would hang instead.)
                             status(StatusCode::SERVICE_UNAVAILABLE, "offline")
+                        } else if refuse(&refusing, request.uri().path()) {
+                            status(StatusCode::NOT_FOUND, "not found")
+                        } else {
+                            respond(&site, &prefix, request.uri().path(), hosting, &headers)
                         };
                         let path = request.uri().path().to_owned();
                         let delay = slowing
@@ -144,7 +159,25 @@ impl StaticHost {
             origin: format!("http://127.0.0.1:{port}"),
             online,
             slow,
+            refused,
+            site,
             hosting,
+        }
+    }
+
+    /// From now on serves `site` instead, as a deploy replaces a host's files.
+    pub fn deploy(&self, site: &Path) {
+        if let Ok(mut served) = self.site.lock() {
+            *served = site.into();
+        }
+    }
+
+    /// From now on answers requests whose path ends with `ending` with 404
+    /// once `served` more of them have been answered, as a host that lost the
+    /// file (or a flaky network) would; `None` serves them again.
+    pub fn refuse(&self, refusal: Option<(&str, usize)>) {
+        if let Ok(mut refused) = self.refused.lock() {
+            *refused = refusal.map(|(ending, served)| (ending.to_owned(), served));
         }
     }
 
@@ -169,6 +202,23 @@ impl StaticHost {
     /// From now on every request fails (503), as when the host or the network is down.
     pub fn go_offline(&self) {
         self.online.store(false, Ordering::Relaxed);
+    }
+}
+
+/// Whether the refusal in force turns the request for `path` away; counts it.
+fn refuse(refusal: &Mutex<Option<(String, usize)>>, path: &str) -> bool {
+    let Ok(mut refusal) = refusal.lock() else {
+        return false;
+    };
+    match refusal.as_mut() {
+        Some((ending, served)) if path.ends_with(ending.as_str()) => {
+            if *served == 0 {
+                return true;
+            }
+            *served -= 1;
+            false
+        }
+        _ => false,
     }
 }
 

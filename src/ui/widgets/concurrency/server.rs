@@ -110,6 +110,8 @@ impl Live {
 #[derive(Default)]
 struct Progress {
     elapsed_s: f64,
+    /// The run's length.
+    of_s: f64,
     completed: usize,
     in_flight: usize,
     /// Over the most recent requests.
@@ -217,7 +219,10 @@ pub fn one_thread_server() -> Html {
                 },
             };
             let flag = stop.arm();
-            state.set(State::Running(Progress::default()));
+            state.set(State::Running(Progress {
+                of_s: setup.seconds as f64,
+                ..Progress::default()
+            }));
             let state = state.clone();
             spawn_local(async move {
                 let progress = {
@@ -311,6 +316,7 @@ async fn serve(
             let recent = &live.latencies[live.latencies.len().saturating_sub(RECENT)..];
             progress(Progress {
                 elapsed_s: ((now_ms() - live.started) / 1000.0).min(setup.seconds as f64),
+                of_s: setup.seconds as f64,
                 completed: live.completed,
                 in_flight: live.in_flight,
                 latency: Tail::of(recent),
@@ -413,10 +419,13 @@ fn live(progress: &Progress) -> Html {
         format!("; event-loop lag p99 {:.1} ms", l.p99_ms)
     });
     html! {
-        <p>{ format!(
-            "Serving… {:.1} s: {} requests answered ({per_second:.0} a second), {} in flight{latency}{lag}.",
-            progress.elapsed_s, progress.completed, progress.in_flight
-        ) }</p>
+        <>
+            <progress max={progress.of_s.to_string()} value={progress.elapsed_s.to_string()} aria-label="Time served so far" />
+            <p>{ format!(
+                "Serving… {:.1} s: {} requests answered ({per_second:.0} a second), {} in flight{latency}{lag}.",
+                progress.elapsed_s, progress.completed, progress.in_flight
+            ) }</p>
+        </>
     }
 }
 

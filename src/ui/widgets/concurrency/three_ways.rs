@@ -94,9 +94,14 @@ struct Report {
     hardware_concurrency: usize,
 }
 
+/// The run's steps: the idle watch, the warm-up, the three ways, and the
+/// pool again with the page drawing nothing.
+const STEPS: u8 = 6;
+
 enum State {
     Idle,
-    Running(&'static str),
+    /// How many of the run's [`STEPS`] are done, and what runs now.
+    Running((u8, &'static str)),
     Done(Box<Report>),
     Failed(String),
 }
@@ -178,7 +183,12 @@ pub fn one_workload_three_ways() -> Html {
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {
                     State::Idle => html! { <p>{ "Counts the primes below the size three ways while the dot moves on every frame the page draws. The first way freezes the page on purpose." }</p> },
-                    State::Running(phase) => html! { <p>{ *phase }</p> },
+                    State::Running((done, phase)) => html! {
+                        <>
+                            <progress max={STEPS.to_string()} value={done.to_string()} aria-label="Steps of the run done" />
+                            <p>{ *phase }</p>
+                        </>
+                    },
                     State::Done(report) => explain(report),
                     State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
                 } }
@@ -212,7 +222,7 @@ async fn run(
     numbers: u32,
     control: Control,
     dot: NodeRef,
-    phase: impl Fn(&'static str),
+    phase: impl Fn((u8, &'static str)),
 ) -> Result<Report, String> {
     let environment = Environment::detect();
     let meter = FrameMeter::start(move |time| {
@@ -229,12 +239,15 @@ async fn run(
     let primes = Primes::new(numbers);
     let cancelled = |_: Cancelled| "Cancelled.".to_owned();
 
-    phase("Watching the page idle, to learn the display's frame rate…");
+    phase((
+        0,
+        "Watching the page idle, to learn the display's frame rate…",
+    ));
     let refresh_ms = steady_refresh(&meter).await.ok_or_else(|| {
         "This tab drew no steady frames for five seconds (the browser hides or throttles it), so a frozen page could not be seen: bring the tab to the front and start again.".to_owned()
     })?;
 
-    phase("Warming up: starting the pool, compiling the count…");
+    phase((1, "Warming up: starting the pool, compiling the count…"));
     // A twentieth of the work, each way, so no way pays for starting the
     // workers or for the browser's first, slower compilation of the code.
     let warm = Primes::new(numbers / 20);
@@ -244,7 +257,10 @@ async fn run(
         let _ = run_in_pool(move || warm.parallel(Split::WorkStealing, &Control::new())).await;
     }
 
-    phase("1 of 3: in one go on the main thread (the page freezes, three times)…");
+    phase((
+        2,
+        "1 of 3: in one go on the main thread (the page freezes, three times)…",
+    ));
     let mut one_go = Timings::default();
     let mut count = 0;
     for _ in 0..REPETITIONS {
@@ -261,7 +277,7 @@ async fn run(
         format!("The {way} count {other} differs from {count}: a bug, please report it.")
     };
 
-    phase("2 of 3: in slices that give the event loop back…");
+    phase((3, "2 of 3: in slices that give the event loop back…"));
     let mut sliced = Timings::default();
     let mut slices = 0;
     for _ in 0..REPETITIONS {
@@ -274,7 +290,7 @@ async fn run(
         slices = pieces;
     }
 
-    phase("3 of 3: on the worker pool…");
+    phase((4, "3 of 3: on the worker pool…"));
     let mut pooled = Timings::default();
     let mut pool_threads = 0;
     let mut pool_fallback = None;
@@ -305,7 +321,10 @@ async fn run(
         }
     }
     let pool_quiet = if pool_fallback.is_none() {
-        phase("4 of 4: on the pool again, the dot stopped: what drawing frames took from the workers…");
+        phase((
+            5,
+            "Then on the pool again, the dot stopped: what drawing frames took from the workers…",
+        ));
         // Stopping the meter ends the page's frames: nothing asks for one.
         drop(meter);
         let mut times = Vec::with_capacity(REPETITIONS);
