@@ -9,13 +9,18 @@
 //! one (`widget_host`, `src/bin/widgets.rs`).
 
 mod app;
+mod focus;
 mod glossary_page;
+mod highlight;
 mod page;
+mod print_view;
 mod reader_state;
 mod route;
+mod scroll_anchor;
 mod search;
 mod self_check;
 mod shell;
+mod shortcuts;
 mod theme;
 mod widget_host;
 #[cfg(feature = "widgets")]

@@ -11,6 +11,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use super::highlight;
 use super::reader_state::{use_progress, use_progress_dispatch, ProgressAction};
 use super::route::Route;
 use super::self_check::SelfCheck;
@@ -82,7 +83,7 @@ pub fn page_view(props: &PageProps) -> Html {
     );
 
     let ready = matches!(loaded, Some(Ok(_)));
-    use_effect_with((props.number, ready), |(number, _)| {
+    use_effect_with((props.number, ready), |(number, ready)| {
         let page = &book().pages()[*number];
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             document.set_title(&if page.number == 0 {
@@ -91,8 +92,26 @@ pub fn page_view(props: &PageProps) -> Html {
                 format!("{} — Concurrency vs Parallelism", page.plain_title())
             });
         }
-        scroll_to_fragment_or_top();
+        if !(*ready && back_where_the_reader_was()) {
+            scroll_to_fragment_or_top();
+        }
     });
+
+    // The words a search result was opened for, marked once the text is in;
+    // the next navigation drops the query, and the marks with it.
+    let highlight = use_location().and_then(|location| highlight::stems_in(location.query_str()));
+    let article = use_node_ref();
+    {
+        let article = article.clone();
+        use_effect_with(
+            (props.number, ready, highlight),
+            move |(_, ready, highlight)| {
+                if let (true, Some(page)) = (*ready, article.cast::<web_sys::Element>()) {
+                    spawn_local(highlight::show(page, highlight.clone()));
+                }
+            },
+        );
+    }
 
     // Reaching the end of a section (or a section that fits the window) marks it read.
     {
@@ -133,7 +152,7 @@ pub fn page_view(props: &PageProps) -> Html {
             if page.number == 0 {
                 <Resume />
             }
-            <article class="page" {onclick}>
+            <article class="page" ref={article} {onclick}>
                 { match &loaded {
                     None => html! { <p class="loading" role="status">{ "Loading the page…" }</p> },
                     Some(Err(why)) => html! {
@@ -170,7 +189,7 @@ thread_local! {
 
 /// Page `number`'s runs of HTML: fetched once per visit of the book (the
 /// service worker keeps them offline), or built in for `wasm-bindgen-test`.
-async fn html_runs(number: usize) -> Result<Rc<HtmlRuns>, String> {
+pub(super) async fn html_runs(number: usize) -> Result<Rc<HtmlRuns>, String> {
     if let Some(runs) = FETCHED.with(|pages| pages.borrow().get(&number).cloned()) {
         return Ok(runs);
     }
@@ -255,6 +274,19 @@ fn render_block(block: &Shown) -> Html {
             </div>
         },
     }
+}
+
+/// After the one reload that isolates the page, once its text is in: scrolls
+/// back to where the reader was, and says whether it did.
+fn back_where_the_reader_was() -> bool {
+    let (Some(window), Some(y)) = (
+        web_sys::window(),
+        crate::runtime::service_worker::take_scroll_before_reload(),
+    ) else {
+        return false;
+    };
+    window.scroll_to_with_x_and_y(0.0, y);
+    true
 }
 
 /// After a page change, show the heading the URL names, or the top of the page.

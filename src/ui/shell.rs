@@ -8,14 +8,17 @@ use yew_router::prelude::*;
 
 use super::glossary_page::GlossaryPage;
 use super::page::PageView;
+use super::print_view::PrintView;
 use super::reader_state::{take_damage, use_progress, ProgressAction};
 use super::route::Route;
 use super::search::SearchDialog;
+use super::shortcuts;
 use super::theme::ThemeToggle;
 use super::your_machine::YourMachine;
 use crate::content::book;
 use crate::prerendered::PAGES;
 use crate::reader::progress::Progress;
+use crate::runtime::build::OUTDATED_EVENT;
 use crate::runtime::panics::POOL_BROKEN_EVENT;
 
 /// The frame around every page.
@@ -25,13 +28,45 @@ pub fn shell() -> Html {
     let navigator = use_navigator();
     let menu_open = use_state(|| false);
     let search_open = use_state(|| false);
-    let updated = use_state(|| false);
+    let shortcuts_open = use_state(|| false);
+    // A newer build is there: installed by the service worker, or found when
+    // this page's own build turned out to be gone from the host.
+    let updated = use_state(|| None::<&'static str>);
     // Told once: what was unreadable has been set aside by the time the
     // provider above has loaded, and a later load finds nothing to tell.
     let damage = use_state(take_damage);
     // A worker crashed: the parallel widgets cannot run until a reload.
     let pool_broken = use_state(|| None::<String>);
     let progress = use_progress();
+    let location = use_location();
+    // `<page>/index.html` is the file a static host serves for `<page>/`:
+    // the same page, shown at its folder's URL.
+    {
+        let navigator = navigator.clone();
+        use_effect_with(route.clone(), move |route| {
+            if *route != Route::NotFound {
+                return;
+            }
+            let (Some(navigator), Some(location)) = (navigator, location) else {
+                return;
+            };
+            let Some(folder) = location.path().strip_suffix("index.html") else {
+                return;
+            };
+            let inside = navigator
+                .basename()
+                .and_then(|base| folder.strip_prefix(base))
+                .unwrap_or(folder);
+            let inside = if inside.starts_with('/') {
+                inside.to_owned()
+            } else {
+                format!("/{inside}")
+            };
+            if let Some(page) = Route::recognize(&inside).filter(|r| *r != Route::NotFound) {
+                navigator.replace(&page);
+            }
+        });
+    }
     {
         let progress = progress.clone();
         use_effect_with(route.clone(), move |route| {
@@ -43,8 +78,20 @@ pub fn shell() -> Html {
     {
         let updated = updated.clone();
         use_effect_with((), move |_| {
-            let listener = crate::runtime::service_worker::on_update(move || updated.set(true));
-            move || drop(listener)
+            let installed = {
+                let updated = updated.clone();
+                crate::runtime::service_worker::on_update(move || {
+                    updated.set(Some("A new version of the book is installed. "));
+                })
+            };
+            let gone = web_sys::window().map(|window| {
+                EventListener::new(&window, OUTDATED_EVENT, move |_| {
+                    updated.set(Some(
+                        "The book was updated after this page was opened, and the host no longer has this version's files. ",
+                    ));
+                })
+            });
+            move || drop((installed, gone))
         });
     }
     {
@@ -63,12 +110,14 @@ pub fn shell() -> Html {
         });
     }
 
-    // ←/→ move through the book and S or / opens the search, as in mdBook;
-    // keys typed into a field are left alone.
+    // ←/→ move through the book, S or / opens the search and ? the list of
+    // shortcuts, as in mdBook; keys typed into a field, or pressed while a
+    // dialog is open, are left alone.
     {
         let route = route.clone();
         let navigator = navigator.clone();
         let open_search = search_open.setter();
+        let open_shortcuts = shortcuts_open.setter();
         use_effect_with(route, move |route| {
             let route = route.clone();
             let listener = web_sys::window()
@@ -79,8 +128,17 @@ pub fn shell() -> Html {
                         let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
                             return;
                         };
-                        if event.alt_key() || event.ctrl_key() || event.meta_key() || typing(event)
+                        if event.alt_key()
+                            || event.ctrl_key()
+                            || event.meta_key()
+                            || typing(event)
+                            || a_dialog_is_open()
                         {
+                            return;
+                        }
+                        if event.key() == "?" {
+                            event.prevent_default();
+                            open_shortcuts.set(true);
                             return;
                         }
                         if matches!(event.key().as_str(), "s" | "S" | "/") {
@@ -124,6 +182,15 @@ pub fn shell() -> Html {
         let search_open = search_open.clone();
         Callback::from(move |()| search_open.set(false))
     };
+    let shortcuts_dialog = use_node_ref();
+    {
+        let (dialog, shortcuts_open) = (shortcuts_dialog.clone(), shortcuts_open.clone());
+        use_effect_with(*shortcuts_open, move |open| {
+            let close = Callback::from(move |()| shortcuts_open.set(false));
+            let listener = open.then(|| shortcuts::show(&dialog, close)).flatten();
+            move || drop(listener)
+        });
+    }
     let nothing_yet = Progress::default();
     let state = progress.as_ref().map_or(&nothing_yet, |p| &p.0);
     let reset_progress = {
@@ -181,9 +248,12 @@ pub fn shell() -> Html {
             if *search_open {
                 <SearchDialog on_close={close_search} />
             }
-            if *updated {
+            if *shortcuts_open {
+                { shortcuts::dialog(&shortcuts_dialog) }
+            }
+            if let Some(why) = *updated {
                 <div class="update-notice" role="status">
-                    { "A new version of the book is installed. " }
+                    { why }
                     <button type="button" onclick={Callback::from(|_| reload())}>{ "Reload to read it" }</button>
                 </div>
             }
@@ -235,6 +305,9 @@ pub fn shell() -> Html {
                     <li class={classes!((route == Route::YourMachine).then_some("active"))}>
                         <Link<Route> to={Route::YourMachine}>{ "💻 Your machine" }</Link<Route>>
                     </li>
+                    <li class={classes!((route == Route::Print).then_some("active"))}>
+                        <Link<Route> to={Route::Print}>{ "📖 The whole book, to print" }</Link<Route>>
+                    </li>
                 </ol>
                 if !state.read.is_empty() || !state.answers.is_empty() {
                     <button type="button" class="toc-reset" onclick={reset_progress}>{ "Reset my progress" }</button>
@@ -245,6 +318,7 @@ pub fn shell() -> Html {
                     (Some(page), _) => html! { <PageView number={page.number} /> },
                     (None, Route::Glossary) => html! { <GlossaryPage /> },
                     (None, Route::YourMachine) => html! { <YourMachine /> },
+                    (None, Route::Print) => html! { <PrintView /> },
                     (None, _) => not_found(),
                 } }
             </main>
@@ -267,6 +341,14 @@ fn typing(event: &web_sys::KeyboardEvent) -> bool {
             matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
                 || element.has_attribute("contenteditable")
         })
+}
+
+/// Whether a modal dialog (the shortcuts) is open: the page's own keys wait.
+fn a_dialog_is_open() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("dialog[open]").ok().flatten())
+        .is_some()
 }
 
 fn not_found() -> Html {

@@ -14,6 +14,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::reader_state::{record_result, use_progress_dispatch, ProgressAction};
+use super::scroll_anchor;
 use super::RUN_FINISHED_EVENT;
 use crate::content::directive::WidgetKind;
 
@@ -25,11 +26,24 @@ pub struct WidgetHostProps {
 /// A widget on the page: "loading" until its island is mounted, or why not.
 #[function_component(WidgetHost)]
 pub fn widget_host(props: &WidgetHostProps) -> Html {
+    let outer = use_node_ref();
     let host = use_node_ref();
     let state = use_state(|| Loading::Pending);
     let progress = use_progress_dispatch();
+    // The host's height as the widget is placed, for keeping the reader's
+    // text still once it is (`scroll_anchor`).
+    let before = use_mut_ref(|| None::<scroll_anchor::Before>);
     {
-        let host = host.clone();
+        let (outer, before) = (outer.clone(), before.clone());
+        use_effect_with(matches!(*state, Loading::Done), move |&done| {
+            let measured = before.borrow_mut().take();
+            if let (true, Some(measured), Some(outer)) = (done, measured, outer.cast::<Element>()) {
+                scroll_anchor::settle(&outer, measured);
+            }
+        });
+    }
+    {
+        let (host, outer, before) = (host.clone(), outer.clone(), before.clone());
         let state = state.clone();
         use_effect_with(props.kind, move |&kind| {
             let element = host.cast::<Element>();
@@ -50,8 +64,13 @@ pub fn widget_host(props: &WidgetHostProps) -> Html {
             let slot = Rc::new(RefCell::new(Slot::Waiting));
             if let Some(element) = element {
                 let slot = Rc::clone(&slot);
+                let measure = move || {
+                    *before.borrow_mut() = outer
+                        .cast::<Element>()
+                        .and_then(|outer| scroll_anchor::measure(&outer));
+                };
                 spawn_local(async move {
-                    let placed = island::place(&element, kind).await;
+                    let placed = island::place(&element, kind, measure).await;
                     let mut slot = slot.borrow_mut();
                     if matches!(*slot, Slot::Left) {
                         // The reader left the page while the module loaded;
@@ -74,7 +93,7 @@ pub fn widget_host(props: &WidgetHostProps) -> Html {
         });
     }
     html! {
-        <div class="widget-host">
+        <div class="widget-host" ref={outer}>
             <div ref={host}></div>
             { match &*state {
                 Loading::Pending => html! {
@@ -125,15 +144,27 @@ mod island {
         module: crate::runtime::widgets_module::WidgetsModule,
     }
 
+    /// Places the widget `kind` in `host`, calling `ready` just before: once
+    /// the module has loaded, the page is as the reader sees it.
     #[cfg(not(feature = "embedded-widgets"))]
-    pub async fn place(host: &Element, kind: WidgetKind) -> Result<Placed, String> {
+    pub async fn place(
+        host: &Element,
+        kind: WidgetKind,
+        ready: impl FnOnce(),
+    ) -> Result<Placed, String> {
         let module = crate::runtime::widgets_module::load().await?;
+        ready();
         let id = module.place(host, kind.id())?;
         Ok(Placed { id, module })
     }
 
     #[cfg(feature = "embedded-widgets")]
-    pub async fn place(host: &Element, kind: WidgetKind) -> Result<Placed, String> {
+    pub async fn place(
+        host: &Element,
+        kind: WidgetKind,
+        ready: impl FnOnce(),
+    ) -> Result<Placed, String> {
+        ready();
         let id = crate::ui::widgets::islands::mount(host, kind.id())?;
         Ok(Placed { id })
     }
