@@ -161,6 +161,18 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{selector} did not appear within {seconds} s: {e}"))
     }
 
+    /// Waits at most 10 s until `script` (an expression) is truthy in the
+    /// page; `what` names the wait in the failure.
+    pub async fn wait_until(&self, script: &str, what: &str) {
+        for _ in 0..100 {
+            if self.eval(&format!("return !!({script})")).await == true {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{what}: `{script}` never became true");
+    }
+
     /// Clicks the first element matching `selector`, scrolled to the middle of
     /// the window so that the sticky top bar cannot be what receives the click.
     pub async fn click(&self, selector: &str) {

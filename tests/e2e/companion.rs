@@ -7,17 +7,6 @@ use super::browser::Browser;
 use super::server::{Hosting, StaticHost};
 use super::{page_url, site};
 
-/// Waits until `script` (an expression) is truthy in the page.
-async fn wait_until(browser: &Browser, script: &str, what: &str) {
-    for _ in 0..100 {
-        if browser.eval(&format!("return !!({script})")).await == true {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("{what}: `{script}` never became true");
-}
-
 /// The text of the results tables, as the reader sees it.
 async fn results_text(browser: &Browser) -> serde_json::Value {
     browser
@@ -25,8 +14,10 @@ async fn results_text(browser: &Browser) -> serde_json::Value {
         .await
 }
 
+/// A word in another form than the book's finds it, the keyboard alone picks
+/// the result, and the page it opens marks the words until the next page.
 #[tokio::test]
-async fn searching_deadlock_lists_the_pitfalls_first_and_lands_on_the_heading() {
+async fn searching_deadlocks_by_keyboard_lands_on_the_heading_with_the_words_marked() {
     let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", Hosting::ISOLATED);
     let browser = Browser::start().await;
     browser
@@ -35,28 +26,39 @@ async fn searching_deadlock_lists_the_pitfalls_first_and_lands_on_the_heading() 
     browser.wait_for("article.page h2", 10).await;
     browser.press("/").await;
     let input = browser.wait_for("#search-input", 5).await;
-    input.send_keys("deadlock").await.expect("type the query");
+    input.send_keys("deadlocks").await.expect("type the query");
     let first = browser.wait_for(".search-results li a", 10).await;
     let text = first.text().await.unwrap_or_default();
     assert!(text.contains("11. Common Pitfalls"), "first result: {text}");
     let marked = browser
-        .eval("return document.querySelector('.search-results mark').textContent")
+        .eval("return [...document.querySelectorAll('.search-results mark')].map((m) => m.textContent.toLowerCase())")
         .await;
-    assert_eq!(
-        marked.as_str().map(str::to_lowercase).as_deref(),
-        Some("deadlock")
+    let marked: Vec<&str> = marked
+        .as_array()
+        .map(|words| words.iter().filter_map(|w| w.as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        !marked.is_empty() && marked.iter().all(|word| word.starts_with("deadlock")),
+        "every form of the word is marked, and only those: {marked:?}"
     );
     let href = first.attr("href").await.ok().flatten().expect("an href");
     let fragment = href.split('#').nth(1).expect("a fragment").to_owned();
-    first.click().await.expect("follow the first result");
-    wait_until(
-        &browser,
-        "location.pathname === '/book/common-pitfalls/'",
-        "the result opens §11",
-    )
-    .await;
-    wait_until(
-        &browser,
+    // ↓ to the first result, ↓ to the second, ↑ back, Enter.
+    browser.press("\u{E015}").await;
+    browser.press("\u{E015}").await;
+    browser.press("\u{E013}").await;
+    let focused = browser
+        .eval("return document.activeElement === document.querySelector('.search-results li a')")
+        .await;
+    assert_eq!(focused, true, "↓ ↓ ↑ is the first result");
+    browser.press("\u{E007}").await;
+    browser
+        .wait_until(
+            "location.pathname === '/book/common-pitfalls/'",
+            "the result opens §11",
+        )
+        .await;
+    browser.wait_until(
         &format!("document.getElementById('{fragment}') && Math.abs(document.getElementById('{fragment}').getBoundingClientRect().top) < 300"),
         "the heading is scrolled into view",
     )
@@ -72,6 +74,31 @@ async fn searching_deadlock_lists_the_pitfalls_first_and_lands_on_the_heading() 
             == true,
         "the dialog closed"
     );
+    browser
+        .wait_until(
+            "document.querySelectorAll('article.page mark.search-highlight').length > 3",
+            "the page marks the words found",
+        )
+        .await;
+    let on_page = browser
+        .eval("return [...document.querySelectorAll('article.page mark.search-highlight')].every((m) => m.textContent.toLowerCase().startsWith('deadlock'))")
+        .await;
+    assert_eq!(on_page, true, "only the words found are marked");
+    browser.click(".page-nav a.next").await;
+    browser
+        .wait_until(
+            "location.pathname === '/book/in-system-design/' && location.search === ''",
+            "the next page opens without the query",
+        )
+        .await;
+    browser.wait_for("article.page h2", 10).await;
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('mark.search-highlight').length")
+            .await,
+        0,
+        "the marks go with the next navigation"
+    );
     browser.assert_clean_console("search").await;
     browser.finish().await;
 }
@@ -82,6 +109,14 @@ async fn an_answer_survives_a_reload_and_shows_in_the_table_of_contents() {
     let browser = Browser::start().await;
     let url = page_url(&host.origin, "/", "visual-metaphor");
     browser.open(&url).await;
+    // A driver's click finds the element, then clicks where it was: the
+    // widget above must be done loading, or the answer may move in between.
+    browser
+        .wait_until(
+            "document.querySelector('[data-widget]') && !document.querySelector('.widget-loading')",
+            "the page's widget loads",
+        )
+        .await;
     browser.click(".self-check fieldset label").await;
     browser.wait_for(".self-check .why", 5).await;
     browser.open(&url).await;
@@ -128,12 +163,9 @@ async fn glossary_terms_link_to_their_entry_with_a_preview() {
     let href = term.attr("href").await.ok().flatten().expect("an href");
     let fragment = href.split('#').nth(1).expect("a fragment").to_owned();
     browser.click("article.page .term a").await;
-    wait_until(
-        &browser,
-        "location.pathname === '/glossary/'",
-        "the glossary opens",
-    )
-    .await;
+    browser
+        .wait_until("location.pathname === '/glossary/'", "the glossary opens")
+        .await;
     browser.wait_for(&format!("dt#{fragment}"), 10).await;
     browser.assert_clean_console("glossary").await;
     browser.finish().await;
@@ -149,12 +181,12 @@ async fn your_machine_lists_a_result_and_its_permalink_shows_it_elsewhere() {
     browser.wait_until_isolated().await;
     browser.run_widget("threads-check", 60).await;
     // The frame keeps the result in the turn after the run's last redraw.
-    wait_until(
-        &browser,
-        "(localStorage.getItem('concurrency-book.results') || '').includes('threads-check')",
-        "the finished run is kept",
-    )
-    .await;
+    browser
+        .wait_until(
+            "(localStorage.getItem('concurrency-book.results') || '').includes('threads-check')",
+            "the finished run is kept",
+        )
+        .await;
     browser
         .open(&page_url(&host.origin, "/", "your-machine"))
         .await;
@@ -194,6 +226,30 @@ async fn your_machine_lists_a_result_and_its_permalink_shows_it_elsewhere() {
     let link = browser.wait_for("a.permalink", 5).await;
     let permalink = link.attr("href").await.ok().flatten().expect("a permalink");
     assert!(permalink.contains("#results="), "{permalink}");
+    // Copied, or refused with the link shown and selected to copy by hand:
+    // a headless browser may hold no clipboard permission.
+    browser.click(".your-machine-actions button.copy").await;
+    browser
+        .wait_until(
+            "document.querySelector('.your-machine-actions button.copy').textContent === 'Copied' \
+             || document.querySelector('.copy-refused code') !== null",
+            "the copy answers",
+        )
+        .await;
+    let outcome = browser
+        .eval(
+            "const refused = document.querySelector('.copy-refused code');
+             return refused === null ? 'copied'
+                 : [refused.textContent, String(getSelection())];",
+        )
+        .await;
+    if outcome != "copied" {
+        assert_eq!(
+            outcome,
+            serde_json::json!([permalink, permalink]),
+            "the refused link is shown and selected"
+        );
+    }
     browser.assert_clean_console("your machine").await;
     browser.finish().await;
 

@@ -1,0 +1,280 @@
+//! The house rules a reviewer would otherwise check by hand: every source
+//! file says what it is for, none grows past a reader's patience, the layers
+//! import only downwards, `ARCHITECTURE.md` names only what exists, and the
+//! docs describe the project rather than its past. `cargo xtask lint` runs it,
+//! and so does a host test, so a change that breaks a rule fails either way.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::Result;
+
+/// The longest a source file may grow, in lines: past this it holds more
+/// than one concept, and the next maintainer cannot read it in one sitting.
+pub const MAX_LINES: usize = 800;
+
+/// Where the Rust sources live, relative to the repository's root.
+const SOURCE_ROOTS: [&str; 6] = [
+    "src",
+    "compute/src",
+    "xtask/src",
+    "tests",
+    "benches",
+    "build.rs",
+];
+
+/// Imports a layer may not make: (folder, forbidden text, why).
+const FORBIDDEN_IMPORTS: [(&str, &str, &str); 6] = [
+    (
+        "compute/src",
+        "web_sys",
+        "the kernels are pure Rust, testable on the host",
+    ),
+    (
+        "compute/src",
+        "wasm_bindgen",
+        "the kernels are pure Rust, testable on the host",
+    ),
+    ("compute/src", "yew", "the kernels know nothing of the UI"),
+    (
+        "src/runtime",
+        "crate::ui",
+        "the runtime never imports the UI; it tells it with DOM events",
+    ),
+    (
+        "src/content",
+        "crate::runtime",
+        "the content model is host code, built before any browser",
+    ),
+    (
+        "src/reader",
+        "crate::ui",
+        "the reader's stored formats are host-tested, apart from the UI",
+    ),
+];
+
+/// Phrases that tell a story of past work: it belongs in commit bodies and
+/// the changelog, not in the docs of how the project is.
+const HISTORY: [&str; 7] = [
+    " session",
+    "for the record",
+    "what came before",
+    "previously",
+    "ci took",
+    "last run",
+    "runs passed",
+];
+
+/// The docs the history rule reads (the changelog is history by design).
+const DOCS: [&str; 3] = ["README.md", "ARCHITECTURE.md", "docs"];
+
+/// Every rule broken in the tree at `root`, one line each.
+pub fn problems(root: &Path) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for file in rust_files(root)? {
+        let text = read(&file)?;
+        let name = relative(root, &file);
+        let first = text.lines().find(|line| !line.trim().is_empty());
+        if !first.is_some_and(|line| line.starts_with("//!")) {
+            problems.push(format!(
+                "{name}: does not open with a `//!` doc saying why it exists"
+            ));
+        }
+        let lines = text.lines().count();
+        if lines > MAX_LINES {
+            problems.push(format!(
+                "{name}: {lines} lines, over {MAX_LINES}: split it by concern"
+            ));
+        }
+        for (folder, forbidden, why) in FORBIDDEN_IMPORTS {
+            if name.starts_with(folder) && imports(&text, forbidden) {
+                problems.push(format!("{name}: uses `{forbidden}`, but {why}"));
+            }
+        }
+    }
+    problems.extend(missing_in_architecture(root)?);
+    for doc in markdown_files(root)? {
+        let text = read(&doc)?.to_lowercase();
+        for phrase in HISTORY {
+            if text.contains(phrase) {
+                problems.push(format!(
+                    "{}: says {:?}: history goes in commit bodies and CHANGELOG.md",
+                    relative(root, &doc),
+                    phrase.trim()
+                ));
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// Fails with every problem found, for `cargo xtask lint`.
+pub fn check(root: &Path) -> Result {
+    let problems = problems(root)?;
+    if problems.is_empty() {
+        println!("xtask: tidy: every rule holds");
+        return Ok(());
+    }
+    Err(format!(
+        "the tree is not tidy:\n  {}",
+        problems.join("\n  ")
+    ))
+}
+
+/// Whether code (not a comment) in `text` mentions `path`.
+fn imports(text: &str, path: &str) -> bool {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|line| !line.starts_with("//"))
+        .any(|line| {
+            line.match_indices(path).any(|(at, _)| {
+                let before = line[..at].chars().next_back();
+                let after = line[at + path.len()..].chars().next();
+                let boundary =
+                    |c: Option<char>| !c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                boundary(before) && boundary(after)
+            })
+        })
+}
+
+/// The repository paths `ARCHITECTURE.md` names in code spans that do not exist.
+fn missing_in_architecture(root: &Path) -> Result<Vec<String>> {
+    let text = read(&root.join("ARCHITECTURE.md"))?;
+    let top: Vec<String> = fs::read_dir(root)
+        .map_err(|e| format!("cannot list {}: {e}", root.display()))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.') && name != "target")
+        .collect();
+    let mut missing = Vec::new();
+    for span in text.split('`').skip(1).step_by(2) {
+        let path = span.trim_end_matches('/');
+        let first = path.split('/').next().unwrap_or_default();
+        // Only paths from the root: `frame.rs` alone could be anywhere.
+        let from_root =
+            top.iter().any(|name| name == first) && (path.contains('/') || path.contains('.'));
+        if !from_root || path.contains(['<', '>', ' ', '*']) {
+            continue;
+        }
+        if !root.join(path).exists() {
+            missing.push(format!(
+                "ARCHITECTURE.md: names `{span}`, which does not exist"
+            ));
+        }
+    }
+    Ok(missing)
+}
+
+fn rust_files(root: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for source in SOURCE_ROOTS {
+        collect(&root.join(source), "rs", &mut files)?;
+    }
+    Ok(files)
+}
+
+fn markdown_files(root: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for doc in DOCS {
+        collect(&root.join(doc), "md", &mut files)?;
+    }
+    Ok(files)
+}
+
+/// Every file with extension `ext` at or under `path`.
+fn collect(path: &Path, ext: &str, files: &mut Vec<PathBuf>) -> Result {
+    if path.is_file() {
+        if path.extension().is_some_and(|e| e == ext) {
+            files.push(path.to_path_buf());
+        }
+        return Ok(());
+    }
+    if !path.is_dir() {
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = fs::read_dir(path)
+        .map_err(|e| format!("cannot list {}: {e}", path.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        collect(&entry, ext, files)?;
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tree_is_tidy() {
+        let problems = problems(&crate::root()).expect("the tree can be read");
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    /// A small tree that breaks every rule once, so each check is shown to bite.
+    #[test]
+    fn each_rule_catches_what_it_forbids() {
+        let root = std::env::temp_dir().join(format!("tidy-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            fs::create_dir_all(path.parent().expect("a folder")).expect("create");
+            fs::write(path, text).expect("write");
+        };
+        write("src/lib.rs", "//! Fine.\n");
+        write("src/undocumented.rs", "fn main() {}\n");
+        write(
+            "src/long.rs",
+            &format!("//! Long.\n{}", "\n".repeat(MAX_LINES + 1)),
+        );
+        write("src/runtime/up.rs", "//! Up.\nuse crate::ui::Shell;\n");
+        write(
+            "compute/src/web.rs",
+            "//! Web.\n// web_sys in a comment is fine\nuse web_sys::Window;\n",
+        );
+        write(
+            "ARCHITECTURE.md",
+            "`src/lib.rs` and `src/gone.rs`, `frame.rs`, `src/<slug>/`\n",
+        );
+        write("docs/story.md", "In the last run the suite passed.\n");
+        let found = problems(&root).expect("a readable tree");
+        let _ = fs::remove_dir_all(&root);
+        let expect = [
+            "src/undocumented.rs: does not open",
+            "src/long.rs: 802 lines",
+            "src/runtime/up.rs: uses `crate::ui`",
+            "compute/src/web.rs: uses `web_sys`",
+            "names `src/gone.rs`",
+            "docs/story.md: says \"last run\"",
+        ];
+        for expected in expect {
+            assert!(
+                found.iter().any(|problem| problem.contains(expected)),
+                "{expected:?} not found in {found:#?}"
+            );
+        }
+        assert_eq!(found.len(), expect.len(), "{found:#?}");
+    }
+
+    #[test]
+    fn a_longer_name_is_not_the_forbidden_one() {
+        assert!(imports("use crate::ui::Shell;", "crate::ui"));
+        assert!(!imports("use crate::uix::Shell;", "crate::ui"));
+        assert!(!imports("// crate::ui is not imported", "crate::ui"));
+        assert!(imports("let x = web_sys::window();", "web_sys"));
+        assert!(!imports("let x = my_web_sys::window();", "web_sys"));
+    }
+}
