@@ -86,7 +86,7 @@ pub fn first_page(site: &Path, public_url: &str) -> Result<Transfer> {
     // first page too, though `index.html` does not name them.
     add_snippets(site, &mut assets)?;
     // The front page's own text, which the book fetches as it starts.
-    let front = html_path("");
+    let front = build_file(site, &html_path(""));
     if let Ok(bytes) = std::fs::read(site.join(&front)) {
         let gz = gzip_size(&bytes)?;
         assets.push((front, bytes.len(), gz));
@@ -102,12 +102,25 @@ pub fn first_page(site: &Path, public_url: &str) -> Result<Transfer> {
 pub fn widgets_module(site: &Path) -> Result<Transfer> {
     let mut assets = Vec::new();
     for name in [WIDGETS_GLUE, WIDGETS_WASM] {
-        let bytes = std::fs::read(site.join(name))
+        let name = build_file(site, name);
+        let bytes = std::fs::read(site.join(&name))
             .map_err(|e| format!("cannot read {name}, the widgets module: {e}"))?;
-        assets.push((name.to_owned(), bytes.len(), gzip_size(&bytes)?));
+        assets.push((name, bytes.len(), gzip_size(&bytes)?));
     }
     add_snippets(site, &mut assets)?;
     Ok(Transfer { assets })
+}
+
+/// Where a built site keeps its build's file `name`, relative to the site:
+/// in the build's folder, or beside the page in a site without one.
+fn build_file(site: &Path, name: &str) -> String {
+    crate::site::build_folder(site)
+        .ok()
+        .and_then(|folder| folder.strip_prefix(site).ok().map(Path::to_path_buf))
+        .map_or_else(
+            || name.to_owned(),
+            |folder| format!("{}/{name}", folder.to_string_lossy()),
+        )
 }
 
 /// Adds the snippets the measured JavaScript imports, once each.
@@ -120,17 +133,20 @@ fn add_snippets(site: &Path, assets: &mut Vec<(String, usize, usize)>) -> Result
     for script in glue {
         let text = std::fs::read_to_string(site.join(&script))
             .map_err(|e| format!("cannot read {script}: {e}"))?;
+        // Imports are relative to the importing script's folder.
+        let folder = script.rfind('/').map_or("", |at| &script[..=at]);
         for imported in text.split(['"', '\'', '`']).filter_map(|token| {
             token
                 .strip_prefix("./")
                 .filter(|path| path.starts_with("snippets/") && path.ends_with(".js"))
         }) {
-            if assets.iter().any(|(name, _, _)| name == imported) {
+            let imported = format!("{folder}{imported}");
+            if assets.iter().any(|(name, _, _)| *name == imported) {
                 continue;
             }
-            let bytes = std::fs::read(site.join(imported))
+            let bytes = std::fs::read(site.join(&imported))
                 .map_err(|e| format!("cannot read {imported}: {e}"))?;
-            assets.push((imported.to_owned(), bytes.len(), gzip_size(&bytes)?));
+            assets.push((imported, bytes.len(), gzip_size(&bytes)?));
         }
     }
     Ok(())

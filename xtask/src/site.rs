@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use concurrency_book::content::markdown::{self, Block};
 use concurrency_book::content::search::{self, SearchIndex};
-use concurrency_book::content::{book, glossary, questions_path};
-use concurrency_book::prerendered::{html_path, GLOSSARY_HTML, GLOSSARY_PATH};
+use concurrency_book::content::{book, glossary, print, questions_path};
+use concurrency_book::prerendered::{
+    html_path, BUILD_FOLDER, BUILD_META, GLOSSARY_HTML, GLOSSARY_PATH, PRINT_PATH,
+};
 use concurrency_book::reader::results;
 use sha2::{Digest, Sha256};
 
@@ -29,9 +31,12 @@ pub fn build(tools: &BuildTools, public_url: &str, out: &Path) -> Result {
     let html =
         fs::read_to_string(&index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
     let (html, policy) = with_content_security_policy(&html)?;
+    let build = build_id(out)?;
+    let html = with_build_meta(&html, &build)?;
     fs::write(&index, &html).map_err(|e| format!("cannot write {}: {e}", index.display()))?;
     write_policy_header(out, &policy)?;
-    finish_service_worker(out)?;
+    move_into_build_folder(out, &build)?;
+    finish_service_worker(out, &build)?;
     let slugs = book()
         .sections()
         .iter()
@@ -51,7 +56,7 @@ pub fn build(tools: &BuildTools, public_url: &str, out: &Path) -> Result {
 }
 
 /// Pages of the book that are not sections: each gets its folder too.
-const EXTRA_PAGES: [&str; 2] = [glossary::PAGE_SLUG, results::PAGE_SLUG];
+const EXTRA_PAGES: [&str; 3] = [glossary::PAGE_SLUG, results::PAGE_SLUG, print::PAGE_SLUG];
 
 /// Where `index.html`'s `copy-file` and `copy-dir` links find the files the
 /// browser fetches rather than carrying them in the WebAssembly.
@@ -65,7 +70,8 @@ pub fn write_generated() -> Result {
     let questions = folder.join("questions");
     fs::create_dir_all(&questions)
         .map_err(|e| format!("cannot create {}: {e}", questions.display()))?;
-    let index = SearchIndex::build(book());
+    let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    let index = SearchIndex::build(book(), &|word| stemmer.stem(word).into_owned());
     let json =
         serde_json::to_string(&index).map_err(|e| format!("cannot write the search index: {e}"))?;
     let path = folder.join(search::FILE);
@@ -87,6 +93,9 @@ pub fn write_generated() -> Result {
     }
     let path = folder.join(GLOSSARY_PATH);
     fs::write(&path, GLOSSARY_HTML).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let path = folder.join(PRINT_PATH);
+    fs::write(&path, print::html(book()))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     for page in book().sections() {
         let json = page
             .questions
@@ -97,9 +106,10 @@ pub fn write_generated() -> Result {
         fs::write(&path, json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     println!(
-        "xtask: pages, search index ({} entries, {} words) and questions written to {GENERATED}",
+        "xtask: pages, search index ({} entries, {} stems, {} other forms) and questions written to {GENERATED}",
         index.entries.len(),
-        index.words.len()
+        index.stems.len(),
+        index.forms.len()
     );
     Ok(())
 }
@@ -194,27 +204,102 @@ fn with_content_security_policy(html: &str) -> Result<(String, String)> {
     ))
 }
 
-/// Fills in the service worker's build id, the files it caches for offline
-/// reading and the pages it serves: everything else on the origin is not the book's.
-fn finish_service_worker(out: &Path) -> Result {
-    let worker = out.join("sw.js");
-    let script = fs::read_to_string(&worker)
-        .map_err(|e| format!("cannot read {}: {e}", worker.display()))?;
+/// The files of the site the service worker caches, relative to `out`, sorted.
+fn site_files(out: &Path) -> Result<Vec<String>> {
     let mut files = Vec::new();
     collect_files(out, out, &mut files)?;
     files.retain(|f| f != "sw.js" && f != "_headers" && f != "404.html" && !f.starts_with('.'));
     files.sort();
+    Ok(files)
+}
+
+/// The build's id: a hash of every file's name and bytes, so a build that
+/// changes any file gets a new one and an unchanged rebuild keeps its own.
+fn build_id(out: &Path) -> Result<String> {
     let mut hasher = Sha256::new();
-    for file in &files {
+    for file in site_files(out)? {
         hasher.update(file.as_bytes());
-        hasher.update(fs::read(out.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?);
+        hasher.update(fs::read(out.join(&file)).map_err(|e| format!("cannot read {file}: {e}"))?);
     }
-    let build: String = hasher
+    Ok(hasher
         .finalize()
         .iter()
         .take(8)
         .map(|b| format!("{b:02x}"))
-        .collect();
+        .collect())
+}
+
+/// The files a page fetches after it starts, which Trunk writes with fixed
+/// names: they move into `build/<id>/`, so that a tab open across a deploy
+/// asks for its own build's files and never loads another build's.
+const BUILD_FILES: [&str; 5] = [
+    "pages",
+    "questions",
+    search::FILE,
+    "concurrency-widgets.js",
+    "concurrency-widgets_bg.wasm",
+];
+
+/// Moves [`BUILD_FILES`] into the build's folder, with a copy of the
+/// snippets the widgets module's glue imports from beside itself.
+fn move_into_build_folder(out: &Path, build: &str) -> Result {
+    let folder = out.join(BUILD_FOLDER).join(build);
+    fs::create_dir_all(&folder).map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+    for name in BUILD_FILES {
+        fs::rename(out.join(name), folder.join(name))
+            .map_err(|e| format!("cannot move {name} into {}: {e}", folder.display()))?;
+    }
+    copy_folder(&out.join("snippets"), &folder.join("snippets"))
+}
+
+fn copy_folder(from: &Path, to: &Path) -> Result {
+    fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    for entry in fs::read_dir(from).map_err(|e| format!("cannot list {}: {e}", from.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let target = to.join(path.file_name().ok_or("a nameless file")?);
+        if path.is_dir() {
+            copy_folder(&path, &target)?;
+        } else {
+            fs::copy(&path, &target).map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// `html` naming its build in a `<meta>` after the charset (and the policy).
+fn with_build_meta(html: &str, build: &str) -> Result<String> {
+    let at = html
+        .find("<meta charset")
+        .and_then(|start| html[start..].find('>').map(|end| start + end + 1))
+        .ok_or("index.html has no <meta charset> to put the build after")?;
+    Ok(format!(
+        "{}<meta name=\"{BUILD_META}\" content=\"{build}\">{}",
+        &html[..at],
+        &html[at..]
+    ))
+}
+
+/// The build a built site's `index.html` names, and so its build folder.
+pub fn build_folder(site: &Path) -> Result<PathBuf> {
+    let index = site.join("index.html");
+    let html =
+        fs::read_to_string(&index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let tag = format!("<meta name=\"{BUILD_META}\" content=\"");
+    let start = html
+        .find(&tag)
+        .map(|at| at + tag.len())
+        .ok_or("index.html names no build")?;
+    let id = html[start..].split('"').next().unwrap_or_default();
+    Ok(site.join(BUILD_FOLDER).join(id))
+}
+
+/// Fills in the service worker's build id, the files it caches for offline
+/// reading and the pages it serves: everything else on the origin is not the book's.
+fn finish_service_worker(out: &Path, build: &str) -> Result {
+    let worker = out.join("sw.js");
+    let script = fs::read_to_string(&worker)
+        .map_err(|e| format!("cannot read {}: {e}", worker.display()))?;
+    let files = site_files(out)?;
     let list = serde_json::to_string(&files).map_err(|e| e.to_string())?;
     let pages: Vec<String> = std::iter::once(String::new())
         .chain(
@@ -239,7 +324,7 @@ fn finish_service_worker(out: &Path) -> Result {
             1,
         )
         .replacen("const PAGES = [];", &format!("const PAGES = {pages};"), 1);
-    if !filled.contains(&build) || !filled.contains(&list) || !filled.contains(&pages) {
+    if !filled.contains(build) || !filled.contains(&list) || !filled.contains(&pages) {
         return Err(
             "www/sw.js lost its BUILD, PRECACHE or PAGES line: xtask cannot fill them in".into(),
         );
@@ -304,6 +389,26 @@ mod tests {
         // It belongs to the rule for every path, the file's last.
         let rules: Vec<&str> = headers.lines().filter(|l| l.starts_with('/')).collect();
         assert_eq!(rules, ["/*"], "{headers}");
+    }
+
+    #[test]
+    fn the_build_named_in_the_page_is_the_folder_found() {
+        let site = std::env::temp_dir().join(format!("site-build-{}", std::process::id()));
+        fs::create_dir_all(&site).expect("a temporary site");
+        let html = with_build_meta("<meta charset=utf-8><title>t</title>", "0a1b2c")
+            .expect("a page with its build");
+        assert!(
+            html.starts_with("<meta charset=utf-8><meta name=\"book-build\""),
+            "{html}"
+        );
+        fs::write(site.join("index.html"), html).expect("index.html");
+        assert_eq!(
+            build_folder(&site).expect("a build"),
+            site.join("build").join("0a1b2c")
+        );
+        fs::write(site.join("index.html"), "<meta charset=utf-8>").expect("index.html");
+        assert!(build_folder(&site).is_err(), "a page naming no build");
+        let _ = fs::remove_dir_all(&site);
     }
 
     #[test]
