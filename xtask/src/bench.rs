@@ -1,5 +1,7 @@
 //! `cargo xtask bench`: the same kernels natively and in the browser, in one
-//! table. It measures and prints; it never fails on speed.
+//! table. It measures and prints; it never fails on speed. With `--write` the
+//! report also replaces the generated half of `docs/measurements.md`, so the
+//! figures there always come from a real run, never from a hand.
 
 use std::path::Path;
 use std::process::Command;
@@ -11,7 +13,52 @@ use concurrency_book::compute::simd::lab::KernelResult;
 use crate::tools::{self, BuildTools};
 use crate::{root, run, site, Result};
 
-pub fn bench(native_sweep: bool) -> Result {
+/// What `cargo xtask bench` was asked for.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Add the native speedup curves at 1..N threads.
+    pub sweep: bool,
+    /// Write the report into `docs/measurements.md` (curves included).
+    pub write: bool,
+}
+
+impl Options {
+    /// Reads `--sweep` and `--write`; anything else is refused.
+    pub fn parse(args: &[String]) -> Result<Self> {
+        let mut options = Self::default();
+        for arg in args {
+            match arg.as_str() {
+                "--sweep" => options.sweep = true,
+                "--write" => options.write = true,
+                other => return Err(format!("bench: unknown option {other}")),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// The report's lines: printed as they come, kept for `--write`.
+#[derive(Default)]
+struct Report {
+    text: String,
+}
+
+impl Report {
+    fn line(&mut self, line: impl AsRef<str>) {
+        println!("{}", line.as_ref());
+        self.text.push_str(line.as_ref());
+        self.text.push('\n');
+    }
+}
+
+/// Where the written report goes, and the line above which the file is prose.
+const MEASUREMENTS: &str = "docs/measurements.md";
+const GENERATED_BELOW: &str =
+    "<!-- Everything below this line is written by `cargo xtask bench --write`. -->";
+
+pub fn bench(options: Options) -> Result {
+    let native_sweep = options.sweep || options.write;
+    let mut out = Report::default();
     let tools = tools::ensure_build_tools()?;
     let browser = tools::ensure_browser()?;
     let root = root();
@@ -26,8 +73,8 @@ pub fn bench(native_sweep: bool) -> Result {
     site::build(&tools, "/", &site_dir)?;
 
     println!("xtask: [3/3] headless Chromium: the book's full sweep on its worker pool");
-    let out = root.join("target").join("bench-wasm.json");
-    let _ = std::fs::remove_file(&out);
+    let figures = root.join("target").join("bench-wasm.json");
+    let _ = std::fs::remove_file(&figures);
     run(browser.configure(
         tools
             .cargo(&root)
@@ -42,22 +89,23 @@ pub fn bench(native_sweep: bool) -> Result {
                 "--nocapture",
             ])
             .env("BOOK_SITE_ROOT", &site_dir)
-            .env("BENCH_OUT", &out),
+            .env("BENCH_OUT", &figures),
     ))?;
     let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(&out)
-            .map_err(|e| format!("cannot read {}: {e}", out.display()))?,
+        &std::fs::read_to_string(&figures)
+            .map_err(|e| format!("cannot read {}: {e}", figures.display()))?,
     )
     .map_err(|e| format!("the browser's figures are not JSON: {e}"))?;
     let wasm: Vec<Sweep> = serde_json::from_value(report["sweeps"].clone())
         .map_err(|e| format!("the browser's sweeps do not parse: {e}"))?;
 
-    println!(
+    out.line(heading(&root, threads));
+    out.line(format!(
         "\nMachine: {threads} threads available natively; browser: hardwareConcurrency {}, pool {} ({})\n",
         report["hardware_concurrency"], report["pool_threads"], report["user_agent"].as_str().unwrap_or("?")
-    );
-    println!("| kernel | size | native seq ms | native par ms | wasm seq ms | wasm par ms | wasm/native (1 thread) | speedup (wasm) | efficiency (wasm) | threads |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    ));
+    out.line("| kernel | size | native seq ms | native par ms | wasm seq ms | wasm par ms | wasm/native (1 thread) | speedup (wasm) | efficiency (wasm) | threads |");
+    out.line("|---|---|---|---|---|---|---|---|---|---|");
     for sweep in &wasm {
         let Some(wasm_par) = sweep.points.last() else {
             continue;
@@ -67,7 +115,7 @@ pub fn bench(native_sweep: bool) -> Result {
             .find(|n| n.request == sweep.request && same_split(n.strategy, sweep.strategy));
         let native_par = native_sweep.and_then(|n| n.points.last());
         let native_seq = native_sweep.map(|n| n.sequential.median_ms);
-        println!(
+        out.line(format!(
             "| {}{} | {} | {} | {} | {:.1} | {:.1} | {} | {:.2} | {:.2} | {} |",
             sweep.request.kernel.id(),
             if matches!(sweep.strategy, Strategy::StaticChunks { .. }) {
@@ -87,27 +135,36 @@ pub fn bench(native_sweep: bool) -> Result {
             wasm_par.speedup,
             wasm_par.efficiency,
             wasm_par.threads,
-        );
+        ));
     }
-    println!("\nMedians of 5 timed runs after a warm-up; every parallel result was checked against the sequential one first.");
-    simd_table(&native_simd, &report["simd"])?;
-    lab_tables(&report["lab"]);
-    println!("\nFirst page:");
-    crate::budget::first_page(&site_dir, "/")?.print("first page", crate::budget::FIRST_PAGE_LIMIT);
-    println!(
+    out.line("\nMedians of 5 timed runs after a warm-up; every parallel result was checked against the sequential one first.");
+    simd_table(&mut out, &native_simd, &report["simd"])?;
+    lab_tables(&mut out, &report["lab"]);
+    out.line("\nWeights of the release site:\n");
+    let weights = crate::budget::first_page(&site_dir, "/")?
+        .lines("first page", crate::budget::FIRST_PAGE_LIMIT)
+        .into_iter()
+        .chain(
+            crate::budget::widgets_module(&site_dir)?
+                .lines("widgets module", crate::budget::WIDGETS_MODULE_LIMIT),
+        );
+    for line in weights {
+        out.line(line);
+    }
+    out.line(format!(
         "  first contentful paint in headless Chromium on localhost: {} ms",
         report["first_contentful_paint_ms"]
-    );
+    ));
 
     if native_sweep {
-        println!("\nNative speedup curves, 1..{threads} threads:\n");
+        out.line(format!("\nNative speedup curves, 1..{threads} threads:\n"));
         for sweep in native_sweeps(&tools, &root, threads, true)? {
             let curve: Vec<String> = sweep
                 .points
                 .iter()
                 .map(|p| format!("{}:{:.2}", p.threads, p.speedup))
                 .collect();
-            println!(
+            out.line(format!(
                 "- {} {:?}: seq {:.1} ms; speedup {}; Amdahl serial fraction {}",
                 sweep.request.kernel.id(),
                 sweep.strategy,
@@ -116,10 +173,87 @@ pub fn bench(native_sweep: bool) -> Result {
                 sweep
                     .serial_fraction
                     .map_or("-".into(), |s| format!("{s:.3}"))
-            );
+            ));
         }
     }
+    if options.write {
+        let path = root.join(MEASUREMENTS);
+        let doc = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        std::fs::write(&path, splice(&doc, &out.text)?)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("xtask: wrote the report into {MEASUREMENTS}");
+    }
     Ok(())
+}
+
+/// The written report's heading: the day, the machine and the commit, so a
+/// table is never read without what it was measured on.
+fn heading(root: &Path, threads: usize) -> String {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default()
+    };
+    let commit = git(&["rev-parse", "--short", "HEAD"]);
+    let dirty = if git(&["status", "--porcelain"]).is_empty() {
+        ""
+    } else {
+        ", with uncommitted changes"
+    };
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| cpu_model(&info))
+        .unwrap_or_else(|| "an unnamed CPU".to_owned());
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    format!(
+        "## {}: {cpu}, {threads} threads, {} {}\n\nCommit {commit}{dirty}.",
+        civil_date(days),
+        std::env::consts::OS,
+        std::env::consts::ARCH,
+    )
+}
+
+/// The processor's name from `/proc/cpuinfo`'s text.
+fn cpu_model(info: &str) -> Option<String> {
+    info.lines()
+        .find_map(|line| line.strip_prefix("model name")?.split_once(':'))
+        .map(|(_, name)| name.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|name| !name.is_empty())
+}
+
+/// `days` since 1970-01-01 as `YYYY-MM-DD` (Howard Hinnant's civil-from-days;
+/// hand-written to keep a date crate out of the tooling for one line).
+fn civil_date(days: u64) -> String {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// `doc` up to and including its [`GENERATED_BELOW`] line, then `report`.
+fn splice(doc: &str, report: &str) -> Result<String> {
+    let at = doc.find(GENERATED_BELOW).ok_or_else(|| {
+        format!("{MEASUREMENTS} has lost its line {GENERATED_BELOW}: put it back where the generated tables begin")
+    })?;
+    Ok(format!(
+        "{}\n\n{}\n",
+        &doc[..at + GENERATED_BELOW.len()],
+        report.trim()
+    ))
 }
 
 fn same_split(a: Strategy, b: Strategy) -> bool {
@@ -163,16 +297,16 @@ fn native_lines<T: serde::de::DeserializeOwned>(
 
 /// Scalar and SIMD, on one thread and on all, natively and in the browser,
 /// then the GPU's row where the browser had an adapter.
-fn simd_table(native: &[KernelResult], browser: &serde_json::Value) -> Result {
+fn simd_table(out: &mut Report, native: &[KernelResult], browser: &serde_json::Value) -> Result {
     let wasm: Vec<KernelResult> = serde_json::from_value(browser["kernels"].clone())
         .map_err(|e| format!("the browser's SIMD figures do not parse: {e}"))?;
-    println!(
+    out.line(format!(
         "\nSIMD: native {} against the browser's {}\n",
         concurrency_book::compute::simd::lanes::INSTRUCTIONS,
         browser["simd_instructions"].as_str().unwrap_or("?")
-    );
-    println!("| kernel | size | way | native ms | native speedup | wasm ms | wasm speedup |");
-    println!("|---|---|---|---|---|---|---|");
+    ));
+    out.line("| kernel | size | way | native ms | native speedup | wasm ms | wasm speedup |");
+    out.line("|---|---|---|---|---|---|---|");
     for kernel in &wasm {
         let native = native
             .iter()
@@ -183,7 +317,7 @@ fn simd_table(native: &[KernelResult], browser: &serde_json::Value) -> Result {
                     .iter()
                     .find(|w| w.lanes == way.lanes && (w.threads == 1) == (way.threads == 1))
             });
-            println!(
+            out.line(format!(
                 "| {} | {} | {}, {} thread(s) | {} | {} | {:.1} | {:.2} |",
                 kernel.kernel.label(),
                 kernel.size,
@@ -193,12 +327,12 @@ fn simd_table(native: &[KernelResult], browser: &serde_json::Value) -> Result {
                 twin.map_or("-".into(), |w| format!("{:.2}", w.speedup)),
                 way.median_ms,
                 way.speedup,
-            );
+            ));
         }
     }
     let gpu = &browser["gpu"];
     if gpu.is_object() {
-        println!(
+        out.line(format!(
             "| Mandelbrot set (f32) | {} | GPU ({}): compute / with copy back | - | - | {} / {} | {} / {} |",
             gpu["width"],
             gpu["adapter"].as_str().unwrap_or("?"),
@@ -206,16 +340,16 @@ fn simd_table(native: &[KernelResult], browser: &serde_json::Value) -> Result {
             gpu["total_ms"]["median_ms"],
             gpu["speedup_compute"],
             gpu["speedup_total"],
-        );
-        println!(
+        ));
+        out.line(format!(
             "\nThe GPU's counts equal the CPU's at {} of the pixels. A SwiftShader adapter is a GPU emulated on the CPU: its time is not a GPU's.",
             gpu["equal_pixels"]
-        );
+        ));
     } else {
-        println!(
+        out.line(format!(
             "\nNo GPU row: {}",
             browser["gpu_unavailable"].as_str().unwrap_or("no figure")
-        );
+        ));
     }
     Ok(())
 }
@@ -224,20 +358,20 @@ fn simd_table(native: &[KernelResult], browser: &serde_json::Value) -> Result {
 /// met the lab's two targets: an event-loop lag p99 under 16 ms (one frame)
 /// with 10,000 clients on async handlers, and the pool at least 1.8 times
 /// as fast as the frozen main thread on the same count.
-fn lab_tables(lab: &serde_json::Value) {
+fn lab_tables(out: &mut Report, lab: &serde_json::Value) {
     let runs = |key: &str| lab[key].as_array().cloned().unwrap_or_default();
     let ms = |value: &serde_json::Value| value.as_f64().map_or("-".into(), |v| format!("{v:.1}"));
     let times =
         |value: &serde_json::Value| value.as_f64().map_or("-".into(), |v| format!("{v:.2}x"));
     let server_async = runs("server_async");
     let first = server_async.first().cloned().unwrap_or_default();
-    println!("\nConcurrency lab: the one-thread server, each run the widget's own (simulated I/O {} ms ± {} %, think time up to {} ms)\n",
-        first["io"]["mean_ms"], first["io"]["spread"].as_f64().map_or(0.0, |s| s * 100.0), first["think_ms"]);
-    println!("| clients | CPU ms a request, on the loop | requests in {} s | latency p50 / p99 ms | event-loop lag p50 / p99 / max ms (probes) |", first["seconds"]);
-    println!("|---|---|---|---|---|");
+    out.line(format!("\nConcurrency lab: the one-thread server, each run the widget's own (simulated I/O {} ms ± {} %, think time up to {} ms)\n",
+        first["io"]["mean_ms"], first["io"]["spread"].as_f64().map_or(0.0, |s| s * 100.0), first["think_ms"]));
+    out.line(format!("| clients | CPU ms a request, on the loop | requests in {} s | latency p50 / p99 ms | event-loop lag p50 / p99 / max ms (probes) |", first["seconds"]));
+    out.line("|---|---|---|---|---|");
     for run in server_async.iter().chain(&runs("server_cpu")) {
         let (latency, lag) = (&run["latency"], &run["event_loop_lag"]);
-        println!(
+        out.line(format!(
             "| {} | {} | {} | {} / {} | {} / {} / {} ({}) |",
             run["clients"],
             run["cpu_ms"],
@@ -248,7 +382,7 @@ fn lab_tables(lab: &serde_json::Value) {
             ms(&lag["p99_ms"]),
             ms(&lag["max_ms"]),
             lag["samples"],
-        );
+        ));
     }
     let lag_met = server_async
         .iter()
@@ -258,22 +392,22 @@ fn lab_tables(lab: &serde_json::Value) {
                 .is_some_and(|p99| p99 < 16.0)
         })
         .count();
-    println!(
+    out.line(format!(
         "\n10,000 clients on async handlers: lag p99 under 16 ms in {lag_met} of {} runs.",
         server_async.len()
-    );
+    ));
 
     let three_ways = runs("three_ways");
     let first = three_ways.first().cloned().unwrap_or_default();
-    println!(
+    out.line(format!(
         "\nConcurrency lab: one workload three ways ({} numbers; pool of {} threads; medians of the widget's repetitions, frames missed in the worst)\n",
         first["numbers"], first["pool_threads"],
-    );
-    println!("| (a) one go ms, missed | (b) sliced ms, missed | (c) pool ms, missed | (c) speedup over (a) | (c) with the dot stopped ms | its speedup |");
-    println!("|---|---|---|---|---|---|");
+    ));
+    out.line("| (a) one go ms, missed | (b) sliced ms, missed | (c) pool ms, missed | (c) speedup over (a) | (c) with the dot stopped ms | its speedup |");
+    out.line("|---|---|---|---|---|---|");
     for run in &three_ways {
         let way = |key: &str| format!("{}, {}", ms(&run[key]["ms"]), run[key]["dropped_frames"]);
-        println!(
+        out.line(format!(
             "| {} | {} | {} | {} | {} | {} |",
             way("one_go"),
             way("sliced"),
@@ -281,7 +415,7 @@ fn lab_tables(lab: &serde_json::Value) {
             times(&run["pool_speedup"]),
             ms(&run["pool_quiet"]["ms"]),
             times(&run["pool_quiet_speedup"]),
-        );
+        ));
     }
     let at_least = |key: &str| {
         three_ways
@@ -289,10 +423,63 @@ fn lab_tables(lab: &serde_json::Value) {
             .filter(|run| run[key].as_f64().is_some_and(|x| x >= 1.8))
             .count()
     };
-    println!(
+    out.line(format!(
         "\nThe pool at least 1.8x the one go: {} of {} runs with the dot moving, {} with it stopped.",
         at_least("pool_speedup"),
         three_ways.len(),
         at_least("pool_quiet_speedup"),
-    );
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_replaces_only_what_is_below_the_line() {
+        let doc = format!("# Measurements\n\nProse.\n\n{GENERATED_BELOW}\n\n## Old\n\n| a |\n");
+        let written = splice(&doc, "\n## New\n\n| b |\n").expect("the line is there");
+        assert_eq!(
+            written,
+            format!("# Measurements\n\nProse.\n\n{GENERATED_BELOW}\n\n## New\n\n| b |\n")
+        );
+        assert_eq!(
+            splice(&written, "## New\n\n| b |").as_deref(),
+            Ok(written.as_str())
+        );
+    }
+
+    #[test]
+    fn a_document_without_the_line_is_refused_not_overwritten() {
+        let refused = splice("# Measurements\n\nHand-typed figures.\n", "## New");
+        assert!(refused.is_err_and(|why| why.contains("has lost its line")));
+    }
+
+    #[test]
+    fn the_date_is_the_calendar_day() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(20_792), "2026-12-05");
+    }
+
+    #[test]
+    fn the_cpu_is_named_from_its_first_model_line() {
+        let info =
+            "processor\t: 0\nmodel name\t: AMD EPYC   9R14\nprocessor\t: 1\nmodel name\t: other\n";
+        assert_eq!(cpu_model(info).as_deref(), Some("AMD EPYC 9R14"));
+        assert_eq!(cpu_model("processor\t: 0\n"), None);
+    }
+
+    #[test]
+    fn unknown_options_are_refused() {
+        let args = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            Options::parse(&args(&["--write"])),
+            Ok(Options {
+                sweep: false,
+                write: true
+            })
+        );
+        assert!(Options::parse(&args(&["--wirte"])).is_err());
+    }
 }

@@ -37,10 +37,23 @@ impl Transfer {
 
     /// Prints each asset and the total, named `what`, against `limit`.
     pub fn print(&self, what: &str, limit: usize) {
-        for (name, raw, gz) in &self.assets {
-            println!("  {name}: {raw} B raw, {gz} B gzip");
+        for line in self.lines(what, limit) {
+            println!("{line}");
         }
-        println!("  {what}: {} B gzip (budget {limit} B)", self.gzip_total());
+    }
+
+    /// Each asset's weight, then the total against `limit`, a line each.
+    pub fn lines(&self, what: &str, limit: usize) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .assets
+            .iter()
+            .map(|(name, raw, gz)| format!("  {name}: {raw} B raw, {gz} B gzip"))
+            .collect();
+        lines.push(format!(
+            "  {what}: {} B gzip (budget {limit} B)",
+            self.gzip_total()
+        ));
+        lines
     }
 
     /// Refuses a transfer over `limit`, saying which.

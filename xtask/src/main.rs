@@ -30,8 +30,10 @@ commands:
                              SharedArrayBuffer; --browser NAME (chromium, firefox, webkit)
                              runs the wasm and end-to-end tests in that browser only
   lint                       cargo fmt --check and clippy for the host and wasm targets
-  bench [--sweep]            every kernel natively (rayon) and in headless Chromium (worker
-                             pool), printed as a markdown table; --sweep adds native 1..N
+  bench [--sweep] [--write]  every kernel natively (rayon) and in headless Chromium (worker
+                             pool), printed as a markdown table; --sweep adds native 1..N;
+                             --write also puts the report, curves included, in
+                             docs/measurements.md
 ";
 
 fn main() -> ExitCode {
@@ -41,7 +43,7 @@ fn main() -> ExitCode {
         Some("dist") => dist_command(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("lint") => lint(),
-        Some("bench") => bench::bench(args[1..].iter().any(|a| a == "--sweep")),
+        Some("bench") => bench::Options::parse(&args[1..]).and_then(bench::bench),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             Ok(())
