@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::frame::WidgetFrame;
+use super::kit::frame::WidgetFrame;
 use crate::runtime::environment::Environment;
 
 /// Reports isolation, shared memory and the core count, and what they mean.

@@ -3,18 +3,16 @@
 //! Every widget keeps one contract, which the tests and the reader's "copy"
 //! rely on: its root carries `data-widget="<id>"`, its first `<button>` starts
 //! it, and a finished run writes its figures as JSON to the root's `data-result`.
-//! [`frame::WidgetFrame`] implements the contract once for all of them.
+//! [`kit::frame::WidgetFrame`] implements the contract once for all of them.
 //!
 //! The widgets ship in their own WebAssembly module (`src/bin/widgets.rs`),
 //! with the kernels and the worker pool: the book's pages load it when they
 //! first show a widget, and each widget runs there as an [`islands`] app.
 
-mod chart;
 mod concurrency;
 mod environment;
-mod frame;
-mod image_view;
 pub mod islands;
+mod kit;
 mod lab;
 mod pitfalls;
 mod simd_gpu;

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::frame::{result_json, WidgetFrame};
+use super::kit::frame::{result_json, WidgetFrame};
 use super::round_ms;
 use crate::compute::threads_probe::{self, ProbeOutcome, ProbeSize};
 use crate::runtime::clock::now_ms;

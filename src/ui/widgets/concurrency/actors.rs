@@ -11,11 +11,12 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 use crate::runtime::actors::{run, ChatOutcome, ChatRoom};
-use crate::ui::widgets::concurrency::use_stop;
-use crate::ui::widgets::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::pitfalls::{
+use crate::ui::widgets::kit::depth_chart;
+use crate::ui::widgets::kit::fields::{
     buttons, field_notes, initial_texts, parse_fields, Field, FieldSet,
 };
+use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::stop::use_stop;
 
 use crate::ui::widgets::round_ms;
 
@@ -196,7 +197,7 @@ fn chart(samples: &Samples) -> Html {
             samples.iter().map(|s| (s.0, s.3)).collect(),
         ),
     ];
-    super::depth_chart(&series, end, "mailbox")
+    depth_chart::depth_chart(&series, end, "mailbox")
 }
 
 fn explain(report: &Report) -> Html {

@@ -15,11 +15,12 @@ use yew::prelude::*;
 use crate::compute::concurrency::backpressure::{Buffer, Offer, Policy, MAX_CAPACITY};
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::now_ms;
-use crate::ui::widgets::concurrency::use_stop;
-use crate::ui::widgets::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::pitfalls::{
+use crate::ui::widgets::kit::depth_chart;
+use crate::ui::widgets::kit::fields::{
     buttons, field_notes, initial_texts, parse_fields, Field, FieldSet,
 };
+use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::stop::use_stop;
 use crate::ui::widgets::round_ms;
 
 /// Each item carries a payload, so a deep buffer really holds memory.
@@ -228,12 +229,12 @@ pub fn backpressure() -> Html {
                     State::Running(lanes, duration_ms) => html! {
                         <>
                             <p>{ format!("Running… ({} samples)", *tick) }</p>
-                            { depth_chart(lanes, *duration_ms) }
+                            { buffer_chart(lanes, *duration_ms) }
                         </>
                     },
                     State::Done(report, lanes) => html! {
                         <>
-                            { depth_chart(lanes, report.seconds as f64 * 1000.0) }
+                            { buffer_chart(lanes, report.seconds as f64 * 1000.0) }
                             { explain(report) }
                         </>
                     },
@@ -332,7 +333,7 @@ fn outcome(lane: &Lane) -> Outcome {
 }
 
 /// Each buffer's depth over time, one line per policy.
-fn depth_chart(lanes: &Lanes, duration_ms: f64) -> Html {
+fn buffer_chart(lanes: &Lanes, duration_ms: f64) -> Html {
     let series: Vec<(&'static str, Vec<(f64, usize)>)> = lanes
         .iter()
         .map(|lane| {
@@ -340,7 +341,7 @@ fn depth_chart(lanes: &Lanes, duration_ms: f64) -> Html {
             (lane.policy.label(), lane.depths.clone())
         })
         .collect();
-    super::depth_chart(&series, duration_ms, "buffer")
+    depth_chart::depth_chart(&series, duration_ms, "buffer")
 }
 
 fn explain(report: &Report) -> Html {

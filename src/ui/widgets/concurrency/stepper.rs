@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::compute::concurrency::stepper::{programs, trace, Program, Snapshot};
 use crate::content::directive::WidgetKind;
-use crate::ui::widgets::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
 
 /// The figures a finished run writes to `data-result`.
 #[derive(Serialize)]

@@ -7,14 +7,14 @@ use serde::Serialize;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::gantt::Gantt;
 use crate::compute::concurrency::timeline::{run_on_pool, tasks_from_lengths, TaskSpec, Timeline};
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::shared_ms;
 use crate::runtime::event_loop::run_interleaved;
 use crate::runtime::job::{run_in_pool, JobError};
-use crate::ui::widgets::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::pitfalls::{field_notes, parse_clamped, NumberField};
+use crate::ui::widgets::kit::fields::{field_notes, parse_clamped, NumberField};
+use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::gantt::Gantt;
 use crate::ui::widgets::round_ms;
 
 /// What one arrangement of the tasks showed.

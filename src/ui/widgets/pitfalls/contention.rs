@@ -7,13 +7,13 @@ use yew::prelude::*;
 use crate::content::directive::WidgetKind;
 
 use super::threaded::{Job, Threaded};
-use super::Field;
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::contention::{
     measure, ContentionPoint, Counting, PADDING, PER_THREAD,
 };
 use crate::runtime::environment::Environment;
-use crate::ui::widgets::chart::{Bar, BarChart};
+use crate::ui::widgets::kit::chart::{Bar, BarChart};
+use crate::ui::widgets::kit::fields::Field;
 
 /// A finished run, written to `data-result`.
 #[derive(Serialize)]

@@ -16,7 +16,7 @@ use crate::content::directive::WidgetKind;
 use crate::compute::pitfalls::one_thread::{polite_a, polite_b, stuck_pair, Stuck};
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
-use crate::ui::widgets::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
 use crate::ui::widgets::round_ms;
 
 /// How long the watchdog lets the two tasks go without either finishing.

@@ -15,12 +15,12 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::{parse_clamped, NumberField};
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
 use crate::runtime::heap::thread_live_bytes;
 use crate::runtime::memory::{has_wait_async, measure_echo_workers, start_echo_worker};
-use crate::ui::widgets::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::fields::{parse_clamped, NumberField};
+use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
 use crate::ui::widgets::round_ms;
 
 /// Async tasks the widget accepts: each is small, a hundred thousand is fine.

@@ -6,10 +6,10 @@ use yew::prelude::*;
 use crate::content::directive::WidgetKind;
 
 use super::threaded::{Job, Threaded};
-use super::Field;
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::philosophers::{dine, Dining, Dinner, DURATION_MS, SEATS};
 use crate::runtime::environment::Environment;
+use crate::ui::widgets::kit::fields::Field;
 use crate::ui::widgets::round_ms;
 
 /// A finished run, written to `data-result`.

@@ -6,10 +6,10 @@ use yew::prelude::*;
 use crate::content::directive::WidgetKind;
 
 use super::threaded::{Job, Threaded};
-use super::Field;
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::race::{self, Increment, RaceOutcome, PER_THREAD};
 use crate::runtime::environment::Environment;
+use crate::ui::widgets::kit::fields::Field;
 use crate::ui::widgets::round_ms;
 
 /// Longer runs tried when the racy one happens to lose nothing (short runs on

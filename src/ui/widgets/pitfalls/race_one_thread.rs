@@ -14,11 +14,11 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::{parse_clamped, NumberField};
 use crate::compute::pitfalls::one_thread::{increment, AwaitPoint, PER_TASK};
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
-use crate::ui::widgets::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::fields::{parse_clamped, NumberField};
+use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
 use crate::ui::widgets::round_ms;
 
 /// One version's figures.

@@ -7,11 +7,12 @@
 use serde::Serialize;
 use yew::prelude::*;
 
-use super::{buttons, initial_texts, parse_fields, use_pool_job, Field, FieldSet};
+use super::pool_job::use_pool_job;
 use crate::compute::control::{Cancelled, Control};
 use crate::content::directive::WidgetKind;
 use crate::runtime::environment::Environment;
-use crate::ui::widgets::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::fields::{buttons, initial_texts, parse_fields, Field, FieldSet};
+use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
 
 /// A whole run inside the pool: the reader's numbers (in the order of the
 /// fields, clamped to their ranges), the machine, the run's control and clock.

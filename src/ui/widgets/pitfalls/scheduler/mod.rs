@@ -18,7 +18,13 @@ use crate::content::directive::WidgetKind;
 use crate::compute::pitfalls::scheduler::{
     explore, levels, Exploration, Level, Play, Replay, State, Verdict,
 };
-use crate::ui::widgets::frame::WidgetFrame;
+use crate::ui::widgets::kit::frame::WidgetFrame;
+
+mod view;
+use view::{
+    permalink_href, permalink_in_url, result_json, target_value, verdict_words, view_memory,
+    view_verdict,
+};
 
 /// The widget's id, also the prefix of its form controls' ids.
 const ID: &str = "be-the-scheduler";
@@ -342,115 +348,4 @@ impl BeTheScheduler {
             </>
         }
     }
-}
-
-/// Shared variables, who holds each lock, who sleeps on each condition variable.
-fn view_memory(state: &State) -> Html {
-    let program = state.program();
-    let holder = |owner: Option<usize>| match owner {
-        Some(t) => format!("held by thread {}", t + 1),
-        None => "free".to_owned(),
-    };
-    let sleepers = |threads: &[usize]| {
-        if threads.is_empty() {
-            "no one waits".to_owned()
-        } else {
-            let names: Vec<String> = threads
-                .iter()
-                .map(|t| format!("thread {}", t + 1))
-                .collect();
-            format!("{} waiting", names.join(", "))
-        }
-    };
-    html! {
-        <table class="results scheduler-memory">
-            <caption>{ "Shared memory" }</caption>
-            <tbody>
-                { for state.values().into_iter().map(|(name, value)| html! {
-                    <tr><th scope="row"><code>{ name }</code></th><td>{ value }</td></tr>
-                }) }
-                { for program.lock_names().iter().zip(state.lock_owners()).map(|(name, owner)| html! {
-                    <tr><th scope="row">{ format!("lock {name}") }</th><td>{ holder(*owner) }</td></tr>
-                }) }
-                { for program.condvar_names().iter().zip(state.waiters()).map(|(name, waiting)| html! {
-                    <tr><th scope="row">{ format!("condition variable {name}") }</th><td>{ sleepers(waiting) }</td></tr>
-                }) }
-            </tbody>
-        </table>
-    }
-}
-
-/// The verdict of a finished run, in words and with a class per kind.
-fn view_verdict(verdict: &Verdict, steps: usize) -> Html {
-    html! {
-        <p class={classes!("verdict", format!("verdict-{}", verdict.kind()))}>
-            <strong>{ format!("The run is over after {steps} steps. ") }</strong>
-            { verdict.to_string() }
-        </p>
-    }
-}
-
-/// The kind of verdict as the table says it.
-fn verdict_words(verdict: &Verdict) -> &'static str {
-    match verdict {
-        Verdict::Correct => "correct",
-        Verdict::LostUpdate { .. } => "lost update",
-        Verdict::BrokenInvariant(_) => "broken invariant",
-        Verdict::Deadlock { .. } => "deadlock",
-    }
-}
-
-fn result_json(level: &str, expanded: bool, exploration: &Exploration) -> String {
-    serde_json::to_string(&ResultJson {
-        level,
-        expanded,
-        interleavings: exploration.interleavings,
-        capped: exploration.capped,
-        outcomes: exploration
-            .outcomes
-            .iter()
-            .map(|o| OutcomeJson {
-                values: &o.values,
-                deadlock: o.deadlock,
-                verdict: o.verdict.kind(),
-                count: o.count,
-                example: &o.example,
-            })
-            .collect(),
-    })
-    .unwrap_or_default()
-}
-
-/// This page with `?play=<permalink>`, and a fragment that brings the reader
-/// back to the widget.
-fn permalink_href(replay: &Replay) -> String {
-    let path = gloo::utils::window()
-        .location()
-        .pathname()
-        .unwrap_or_default();
-    format!("{path}?play={}#{ANCHOR}", replay.to_permalink())
-}
-
-/// The `play` parameter of this page's URL, percent-decoded, if there is one.
-fn permalink_in_url() -> Option<String> {
-    let search = gloo::utils::window().location().search().ok()?;
-    let query = search.strip_prefix('?').unwrap_or(&search);
-    let raw = query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("play="))?;
-    Some(
-        js_sys::decode_uri_component(raw)
-            .map(String::from)
-            .unwrap_or_else(|_| raw.to_owned()),
-    )
-}
-
-/// The `value` of the element an event came from (a `<select>` here; the
-/// book's web-sys features leave out `HtmlSelectElement`).
-fn target_value(event: &Event) -> String {
-    event
-        .target()
-        .and_then(|target| js_sys::Reflect::get(target.as_ref(), &JsValue::from_str("value")).ok())
-        .and_then(|value| value.as_string())
-        .unwrap_or_default()
 }

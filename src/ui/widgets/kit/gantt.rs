@@ -4,8 +4,8 @@
 
 use yew::prelude::*;
 
+use super::chart::CHART_WIDTH;
 use crate::compute::concurrency::timeline::Timeline;
-use crate::ui::widgets::chart::CHART_WIDTH;
 
 #[derive(Properties, PartialEq)]
 pub struct GanttProps {
