@@ -43,6 +43,12 @@ impl Engine {
     pub fn needs_console_hook(self) -> bool {
         self != Engine::Chromium
     }
+
+    /// Whether the driver prints a page to PDF (WebDriver's Print Page):
+    /// ChromeDriver and geckodriver do, WebKitWebDriver does not.
+    pub fn prints(self) -> bool {
+        self != Engine::Webkit
+    }
 }
 
 /// One browser session and the driver that runs it; both end on drop.
@@ -249,6 +255,23 @@ impl Browser {
         self.eval("return Number(sessionStorage.getItem('__documents'))")
             .await
             .as_u64()
+    }
+
+    /// The page printed to PDF as the browser's "Save as PDF" would (A4-ish
+    /// default paper, backgrounds off), or `None` where the driver cannot print.
+    pub async fn print_pdf(&self) -> Option<Vec<u8>> {
+        if !self.engine.prints() {
+            return None;
+        }
+        let config = fantoccini::wd::PrintConfiguration::builder()
+            .build()
+            .expect("the default print configuration is valid");
+        Some(
+            self.client
+                .print(config)
+                .await
+                .unwrap_or_else(|e| panic!("the driver could not print the page: {e}")),
+        )
     }
 
     /// Runs `script` in the page and returns its value.

@@ -126,9 +126,55 @@ async fn the_print_page_holds_every_section_with_the_reader_s_figures() {
     browser
         .wait_for("[data-print-widget=threads-check] .saved-result td", 5)
         .await;
+    // Printed, every section starts a page of its own (`break-before: page`),
+    // so the PDF has at least a page a section; the sidebar and the widgets'
+    // buttons are not printed (CSS `@media print`).
+    if let Some(pdf) = browser.print_pdf().await {
+        let pages = pdf_pages(&pdf);
+        assert!(
+            pages >= book().pages().len(),
+            "{pages} printed pages for {} sections",
+            book().pages().len()
+        );
+    }
     let url = reader.url("print");
     browser.assert_accessible(&url).await;
     browser.assert_no_csp_violation(&url).await;
     browser.assert_clean_console("print page").await;
     reader.finish().await;
+}
+
+/// The pages of a PDF: its `/Type /Page` objects (not the `/Type /Pages`
+/// tree nodes), with or without the space, in the file's text or inside its
+/// compressed streams (Firefox keeps them in object streams).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let mut text = String::from_utf8_lossy(pdf).into_owned();
+    let mut rest = pdf;
+    while let Some(start) = find(rest, b"stream") {
+        let body = &rest[start + b"stream".len()..];
+        let body = body.strip_prefix(b"\r").unwrap_or(body);
+        let body = body.strip_prefix(b"\n").unwrap_or(body);
+        let Some(end) = find(body, b"endstream") else {
+            break;
+        };
+        let mut inflated = String::new();
+        let mut decoder = flate2::read::ZlibDecoder::new(&body[..end]);
+        if std::io::Read::read_to_string(&mut decoder, &mut inflated).is_ok() {
+            text.push_str(&inflated);
+        }
+        rest = &body[end + b"endstream".len()..];
+    }
+    text.match_indices("/Type")
+        .filter(|(at, found)| {
+            let after = text[at + found.len()..].trim_start();
+            after.starts_with("/Page") && !after["/Page".len()..].starts_with('s')
+        })
+        .count()
+}
+
+/// Where `needle` first occurs in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }
