@@ -76,7 +76,40 @@ async fn one_workload_freezes_the_page_only_when_run_in_one_go() {
     browser
         .open(&page_url(&host.origin, "/", "system-design-impact"))
         .await;
+    // Every value the progress bar shows, recorded by the page itself as the
+    // DOM changes: the driver cannot look while the first way holds the thread.
+    browser
+        .wait_for("[data-widget=one-workload-three-ways] button", 20)
+        .await;
+    browser
+        .eval(
+            "const widget = document.querySelector('[data-widget=one-workload-three-ways]'); \
+             window.__steps = []; \
+             new MutationObserver(() => { \
+               const bar = widget.querySelector('progress'); \
+               if (bar && window.__steps.at(-1) !== bar.value) window.__steps.push(bar.value); \
+             }).observe(widget, { subtree: true, childList: true, attributes: true }); \
+             return true",
+        )
+        .await;
     let result = browser.run_widget("one-workload-three-ways", 120).await;
+    let steps = browser.eval("return window.__steps").await;
+    let steps: Vec<f64> = steps
+        .as_array()
+        .map(|values| {
+            values
+                .iter()
+                .filter_map(serde_json::Value::as_f64)
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        steps.len() >= 4
+            && steps.first() == Some(&0.0)
+            && steps.last() == Some(&5.0)
+            && steps.windows(2).all(|pair| pair[0] < pair[1]),
+        "the bar starts empty and only moves forward, to the last step: {steps:?}"
+    );
     let gap = |way: &str| result[way]["longest_gap_ms"].as_f64().unwrap_or(f64::NAN);
     assert!(result["primes"].as_u64().unwrap_or(0) > 0, "{result}");
     assert!(
