@@ -101,7 +101,7 @@ pub fn bench(options: Options) -> Result {
 
     out.line(heading(&root, threads));
     out.line(format!(
-        "\nMachine: {threads} threads available natively; browser: hardwareConcurrency {}, pool {} ({})\n",
+        "\nMachine: {threads} threads available natively; browser: hardwareConcurrency {}, pool {} ({})\n\n### The parallelism lab, natively and in the browser\n",
         report["hardware_concurrency"], report["pool_threads"], report["user_agent"].as_str().unwrap_or("?")
     ));
     out.line("| kernel | size | native seq ms | native par ms | wasm seq ms | wasm par ms | wasm/native (1 thread) | speedup (wasm) | efficiency (wasm) | threads |");
@@ -140,7 +140,7 @@ pub fn bench(options: Options) -> Result {
     out.line("\nMedians of 5 timed runs after a warm-up; every parallel result was checked against the sequential one first.");
     simd_table(&mut out, &native_simd, &report["simd"])?;
     lab_tables(&mut out, &report["lab"]);
-    out.line("\nWeights of the release site:\n");
+    out.line("\n### The release site\n");
     let weights = crate::budget::first_page(&site_dir, "/")?
         .lines("first page", crate::budget::FIRST_PAGE_LIMIT)
         .into_iter()
@@ -149,15 +149,17 @@ pub fn bench(options: Options) -> Result {
                 .lines("widgets module", crate::budget::WIDGETS_MODULE_LIMIT),
         );
     for line in weights {
-        out.line(line);
+        out.line(format!("- {}", line.trim()));
     }
     out.line(format!(
-        "  first contentful paint in headless Chromium on localhost: {} ms",
+        "- first contentful paint in headless Chromium on localhost: {} ms",
         report["first_contentful_paint_ms"]
     ));
 
     if native_sweep {
-        out.line(format!("\nNative speedup curves, 1..{threads} threads:\n"));
+        out.line(format!(
+            "\n### Native speedup curves, 1..{threads} threads\n"
+        ));
         for sweep in native_sweeps(&tools, &root, threads, true)? {
             let curve: Vec<String> = sweep
                 .points
@@ -165,9 +167,13 @@ pub fn bench(options: Options) -> Result {
                 .map(|p| format!("{}:{:.2}", p.threads, p.speedup))
                 .collect();
             out.line(format!(
-                "- {} {:?}: seq {:.1} ms; speedup {}; Amdahl serial fraction {}",
+                "- {}, {}: seq {:.1} ms; speedup {}; Amdahl serial fraction {}",
                 sweep.request.kernel.id(),
-                sweep.strategy,
+                if matches!(sweep.strategy, Strategy::StaticChunks { .. }) {
+                    "static chunks"
+                } else {
+                    "work stealing"
+                },
                 sweep.sequential.median_ms,
                 curve.join(" "),
                 sweep
@@ -200,7 +206,16 @@ fn heading(root: &Path, threads: usize) -> String {
             .unwrap_or_default()
     };
     let commit = git(&["rev-parse", "--short", "HEAD"]);
-    let dirty = if git(&["status", "--porcelain"]).is_empty() {
+    // The report's own file is about to change: it does not count.
+    let dirty = if git(&[
+        "status",
+        "--porcelain",
+        "--",
+        ".",
+        &format!(":!{MEASUREMENTS}"),
+    ])
+    .is_empty()
+    {
         ""
     } else {
         ", with uncommitted changes"
@@ -301,7 +316,7 @@ fn simd_table(out: &mut Report, native: &[KernelResult], browser: &serde_json::V
     let wasm: Vec<KernelResult> = serde_json::from_value(browser["kernels"].clone())
         .map_err(|e| format!("the browser's SIMD figures do not parse: {e}"))?;
     out.line(format!(
-        "\nSIMD: native {} against the browser's {}\n",
+        "\n### SIMD: native {} against the browser's {}\n",
         concurrency_book::compute::simd::lanes::INSTRUCTIONS,
         browser["simd_instructions"].as_str().unwrap_or("?")
     ));
@@ -365,7 +380,7 @@ fn lab_tables(out: &mut Report, lab: &serde_json::Value) {
         |value: &serde_json::Value| value.as_f64().map_or("-".into(), |v| format!("{v:.2}x"));
     let server_async = runs("server_async");
     let first = server_async.first().cloned().unwrap_or_default();
-    out.line(format!("\nConcurrency lab: the one-thread server, each run the widget's own (simulated I/O {} ms ± {} %, think time up to {} ms)\n",
+    out.line(format!("\n### Concurrency lab: the one-thread server, each run the widget's own (simulated I/O {} ms ± {} %, think time up to {} ms)\n",
         first["io"]["mean_ms"], first["io"]["spread"].as_f64().map_or(0.0, |s| s * 100.0), first["think_ms"]));
     out.line(format!("| clients | CPU ms a request, on the loop | requests in {} s | latency p50 / p99 ms | event-loop lag p50 / p99 / max ms (probes) |", first["seconds"]));
     out.line("|---|---|---|---|---|");
@@ -400,7 +415,7 @@ fn lab_tables(out: &mut Report, lab: &serde_json::Value) {
     let three_ways = runs("three_ways");
     let first = three_ways.first().cloned().unwrap_or_default();
     out.line(format!(
-        "\nConcurrency lab: one workload three ways ({} numbers; pool of {} threads; medians of the widget's repetitions, frames missed in the worst)\n",
+        "\n### Concurrency lab: one workload three ways ({} numbers; pool of {} threads; medians of the widget's repetitions, frames missed in the worst)\n",
         first["numbers"], first["pool_threads"],
     ));
     out.line("| (a) one go ms, missed | (b) sliced ms, missed | (c) pool ms, missed | (c) speedup over (a) | (c) with the dot stopped ms | its speedup |");

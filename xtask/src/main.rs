@@ -29,7 +29,8 @@ commands:
                              site in Chromium, Firefox, WebKit, and WebKit without
                              SharedArrayBuffer; --browser NAME (chromium, firefox, webkit)
                              runs the wasm and end-to-end tests in that browser only
-  lint                       cargo fmt --check and clippy for the host and wasm targets
+  lint                       the tidy check, cargo fmt --check, and clippy for the host and
+                             wasm targets
   bench [--sweep] [--write]  every kernel natively (rayon) and in headless Chromium (worker
                              pool), printed as a markdown table; --sweep adds native 1..N;
                              --write also puts the report, curves included, in
