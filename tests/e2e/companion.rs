@@ -4,8 +4,8 @@
 //! results and shares them by permalink with a browser that has never seen them.
 
 use super::browser::Browser;
-use super::server::{Hosting, StaticHost};
-use super::{page_url, site};
+use super::server::Hosting;
+use super::{page_url, Reader, Site};
 
 /// The text of the results tables, as the reader sees it.
 async fn results_text(browser: &Browser) -> serde_json::Value {
@@ -18,11 +18,9 @@ async fn results_text(browser: &Browser) -> serde_json::Value {
 /// the result, and the page it opens marks the words until the next page.
 #[tokio::test]
 async fn searching_deadlocks_by_keyboard_lands_on_the_heading_with_the_words_marked() {
-    let host = StaticHost::start(&site("BOOK_SITE_SUBPATH"), "/book/", Hosting::ISOLATED);
-    let browser = Browser::start().await;
-    browser
-        .open(&page_url(&host.origin, "/book/", "core-definitions"))
-        .await;
+    let reader = Reader::start(Site::SubPath, Hosting::ISOLATED).await;
+    let browser = &reader.browser;
+    reader.open("core-definitions").await;
     browser.wait_for("article.page h2", 10).await;
     browser.press("/").await;
     let input = browser.wait_for("#search-input", 5).await;
@@ -100,13 +98,13 @@ async fn searching_deadlocks_by_keyboard_lands_on_the_heading_with_the_words_mar
         "the marks go with the next navigation"
     );
     browser.assert_clean_console("search").await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 #[tokio::test]
 async fn an_answer_survives_a_reload_and_shows_in_the_table_of_contents() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
-    let browser = Browser::start().await;
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let (browser, host) = (&reader.browser, &reader.host);
     let url = page_url(&host.origin, "/", "visual-metaphor");
     browser.open(&url).await;
     // A driver's click finds the element, then clicks where it was: the
@@ -142,16 +140,14 @@ async fn an_answer_survives_a_reload_and_shows_in_the_table_of_contents() {
         "the table of contents counts the answer: {counted}"
     );
     browser.assert_clean_console("self-check").await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 #[tokio::test]
 async fn glossary_terms_link_to_their_entry_with_a_preview() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
-    let browser = Browser::start().await;
-    browser
-        .open(&page_url(&host.origin, "/", "common-pitfalls"))
-        .await;
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let browser = &reader.browser;
+    reader.open("common-pitfalls").await;
     let term = browser.wait_for("article.page .term a", 10).await;
     browser
         .eval("document.querySelector('article.page .term a').focus(); return null")
@@ -168,16 +164,14 @@ async fn glossary_terms_link_to_their_entry_with_a_preview() {
         .await;
     browser.wait_for(&format!("dt#{fragment}"), 10).await;
     browser.assert_clean_console("glossary").await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 #[tokio::test]
 async fn your_machine_lists_a_result_and_its_permalink_shows_it_elsewhere() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
-    let browser = Browser::start().await;
-    browser
-        .open(&page_url(&host.origin, "/", "core-definitions"))
-        .await;
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let browser = &reader.browser;
+    reader.open("core-definitions").await;
     browser.wait_until_isolated().await;
     browser.run_widget("threads-check", 60).await;
     // The frame keeps the result in the turn after the run's last redraw.
@@ -187,13 +181,11 @@ async fn your_machine_lists_a_result_and_its_permalink_shows_it_elsewhere() {
             "the finished run is kept",
         )
         .await;
-    browser
-        .open(&page_url(&host.origin, "/", "your-machine"))
-        .await;
+    reader.open("your-machine").await;
     browser
         .wait_for(".saved-result[data-saved-widget=threads-check]", 10)
         .await;
-    let mine = results_text(&browser).await;
+    let mine = results_text(browser).await;
     let text = mine.as_str().unwrap_or_default();
     assert!(text.contains("threads_seen"), "{mine}");
     assert!(text.contains("cross-origin isolated"), "{mine}");
@@ -251,7 +243,7 @@ async fn your_machine_lists_a_result_and_its_permalink_shows_it_elsewhere() {
         );
     }
     browser.assert_clean_console("your machine").await;
-    browser.finish().await;
+    reader.finish().await;
 
     // A fresh browser, with nothing stored, sees the same table from the link alone.
     let fresh = Browser::start().await;

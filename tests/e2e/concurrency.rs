@@ -2,23 +2,20 @@
 //! on the real event loop and writes a sensible result, with the worker pool
 //! (isolated) and without it.
 
-use super::browser::Browser;
-use super::server::{Hosting, StaticHost};
-use super::{long_tasks, number, page_url, site, watch_long_tasks};
+use super::server::Hosting;
+use super::{long_tasks, number, watch_long_tasks, Reader, Site};
 
 #[tokio::test]
 async fn the_timeline_shows_interleaving_on_one_thread_and_overlap_on_the_pool() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
-    let browser = Browser::start().await;
-    browser
-        .open(&page_url(&host.origin, "/", "visual-metaphor"))
-        .await;
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let browser = &reader.browser;
+    reader.open("visual-metaphor").await;
     // Watch from the moment the widget is there: loading the widgets
     // module is not what this measures.
     browser
         .wait_for("[data-widget=interleaving-timeline] button", 20)
         .await;
-    watch_long_tasks(&browser).await;
+    watch_long_tasks(browser).await;
     let result = browser.run_widget("interleaving-timeline", 60).await;
     assert_eq!(
         result["tasks"].as_array().map(Vec::len),
@@ -44,19 +41,17 @@ async fn the_timeline_shows_interleaving_on_one_thread_and_overlap_on_the_pool()
         )
         .await;
     assert_eq!(drawn, 2, "both Gantt charts are drawn");
-    let long = long_tasks(&browser).await;
+    let long = long_tasks(browser).await;
     assert!(long.is_empty(), "long tasks: {long:?}");
     browser.assert_clean_console("the timeline").await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 #[tokio::test]
 async fn without_the_pool_the_timeline_still_interleaves_and_says_why() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::without_the_pool());
-    let browser = Browser::start().await;
-    browser
-        .open(&page_url(&host.origin, "/", "visual-metaphor"))
-        .await;
+    let reader = Reader::start(Site::Root, Hosting::without_the_pool()).await;
+    let (browser, host) = (&reader.browser, &reader.host);
+    reader.open("visual-metaphor").await;
     let result = browser.run_widget("interleaving-timeline", 60).await;
     assert_eq!(result["interleaved"], true, "{result}");
     assert!(result["pool"].is_null(), "{result}");
@@ -66,16 +61,14 @@ async fn without_the_pool_the_timeline_still_interleaves_and_says_why() {
     browser
         .assert_console_clean_but("the timeline without a pool", host.expected_errors())
         .await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 #[tokio::test]
 async fn one_workload_freezes_the_page_only_when_run_in_one_go() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
-    let browser = Browser::start().await;
-    browser
-        .open(&page_url(&host.origin, "/", "system-design-impact"))
-        .await;
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let browser = &reader.browser;
+    reader.open("system-design-impact").await;
     // Every value the progress bar shows, recorded by the page itself as the
     // DOM changes: the driver cannot look while the first way holds the thread.
     browser
@@ -171,16 +164,14 @@ async fn one_workload_freezes_the_page_only_when_run_in_one_go() {
     browser
         .assert_clean_console("one workload three ways")
         .await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 #[tokio::test]
 async fn without_the_pool_the_three_ways_run_two_and_say_why_not_the_third() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::without_the_pool());
-    let browser = Browser::start().await;
-    browser
-        .open(&page_url(&host.origin, "/", "system-design-impact"))
-        .await;
+    let reader = Reader::start(Site::Root, Hosting::without_the_pool()).await;
+    let (browser, host) = (&reader.browser, &reader.host);
+    reader.open("system-design-impact").await;
     let result = browser.run_widget("one-workload-three-ways", 120).await;
     assert!(result["primes"].as_u64().unwrap_or(0) > 0, "{result}");
     assert!(
@@ -212,22 +203,20 @@ async fn without_the_pool_the_three_ways_run_two_and_say_why_not_the_third() {
     browser
         .assert_console_clean_but("three ways without a pool", host.expected_errors())
         .await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 #[tokio::test]
 async fn the_one_thread_server_serves_its_clients_and_can_hand_cpu_work_to_the_pool() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
-    let browser = Browser::start().await;
-    browser
-        .open(&page_url(&host.origin, "/", "practical-example-web-server"))
-        .await;
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let browser = &reader.browser;
+    reader.open("practical-example-web-server").await;
     // Watch from the moment the widget is there: loading the widgets
     // module is not what this measures.
     browser
         .wait_for("[data-widget=one-thread-server] button", 20)
         .await;
-    watch_long_tasks(&browser).await;
+    watch_long_tasks(browser).await;
     let result = browser.run_widget("one-thread-server", 60).await;
     assert_eq!(result["clients"], 1000, "{result}");
     assert_eq!(result["handler"], "blocking", "{result}");
@@ -241,7 +230,7 @@ async fn the_one_thread_server_serves_its_clients_and_can_hand_cpu_work_to_the_p
         result["event_loop_lag"]["samples"].as_u64().unwrap_or(0) > 50,
         "{result}"
     );
-    let long = long_tasks(&browser).await;
+    let long = long_tasks(browser).await;
     assert!(long.is_empty(), "long tasks: {long:?}");
 
     // CPU work on the pool: the handler awaits it on the worker threads.
@@ -287,22 +276,20 @@ async fn the_one_thread_server_serves_its_clients_and_can_hand_cpu_work_to_the_p
         )
         .await;
     browser.assert_clean_console("the one-thread server").await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 #[tokio::test]
 async fn backpressure_blocks_the_producer_and_every_item_is_accounted_for() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::UNISOLATED);
-    let browser = Browser::start().await;
-    browser
-        .open(&page_url(&host.origin, "/", "concurrency-models"))
-        .await;
+    let reader = Reader::start(Site::Root, Hosting::UNISOLATED).await;
+    let (browser, host) = (&reader.browser, &reader.host);
+    reader.open("concurrency-models").await;
     // Watch from the moment the widget is there: loading the widgets
     // module is not what this measures.
     browser
         .wait_for("[data-widget=backpressure] button", 20)
         .await;
-    watch_long_tasks(&browser).await;
+    watch_long_tasks(browser).await;
     let result = browser.run_widget("backpressure", 60).await;
     let capacity = result["capacity"].as_u64().expect("capacity");
     let policy = |name: &str| {
@@ -339,21 +326,19 @@ async fn backpressure_blocks_the_producer_and_every_item_is_accounted_for() {
         number(&block, "produced") < number(&unbounded, "produced"),
         "the blocked producer fell behind its rate: {result}"
     );
-    let long = long_tasks(&browser).await;
+    let long = long_tasks(browser).await;
     assert!(long.is_empty(), "long tasks: {long:?}");
     browser
         .assert_console_clean_but("backpressure", host.expected_errors())
         .await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 #[tokio::test]
 async fn the_stepper_runs_its_programs_in_the_event_loops_order() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::UNISOLATED);
-    let browser = Browser::start().await;
-    browser
-        .open(&page_url(&host.origin, "/", "concurrency-models"))
-        .await;
+    let reader = Reader::start(Site::Root, Hosting::UNISOLATED).await;
+    let (browser, host) = (&reader.browser, &reader.host);
+    reader.open("concurrency-models").await;
     let result = browser.run_widget("event-loop-stepper", 10).await;
     assert_eq!(result["program"], "timers-and-promises", "{result}");
     assert_eq!(
@@ -404,20 +389,18 @@ async fn the_stepper_runs_its_programs_in_the_event_loops_order() {
     browser
         .assert_console_clean_but("the stepper", host.expected_errors())
         .await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 #[tokio::test]
 async fn the_chat_room_restarts_its_failed_actor_and_the_slow_mailbox_grows() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::UNISOLATED);
-    let browser = Browser::start().await;
-    browser
-        .open(&page_url(&host.origin, "/", "concurrency-models"))
-        .await;
+    let reader = Reader::start(Site::Root, Hosting::UNISOLATED).await;
+    let (browser, host) = (&reader.browser, &reader.host);
+    reader.open("concurrency-models").await;
     // Watch from the moment the widget is there: loading the widgets
     // module is not what this measures.
     browser.wait_for("[data-widget=actors] button", 20).await;
-    watch_long_tasks(&browser).await;
+    watch_long_tasks(browser).await;
     let result = browser.run_widget("actors", 90).await;
     assert_eq!(result["users"], 1000, "{result}");
     assert_eq!(result["deliveries_expected"], 100_000, "{result}");
@@ -437,7 +420,7 @@ async fn the_chat_room_restarts_its_failed_actor_and_the_slow_mailbox_grows() {
         number(&result, "slow_peak_depth") > number(&result, "typical_peak_depth"),
         "{result}"
     );
-    let long = long_tasks(&browser).await;
+    let long = long_tasks(browser).await;
     assert!(long.is_empty(), "long tasks: {long:?}");
 
     // A long chat (500 messages, one every 100 ms) stops on Cancel.
@@ -459,5 +442,5 @@ async fn the_chat_room_restarts_its_failed_actor_and_the_slow_mailbox_grows() {
     browser
         .assert_console_clean_but("the chat room", host.expected_errors())
         .await;
-    browser.finish().await;
+    reader.finish().await;
 }

@@ -7,8 +7,8 @@ use concurrency_book::content::markdown::{self, Block};
 use serde_json::Value;
 
 use super::browser::Browser;
-use super::server::{Hosting, StaticHost};
-use super::{page_url, site};
+use super::server::Hosting;
+use super::{page_url, Reader, Site};
 
 /// What a reader might type into a number field that no widget can run:
 /// empty, negative, fractional, and too big for any integer.
@@ -57,8 +57,8 @@ async fn type_over(browser: &Browser, id: &str, value: &str) {
 
 #[tokio::test]
 async fn every_field_answers_nonsense_with_a_message() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
-    let browser = Browser::start().await;
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let (browser, host) = (&reader.browser, &reader.host);
     let mut tried = 0;
     for (slug, widgets) in pages_with_widgets() {
         browser.open(&page_url(&host.origin, "/", slug)).await;
@@ -88,7 +88,7 @@ async fn every_field_answers_nonsense_with_a_message() {
                 };
                 for value in values {
                     tried += 1;
-                    type_over(&browser, id, value).await;
+                    type_over(browser, id, value).await;
                     browser.click(&format!("{root} button")).await;
                     let alert = browser.wait_for(&format!("{root} [role=alert]"), 10).await;
                     let said = alert.text().await.unwrap_or_default();
@@ -117,10 +117,10 @@ async fn every_field_answers_nonsense_with_a_message() {
                         .assert_clean_console(&format!("{widget} #{id} = {value:?}"))
                         .await;
                 }
-                type_over(&browser, id, initial).await;
+                type_over(browser, id, initial).await;
             }
         }
     }
     assert!(tried > 60, "only {tried} cases: were the fields found?");
-    browser.finish().await;
+    reader.finish().await;
 }

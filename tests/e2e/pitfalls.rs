@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use super::browser::Browser;
-use super::server::{Hosting, StaticHost};
-use super::{long_tasks, number, page_url, site, watch_long_tasks};
+use super::server::Hosting;
+use super::{long_tasks, number, page_url, watch_long_tasks, Reader, Site};
 
 const PAGE: &str = "common-pitfalls";
 
@@ -19,8 +19,8 @@ fn method<'a>(result: &'a Value, name: &str) -> &'a Value {
 
 #[tokio::test]
 async fn on_two_threads_only_the_load_then_store_race_loses_updates() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
-    let browser = Browser::start().await;
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let (browser, host) = (&reader.browser, &reader.host);
     browser.open(&page_url(&host.origin, "/", PAGE)).await;
     browser.set_number("race-threads", "2").await;
     let result = browser.run_widget("race", 120).await;
@@ -38,14 +38,14 @@ async fn on_two_threads_only_the_load_then_store_race_loses_updates() {
         assert_eq!(outcome["lost"], 0, "{exact}: {result}");
     }
     browser.assert_clean_console("the race").await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 #[tokio::test]
 async fn two_tasks_on_one_thread_lose_updates_with_no_worker_at_all() {
     // No isolation: the pool cannot even start, so only the main thread runs.
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::UNISOLATED);
-    let browser = Browser::start().await;
+    let reader = Reader::start(Site::Root, Hosting::UNISOLATED).await;
+    let (browser, host) = (&reader.browser, &reader.host);
     browser.open(&page_url(&host.origin, "/", PAGE)).await;
     let result = browser.run_widget("race-one-thread", 60).await;
     assert_eq!(result["workers"], 0, "{result}");
@@ -66,13 +66,13 @@ async fn two_tasks_on_one_thread_lose_updates_with_no_worker_at_all() {
     browser
         .assert_console_clean_but("one-thread race", host.expected_errors())
         .await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 #[tokio::test]
 async fn the_deadlock_is_detected_and_the_widget_runs_again() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
-    let browser = Browser::start().await;
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let (browser, host) = (&reader.browser, &reader.host);
     browser.open(&page_url(&host.origin, "/", PAGE)).await;
     for run in 1..=2 {
         if run == 2 {
@@ -86,7 +86,7 @@ async fn the_deadlock_is_detected_and_the_widget_runs_again() {
         let result = if run == 1 {
             browser.run_widget("deadlock", 60).await
         } else {
-            wait_for_new_result(&browser, "deadlock", 60).await
+            wait_for_new_result(browser, "deadlock", 60).await
         };
         let opposite = &result["opposite"];
         let deadlock = &opposite["deadlock"];
@@ -107,7 +107,7 @@ async fn the_deadlock_is_detected_and_the_widget_runs_again() {
         );
     }
     browser.assert_clean_console("the deadlock").await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 /// After a second click: waits for `data-result` to go (the run started) and
@@ -136,14 +136,14 @@ async fn wait_for_new_result(browser: &Browser, id: &str, seconds: u64) -> Value
 
 #[tokio::test]
 async fn every_pitfall_widget_runs_its_defaults_without_blocking_the_page() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
-    let browser = Browser::start().await;
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let (browser, host) = (&reader.browser, &reader.host);
     browser.open(&page_url(&host.origin, "/", PAGE)).await;
     browser
         .wait_for("[data-widget=philosophers] button", 10)
         .await;
 
-    watch_long_tasks(&browser).await;
+    watch_long_tasks(browser).await;
     let dinner = browser.run_widget("philosophers", 60).await;
     let dinners = dinner["dinners"].as_array().expect("dinners");
     assert_eq!(dinners.len(), 3, "{dinner}");
@@ -163,19 +163,19 @@ async fn every_pitfall_widget_runs_its_defaults_without_blocking_the_page() {
     assert!(points
         .iter()
         .all(|p| p["exact"] == true && p["ops_per_second"].as_f64().unwrap_or(0.0) > 0.0));
-    let long = long_tasks(&browser).await;
+    let long = long_tasks(browser).await;
     assert!(
         long.is_empty(),
         "main-thread long tasks during pool runs (ms): {long:?}"
     );
 
-    watch_long_tasks(&browser).await;
+    watch_long_tasks(browser).await;
     let raced = browser.run_widget("race-one-thread", 30).await;
     assert!(
         raced["versions"][0]["lost"].as_u64().unwrap_or(0) > 0,
         "{raced}"
     );
-    let long = long_tasks(&browser).await;
+    let long = long_tasks(browser).await;
     assert!(
         long.is_empty(),
         "the one-thread race yields to the event loop (ms): {long:?}"
@@ -190,9 +190,9 @@ async fn every_pitfall_widget_runs_its_defaults_without_blocking_the_page() {
     );
     assert_eq!(stuck["workers"], 0);
 
-    watch_long_tasks(&browser).await;
+    watch_long_tasks(browser).await;
     let memory = browser.run_widget("memory-overhead", 90).await;
-    let long = long_tasks(&browser).await;
+    let long = long_tasks(browser).await;
     assert!(
         long.is_empty(),
         "spawning yields to the event loop (ms): {long:?}"
@@ -222,5 +222,5 @@ async fn every_pitfall_widget_runs_its_defaults_without_blocking_the_page() {
     );
 
     browser.assert_clean_console("the pitfall widgets").await;
-    browser.finish().await;
+    reader.finish().await;
 }

@@ -6,9 +6,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::browser::Browser;
-use super::server::{Hosting, StaticHost};
-use super::{page_url, site};
+use super::server::Hosting;
+use super::{Reader, Site};
 
 /// The script every pool worker is started from: the page fetches it once
 /// as a module and once more per worker.
@@ -24,13 +23,11 @@ async fn a_pool_whose_workers_cannot_load_says_so_and_a_rerun_retries() {
         headers: true,
         service_worker: false,
     };
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", hosting);
-    let browser = Browser::start().await;
+    let reader = Reader::start(Site::Root, hosting).await;
+    let (browser, host) = (&reader.browser, &reader.host);
     // The module's own import of the script is served; the workers' are not.
     host.refuse(Some((WORKER_SCRIPT, 1)));
-    browser
-        .open(&page_url(&host.origin, "/", "core-definitions"))
-        .await;
+    reader.open("core-definitions").await;
     let failed = browser.run_widget("threads-check", 60).await;
     assert_eq!(failed["pool_threads"], 0, "{failed}");
     let reason = failed["fallback"].as_str().unwrap_or_default();
@@ -61,5 +58,5 @@ async fn a_pool_whose_workers_cannot_load_says_so_and_a_rerun_retries() {
         retried["threads_seen"].as_u64().unwrap_or(0) >= 2,
         "the rerun started the pool: {retried}"
     );
-    browser.finish().await;
+    reader.finish().await;
 }

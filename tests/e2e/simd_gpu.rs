@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::browser::{Browser, Engine};
 use super::server::{Hosting, StaticHost};
-use super::{number, page_url, site};
+use super::{number, page_url, site, Reader, Site};
 
 /// The way of `kernel` with `lanes` on `threads` threads.
 fn way<'a>(kernel: &'a Value, lanes: &str, threads: u64) -> &'a Value {
@@ -22,11 +22,9 @@ fn way<'a>(kernel: &'a Value, lanes: &str, threads: u64) -> &'a Value {
 
 #[tokio::test]
 async fn the_four_cpu_ways_run_and_without_webgpu_the_gpu_row_says_why() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::ISOLATED);
-    let browser = Browser::start().await;
-    browser
-        .open(&page_url(&host.origin, "/", "related-concepts"))
-        .await;
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let browser = &reader.browser;
+    reader.open("related-concepts").await;
     let result = browser.run_widget("simd-gpu", 240).await;
     assert!(result["fallback"].is_null(), "{result}");
     assert_eq!(
@@ -54,7 +52,7 @@ async fn the_four_cpu_ways_run_and_without_webgpu_the_gpu_row_says_why() {
         "{result}"
     );
     browser.assert_clean_console("the SIMD widget").await;
-    browser.finish().await;
+    reader.finish().await;
 }
 
 #[tokio::test]
@@ -103,11 +101,9 @@ async fn with_webgpu_the_gpu_image_matches_the_cpu_image() {
 
 #[tokio::test]
 async fn without_the_pool_simd_is_still_measured_on_one_thread() {
-    let host = StaticHost::start(&site("BOOK_SITE_ROOT"), "/", Hosting::without_the_pool());
-    let browser = Browser::start().await;
-    browser
-        .open(&page_url(&host.origin, "/", "related-concepts"))
-        .await;
+    let reader = Reader::start(Site::Root, Hosting::without_the_pool()).await;
+    let (browser, host) = (&reader.browser, &reader.host);
+    reader.open("related-concepts").await;
     let result = browser.run_widget("simd-gpu", 120).await;
     assert!(
         result["fallback"]
@@ -133,5 +129,5 @@ async fn without_the_pool_simd_is_still_measured_on_one_thread() {
     browser
         .assert_console_clean_but("the SIMD widget without isolation", host.expected_errors())
         .await;
-    browser.finish().await;
+    reader.finish().await;
 }
