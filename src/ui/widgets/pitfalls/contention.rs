@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::threaded::{Job, Threaded};
+use super::threaded::{Pitfall, Threaded};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::contention::{
     measure, ContentionPoint, Counting, PADDING, PER_THREAD,
@@ -64,9 +64,9 @@ pub fn contention_widget() -> Html {
         },
     ];
     html! {
-        <Threaded<ContentionReport> kind={WidgetKind::Contention} start="Measure contention"
+        <Threaded kind={WidgetKind::Contention} start="Measure contention"
                                     running="Counting in the worker pool (one warm-up and three timed runs of each):"
-                                    {fields} job={run as Job<ContentionReport>} view={view_report as fn(&ContentionReport) -> Html} />
+                                    {fields} pitfall={Pitfall::new(run, view_report)} />
     }
 }
 

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::threaded::{Job, Threaded};
+use super::threaded::{Pitfall, Threaded};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::deadlock::{two_locks, LockOrder, TwoLocksOutcome, PATIENCE_MS};
 use crate::runtime::environment::Environment;
@@ -50,10 +50,10 @@ fn run(
 #[function_component(DeadlockWidget)]
 pub fn deadlock_widget() -> Html {
     html! {
-        <Threaded<DeadlockReport> kind={WidgetKind::Deadlock} start="Take the locks" running="Two workers taking locks:"
-                                  job={run as Job<DeadlockReport>} view={view_report as fn(&DeadlockReport) -> Html}>
+        <Threaded kind={WidgetKind::Deadlock} start="Take the locks" running="Two workers taking locks:"
+                                  pitfall={Pitfall::new(run, view_report)}>
             <pre><code>{ "worker 0: loop { let a = A.lock(); let b = B.lock(); … }\nworker 1: loop { let b = B.lock(); let a = A.lock(); … }   // opposite order\nfixed:    both take A, then B" }</code></pre>
-        </Threaded<DeadlockReport>>
+        </Threaded>
     }
 }
 

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::threaded::{Job, Threaded};
+use super::threaded::{Pitfall, Threaded};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::philosophers::{dine, Dining, Dinner, DURATION_MS, SEATS};
 use crate::runtime::environment::Environment;
@@ -67,10 +67,10 @@ pub fn philosophers_widget() -> Html {
         },
     ];
     html! {
-        <Threaded<DinnerReport> kind={WidgetKind::Philosophers} start="Serve dinner" running="The philosophers are eating:"
-                                {fields} job={run as Job<DinnerReport>} view={view_report as fn(&DinnerReport) -> Html}>
+        <Threaded kind={WidgetKind::Philosophers} start="Serve dinner" running="The philosophers are eating:"
+                                {fields} pitfall={Pitfall::new(run, view_report)}>
             <p class="note">{ format!("The philosophers eat on the pool's {cores} threads; with more seats than threads, a thread switches between several, as an OS time-slices threads.") }</p>
-        </Threaded<DinnerReport>>
+        </Threaded>
     }
 }
 

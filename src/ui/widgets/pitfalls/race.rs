@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
 
-use super::threaded::{Job, Threaded};
+use super::threaded::{Pitfall, Threaded};
 use crate::compute::control::{Cancelled, Control};
 use crate::compute::pitfalls::race::{self, Increment, RaceOutcome, PER_THREAD};
 use crate::runtime::environment::Environment;
@@ -92,8 +92,8 @@ pub fn race_widget() -> Html {
         },
     ];
     html! {
-        <Threaded<RaceReport> kind={WidgetKind::Race} start="Run the race" running="Racing in the worker pool:"
-                              {fields} job={measure as Job<RaceReport>} view={view_report as fn(&RaceReport) -> Html} />
+        <Threaded kind={WidgetKind::Race} start="Run the race" running="Racing in the worker pool:"
+                              {fields} pitfall={Pitfall::new(measure, view_report)} />
     }
 }
 

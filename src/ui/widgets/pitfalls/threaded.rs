@@ -4,6 +4,10 @@
 //! Each threaded widget is then only what differs: its fields, the job, and
 //! how its figures read.
 
+use std::any::Any;
+use std::rc::Rc;
+use std::sync::Arc;
+
 use serde::Serialize;
 use yew::prelude::*;
 
@@ -12,15 +16,59 @@ use crate::compute::control::{Cancelled, Control};
 use crate::content::directive::WidgetKind;
 use crate::runtime::environment::Environment;
 use crate::ui::widgets::kit::fields::{buttons, initial_texts, parse_fields, Field, FieldSet};
-use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::frame::WidgetFrame;
 
 /// A whole run inside the pool: the reader's numbers (in the order of the
 /// fields, clamped to their ranges), the machine, the run's control and clock.
 pub type Job<T> =
     fn(&[u64], Environment, &Control, &(dyn Fn() -> f64 + Sync)) -> Result<T, Cancelled>;
 
+/// A finished job whose report's type is erased: the report for the view and
+/// its JSON for `data-result`, made in the worker.
+pub struct Finished {
+    report: Box<dyn Any + Send>,
+    json: Option<String>,
+}
+
+/// The erased job, as it runs in the pool.
+type ErasedJob = dyn Fn(&[u64], Environment, &Control, &(dyn Fn() -> f64 + Sync)) -> Result<Finished, Cancelled>
+    + Send
+    + Sync;
+
+/// The erased view, on the main thread.
+type ErasedView = dyn Fn(&dyn Any) -> Html;
+
+/// One threaded pitfall: its job and how its report reads, for any report
+/// type. The types are erased here so that one `Threaded` component and one
+/// pool job serve every threaded pitfall: generic, each report type compiled
+/// the component, its hooks and the pool job again, which the widgets
+/// module's size budget cannot afford.
+#[derive(Clone)]
+pub struct Pitfall {
+    job: Arc<ErasedJob>,
+    view: Rc<ErasedView>,
+}
+
+impl Pitfall {
+    /// `job` makes a report; `view` shows it.
+    pub fn new<T: Serialize + Send + 'static>(job: Job<T>, view: fn(&T) -> Html) -> Self {
+        Self {
+            job: Arc::new(move |values, machine, control, clock| {
+                let report = job(values, machine, control, clock)?;
+                Ok(Finished {
+                    json: serde_json::to_string(&report).ok(),
+                    report: Box::new(report),
+                })
+            }),
+            view: Rc::new(move |report| {
+                report.downcast_ref::<T>().map_or_else(Html::default, view)
+            }),
+        }
+    }
+}
+
 #[derive(Properties)]
-pub struct ThreadedProps<T: 'static> {
+pub struct ThreadedProps {
     pub kind: WidgetKind,
     /// The start button's label.
     pub start: &'static str,
@@ -28,17 +76,15 @@ pub struct ThreadedProps<T: 'static> {
     pub running: &'static str,
     #[prop_or_default]
     pub fields: Vec<Field>,
-    pub job: Job<T>,
-    /// The finished figures, for the reader.
-    pub view: fn(&T) -> Html,
+    pub pitfall: Pitfall,
     /// Shown between the controls and the output (code, a note).
     #[prop_or_default]
     pub children: Html,
 }
 
 // By hand: a widget kind always comes with the same job and view, and
-// comparing function pointers says nothing reliable.
-impl<T: 'static> PartialEq for ThreadedProps<T> {
+// comparing closures says nothing reliable.
+impl PartialEq for ThreadedProps {
     fn eq(&self, other: &Self) -> bool {
         self.kind == other.kind
             && self.start == other.start
@@ -50,11 +96,8 @@ impl<T: 'static> PartialEq for ThreadedProps<T> {
 
 /// A threaded pitfall widget.
 #[function_component(Threaded)]
-pub fn threaded<T>(props: &ThreadedProps<T>) -> Html
-where
-    T: Serialize + Send + 'static,
-{
-    let job = use_pool_job::<T>();
+pub fn threaded(props: &ThreadedProps) -> Html {
+    let job = use_pool_job::<Finished>();
     let texts = use_state(|| initial_texts(&props.fields));
     let refused = use_state(|| None::<String>);
     let start = {
@@ -63,13 +106,14 @@ where
             texts.clone(),
             refused.clone(),
             props.fields.clone(),
-            props.job,
+            Arc::clone(&props.pitfall.job),
         );
         Callback::from(move |_| match parse_fields(&fields, &texts) {
             Err(message) => refused.set(Some(message)),
             Ok((values, notes)) => {
                 refused.set((!notes.is_empty()).then(|| notes.join(" ")));
                 let machine = Environment::detect();
+                let run = Arc::clone(&run);
                 job.start(move |control, clock| run(&values, machine, control, clock));
             }
         })
@@ -79,7 +123,9 @@ where
         Callback::from(move |_| job.cancel())
     };
     let done = job.done();
-    let result = done.as_ref().and_then(|r| result_json(&**r));
+    let result = done
+        .as_ref()
+        .and_then(|finished| finished.json.clone().map(AttrValue::from));
     html! {
         <WidgetFrame kind={props.kind} {result} busy={job.running()}>
             <div class="lab-controls">
@@ -93,7 +139,7 @@ where
             <div class="widget-output" role="status" aria-live="polite">
                 { job.status(props.running) }
                 if let Some(report) = done {
-                    { (props.view)(&report) }
+                    { (props.pitfall.view)(&*report.report) }
                 }
             </div>
         </WidgetFrame>
