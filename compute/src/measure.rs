@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::control::{Cancelled, Control};
 use super::kernel::{Input, KernelRequest, Output, Strategy};
-use super::stats::{self, hundredths, Summary};
+use super::stats::{self, hundredths, to_the_microsecond, Summary};
 
 /// How many untimed and timed runs make one measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,7 +41,8 @@ pub struct Measurement {
     pub summary: Summary,
     /// Most distinct threads that did work in any timed repetition.
     pub threads_seen: usize,
-    /// Units of work per thread in the last repetition (by pool thread index).
+    /// Units of work per thread in a run of the last repetition (by pool
+    /// thread index; averaged over its runs where a sample holds several).
     pub work_per_thread: Vec<usize>,
 }
 
@@ -89,9 +90,20 @@ pub fn measure(
     measure_run(&run, threads, reference, plan, control, now_ms)
 }
 
+/// The shortest a timed sample may be. A run shorter than this is repeated
+/// within each sample, and the sample divided by its runs: a kernel at its
+/// smallest size takes microseconds, below what a browser's clock resolves
+/// (5 to 100 µs when isolated, up to 1 ms without), where every sample would
+/// read 0 ms and a speedup would be a ratio of rounding errors.
+pub const MIN_SAMPLE_MS: f64 = 5.0;
+
+/// Most runs in one sample, so that a run the clock never sees still ends.
+pub const MAX_RUNS_PER_SAMPLE: usize = 1 << 14;
+
 /// Measures any run: its output's digest is checked against `reference`
 /// first, then it is warmed up, then timed `plan.repetitions` times (the
-/// timed runs are not digested: hashing is not the kernel's work).
+/// timed runs are not digested: hashing is not the kernel's work). A run
+/// shorter than [`MIN_SAMPLE_MS`] is timed in batches; the figures are per run.
 pub fn measure_run(
     run: &dyn Fn() -> Result<Output, Cancelled>,
     threads: usize,
@@ -100,7 +112,10 @@ pub fn measure_run(
     control: &Control,
     now_ms: &dyn Fn() -> f64,
 ) -> Result<Measurement, MeasureError> {
-    let got = run()?.digest();
+    let start = now_ms();
+    let output = run()?;
+    let first_ms = now_ms() - start;
+    let got = output.digest();
     if got != reference {
         return Err(MeasureError::Wrong {
             expected: reference,
@@ -110,16 +125,27 @@ pub fn measure_run(
     for _ in 0..plan.warmup {
         run()?;
     }
+    let runs = if first_ms >= MIN_SAMPLE_MS {
+        1
+    } else {
+        runs_per_sample(run, now_ms)?
+    };
     let mut samples = Vec::with_capacity(plan.repetitions);
     let mut threads_seen = 0;
     let mut work_per_thread = Vec::new();
     for _ in 0..plan.repetitions {
         control.reset_tally();
         let start = now_ms();
-        run()?;
-        samples.push(now_ms() - start);
+        for _ in 0..runs {
+            run()?;
+        }
+        samples.push((now_ms() - start) / runs as f64);
         threads_seen = threads_seen.max(control.threads_seen());
-        work_per_thread = control.work_per_thread();
+        work_per_thread = control
+            .work_per_thread()
+            .into_iter()
+            .map(|units| (units + runs / 2) / runs)
+            .collect();
     }
     let summary = Summary::of(&samples).ok_or(MeasureError::Cancelled)?;
     Ok(Measurement {
@@ -128,6 +154,25 @@ pub fn measure_run(
         threads_seen,
         work_per_thread,
     })
+}
+
+/// How many runs make a sample of at least [`MIN_SAMPLE_MS`]: the count
+/// doubles until a batch takes that long (these batches warm up too).
+fn runs_per_sample(
+    run: &dyn Fn() -> Result<Output, Cancelled>,
+    now_ms: &dyn Fn() -> f64,
+) -> Result<usize, Cancelled> {
+    let mut runs = 1;
+    loop {
+        let start = now_ms();
+        for _ in 0..runs {
+            run()?;
+        }
+        if now_ms() - start >= MIN_SAMPLE_MS || runs >= MAX_RUNS_PER_SAMPLE {
+            return Ok(runs);
+        }
+        runs *= 2;
+    }
 }
 
 /// A speedup curve: the sequential baseline and one measurement per thread count.
@@ -174,9 +219,9 @@ impl Sweep {
                 let speedup = sequential.median_ms / m.summary.median_ms.max(1e-9);
                 SweepPoint {
                     threads: m.threads,
-                    median_ms: hundredths(m.summary.median_ms),
-                    min_ms: hundredths(m.summary.min_ms),
-                    max_ms: hundredths(m.summary.max_ms),
+                    median_ms: to_the_microsecond(m.summary.median_ms),
+                    min_ms: to_the_microsecond(m.summary.min_ms),
+                    max_ms: to_the_microsecond(m.summary.max_ms),
                     threads_seen: m.threads_seen,
                     speedup: hundredths(speedup),
                     efficiency: hundredths(speedup / m.threads.max(1) as f64),
@@ -256,6 +301,60 @@ mod tests {
         assert_eq!(m.summary.median_ms, 5.0);
         assert_eq!(m.threads_seen, 1, "a one-thread pool is seen as one thread");
         assert_eq!(m.work_per_thread, vec![input.units()]);
+    }
+
+    /// A run of 10 µs under a clock that only shows whole milliseconds, as
+    /// a browser's without isolation: one run a sample reads 0 ms every time.
+    #[test]
+    fn a_run_shorter_than_the_clock_resolves_is_timed_in_batches() {
+        use std::sync::Mutex;
+        let elapsed_us = Mutex::new(0u64);
+        let clock = || {
+            let us = *elapsed_us.lock().expect("the clock");
+            (us / 1000) as f64
+        };
+        let run = || {
+            *elapsed_us.lock().expect("the clock") += 10;
+            Ok(Output::Count(7))
+        };
+        let reference = Output::Count(7).digest();
+        let plan = Plan {
+            warmup: 1,
+            repetitions: 5,
+        };
+        let m = measure_run(&run, 1, reference, plan, &Control::new(), &clock).expect("measured");
+        assert!(
+            (0.005..=0.02).contains(&m.summary.median_ms),
+            "a 10 µs run measures near 0.01 ms, not 0: {:?}",
+            m.summary
+        );
+        assert_eq!(m.summary.repetitions, 5);
+    }
+
+    /// A run the clock never sees ends all the same, at the batch limit.
+    #[test]
+    fn a_run_the_clock_never_sees_still_ends() {
+        let runs = std::sync::atomic::AtomicUsize::new(0);
+        let run = || {
+            runs.fetch_add(1, Ordering::Relaxed);
+            Ok(Output::Count(1))
+        };
+        let m = measure_run(
+            &run,
+            1,
+            Output::Count(1).digest(),
+            Plan::default(),
+            &Control::new(),
+            &|| 0.0,
+        )
+        .expect("measured");
+        assert_eq!(m.summary.median_ms, 0.0);
+        // The checked run, the warm-up, batches of 1, 2, 4 … up to the limit,
+        // then five samples at the limit.
+        assert_eq!(
+            runs.load(Ordering::Relaxed),
+            2 + (2 * MAX_RUNS_PER_SAMPLE - 1) + 5 * MAX_RUNS_PER_SAMPLE
+        );
     }
 
     #[test]

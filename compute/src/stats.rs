@@ -35,12 +35,12 @@ impl Summary {
         })
     }
 
-    /// The same figures to a hundredth of a millisecond, for tables and JSON.
+    /// The same figures to the microsecond, for tables and JSON.
     pub fn rounded(self) -> Self {
         Self {
-            median_ms: hundredths(self.median_ms),
-            min_ms: hundredths(self.min_ms),
-            max_ms: hundredths(self.max_ms),
+            median_ms: to_the_microsecond(self.median_ms),
+            min_ms: to_the_microsecond(self.min_ms),
+            max_ms: to_the_microsecond(self.max_ms),
             ..self
         }
     }
@@ -50,6 +50,13 @@ impl Summary {
 /// more than a browser's timer resolves).
 pub fn hundredths(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
+}
+
+/// Milliseconds to the microsecond: a kernel at its smallest size runs for
+/// microseconds, timed in batches long enough for the clock
+/// (`measure::MIN_SAMPLE_MS`), so its time per run is known that finely.
+pub fn to_the_microsecond(ms: f64) -> f64 {
+    (ms * 1000.0).round() / 1000.0
 }
 
 /// Amdahl's law, S(n) = 1 / (s + (1 - s) / n), fitted to measured speedups by
