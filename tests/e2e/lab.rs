@@ -230,6 +230,43 @@ async fn a_cancelled_sweep_leaves_the_widget_ready_for_another_run() {
         result["threads_seen"].as_u64().unwrap_or(0) >= 2,
         "{result}"
     );
+
+    // At a size whose run takes microseconds, each sample times a batch of
+    // runs: the figures are per run, above zero, and shown in µs.
+    let (slug, id) = lab_widgets()
+        .into_iter()
+        .find(|(_, id)| *id == "matmul")
+        .expect("matmul");
+    reader.open(slug).await;
+    browser.set_number("matmul-size", "32").await;
+    let result = browser.run_widget(id, 240).await;
+    let sweeps = result["sweeps"].as_array().expect("sweeps");
+    assert!(!sweeps.is_empty(), "{result}");
+    for sweep in sweeps {
+        let sequential = sweep["sequential"]["median_ms"]
+            .as_f64()
+            .expect("a sequential median");
+        assert!(
+            sequential > 0.0 && sequential < 1.0,
+            "a 32 x 32 product takes microseconds, measured: {result}"
+        );
+        for point in sweep["points"].as_array().expect("points") {
+            let speedup = point["speedup"].as_f64().expect("a speedup");
+            assert!(
+                speedup > 0.0 && speedup < 64.0,
+                "a speedup from two real times: {result}"
+            );
+        }
+    }
+    let caption = browser
+        .eval(&format!(
+            "return document.querySelector('[data-widget={id}] table.results caption').textContent"
+        ))
+        .await;
+    assert!(
+        caption.as_str().unwrap_or_default().contains("µs"),
+        "times under a tenth of a millisecond read in µs: {caption}"
+    );
     browser.assert_clean_console("cancel and run again").await;
     reader.finish().await;
 }

@@ -41,7 +41,7 @@ impl LabWidget {
                     <p>{ "To keep the page responsive the kernels ran on the main thread at a small size, three times each:" }</p>
                     <ul>
                         { for report.sweeps.iter().map(|s| html! {
-                            <li>{ format!("{} ({}): median {:.1} ms, {:.1}–{:.1} ms", s.request.kernel.label(), s.request.kernel.describe(s.request.size), s.sequential.median_ms, s.sequential.min_ms, s.sequential.max_ms) }</li>
+                            <li>{ format!("{} ({}): median {}, {}–{}", s.request.kernel.label(), s.request.kernel.describe(s.request.size), duration(s.sequential.median_ms), duration(s.sequential.min_ms), duration(s.sequential.max_ms)) }</li>
                         }) }
                     </ul>
                 </div>
@@ -79,16 +79,16 @@ impl LabWidget {
 fn results_table(kind: WidgetKind, sweep: &Sweep) -> Html {
     html! {
         <table class="results">
-            <caption>{ format!("{} — {}: sequential median {:.1} ms ({:.1}–{:.1})", series_label(kind, sweep), sweep.request.kernel.describe(sweep.request.size), sweep.sequential.median_ms, sweep.sequential.min_ms, sweep.sequential.max_ms) }</caption>
+            <caption>{ format!("{} — {}: sequential median {} ({}–{})", series_label(kind, sweep), sweep.request.kernel.describe(sweep.request.size), duration(sweep.sequential.median_ms), duration(sweep.sequential.min_ms), duration(sweep.sequential.max_ms)) }</caption>
             <thead><tr>
-                <th scope="col">{ "threads" }</th><th scope="col">{ "median ms" }</th><th scope="col">{ "min–max ms" }</th>
+                <th scope="col">{ "threads" }</th><th scope="col">{ "median" }</th><th scope="col">{ "min–max" }</th>
                 <th scope="col">{ "speedup" }</th><th scope="col">{ "efficiency" }</th><th scope="col">{ "threads seen" }</th>
             </tr></thead>
             <tbody>
                 { for sweep.points.iter().map(|p| html! {
                     <tr>
-                        <td>{ p.threads }</td><td>{ format!("{:.1}", p.median_ms) }</td>
-                        <td>{ format!("{:.1}–{:.1}", p.min_ms, p.max_ms) }</td>
+                        <td>{ p.threads }</td><td>{ duration(p.median_ms) }</td>
+                        <td>{ format!("{}–{}", duration(p.min_ms), duration(p.max_ms)) }</td>
                         <td>{ format!("{:.2}x", p.speedup) }</td><td>{ format!("{:.0}%", p.efficiency * 100.0) }</td>
                         <td>{ p.threads_seen }</td>
                     </tr>
@@ -171,4 +171,14 @@ fn explanation(kind: WidgetKind, report: &Report, environment: &Environment) -> 
     format!(
         "{headline}{why}{cores} Measured on {measured} threads of {reported} reported by this browser (navigator.hardwareConcurrency; browsers may clamp it, so where the curve stops rising is where your real cores end)."
     )
+}
+
+/// A time for the reader: milliseconds to a tenth, or microseconds below a
+/// tenth of a millisecond, where a kernel at its smallest size runs.
+fn duration(ms: f64) -> String {
+    if ms > 0.0 && ms < 0.1 {
+        format!("{:.0} µs", ms * 1000.0)
+    } else {
+        format!("{ms:.1} ms")
+    }
 }
