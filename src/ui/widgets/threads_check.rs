@@ -13,6 +13,7 @@ use crate::compute::threads_probe::{self, ProbeOutcome, ProbeSize};
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
 use crate::runtime::job::{run_in_pool, JobError};
+use crate::ui::widgets::kit::run::Run;
 
 /// The figures a run writes to `data-result`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -35,12 +36,8 @@ struct Report {
     user_agent: String,
 }
 
-enum State {
-    Idle,
-    Running,
-    Done(Report),
-    Failed(String),
-}
+/// Where the check stands.
+type State = Run<(), Report>;
 
 /// The widget: one button, one run, a sentence saying what it proves.
 #[function_component(ThreadsCheck)]
@@ -49,10 +46,10 @@ pub fn threads_check() -> Html {
     let start = {
         let state = state.clone();
         Callback::from(move |_| {
-            if matches!(*state, State::Running) {
+            if state.is_running() {
                 return;
             }
-            state.set(State::Running);
+            state.set(State::Running(()));
             let state = state.clone();
             spawn_local(async move {
                 state.set(match check(ProbeSize::standard()).await {
@@ -62,7 +59,7 @@ pub fn threads_check() -> Html {
             });
         })
     };
-    let running = matches!(*state, State::Running);
+    let running = state.is_running();
     let result = match &*state {
         State::Done(report) => result_json(report),
         _ => None,
@@ -74,8 +71,9 @@ pub fn threads_check() -> Html {
             </button>
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {
-                    State::Idle => html! { <p>{ "Starts the worker pool and runs one CPU-bound job on it." }</p> },
-                    State::Running => html! { <p>{ "Working in the pool; the page stays responsive." }</p> },
+                    // The check runs to its end: nothing cancels it.
+                    State::Idle | State::Cancelled => html! { <p>{ "Starts the worker pool and runs one CPU-bound job on it." }</p> },
+                    State::Running(()) => html! { <p>{ "Working in the pool; the page stays responsive." }</p> },
                     State::Done(report) => explain(report),
                     State::Failed(message) => html! {
                         <p class="error">{ format!("The check failed: {message}. Reload the page to try again.") }</p>

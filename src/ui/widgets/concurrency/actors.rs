@@ -16,6 +16,7 @@ use crate::ui::widgets::kit::fields::{
     buttons, field_notes, initial_texts, parse_fields, Field, FieldSet,
 };
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::run::Run;
 use crate::ui::widgets::kit::stop::use_stop;
 
 use crate::ui::widgets::round_ms;
@@ -44,12 +45,8 @@ struct Report {
 type Sample = (f64, usize, usize, usize);
 type Samples = Vec<Sample>;
 
-enum State {
-    Idle,
-    Running(Samples),
-    Done(Box<Report>, Samples),
-    Failed(String),
-}
+/// Where the run stands: the mailboxes' depths as they are sampled.
+type State = Run<Samples, (Box<Report>, Samples)>;
 
 /// The numbers the reader sets.
 const FIELDS: [Field; 5] = [
@@ -96,12 +93,12 @@ pub fn actors_chat_room() -> Html {
     let fields = use_state(|| initial_texts(&FIELDS));
     let notes = use_state(Vec::<String>::new);
     let stop = use_stop();
-    let running = matches!(*state, State::Running(_));
+    let running = state.is_running();
     let start = {
         let (state, fields, notes, stop) =
             (state.clone(), fields.clone(), notes.clone(), stop.clone());
         Callback::from(move |_| {
-            if matches!(*state, State::Running(_)) {
+            if state.is_running() {
                 return;
             }
             let (values, found) = match parse_fields(&FIELDS, &fields) {
@@ -129,17 +126,17 @@ pub fn actors_chat_room() -> Html {
                 })
                 .await;
                 if flag.get() {
-                    state.set(State::Failed("Stopped.".to_owned()));
+                    state.set(State::Cancelled);
                     return;
                 }
                 let samples = outcome.samples.clone();
-                state.set(State::Done(Box::new(report(room, &outcome)), samples));
+                state.set(State::Done((Box::new(report(room, &outcome)), samples)));
             });
         })
     };
     let cancel = stop.cancel();
     let result = match &*state {
-        State::Done(report, _) => result_json(report),
+        State::Done((report, _)) => result_json(report),
         _ => None,
     };
     html! {
@@ -153,7 +150,8 @@ pub fn actors_chat_room() -> Html {
                 { match &*state {
                     State::Idle => html! { <p>{ "A room actor forwards every chat message to each user actor's mailbox; each actor handles its mail one message at a time, on this page's one thread." }</p> },
                     State::Running(samples) => chart(samples),
-                    State::Done(report, samples) => html! { <>{ chart(samples) }{ explain(report) }</> },
+                    State::Done((report, samples)) => html! { <>{ chart(samples) }{ explain(report) }</> },
+                    State::Cancelled => html! { <p>{ "Stopped." }</p> },
                     State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
                 } }
             </div>

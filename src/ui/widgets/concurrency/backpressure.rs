@@ -20,6 +20,7 @@ use crate::ui::widgets::kit::fields::{
     buttons, field_notes, initial_texts, parse_fields, Field, FieldSet,
 };
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::run::Run;
 use crate::ui::widgets::kit::stop::use_stop;
 use crate::ui::widgets::round_ms;
 
@@ -70,12 +71,8 @@ struct Lane {
 
 type Lanes = Rc<Vec<RefCell<Lane>>>;
 
-enum State {
-    Idle,
-    Running(Lanes, f64),
-    Done(Box<Report>, Lanes),
-    Failed(String),
-}
+/// Where the run stands: the lanes drawn as they fill, and the run's length.
+type State = Run<(Lanes, f64), (Box<Report>, Lanes)>;
 
 /// The numbers the reader sets.
 const FIELDS: [Field; 4] = [
@@ -116,7 +113,7 @@ pub fn backpressure() -> Html {
     let notes = use_state(Vec::<String>::new);
     let stop = use_stop();
     let tick = use_state(|| 0_u32);
-    let running = matches!(*state, State::Running(..));
+    let running = state.is_running();
     let start = {
         let (state, fields, notes, stop, tick) = (
             state.clone(),
@@ -126,7 +123,7 @@ pub fn backpressure() -> Html {
             tick.clone(),
         );
         Callback::from(move |_| {
-            if matches!(*state, State::Running(..)) {
+            if state.is_running() {
                 return;
             }
             let (values, found) = match parse_fields(&FIELDS, &fields) {
@@ -158,7 +155,7 @@ pub fn backpressure() -> Html {
                     .collect(),
             );
             let duration_ms = seconds as f64 * 1000.0;
-            state.set(State::Running(Rc::clone(&lanes), duration_ms));
+            state.set(State::Running((Rc::clone(&lanes), duration_ms)));
             let (state, tick) = (state.clone(), tick.clone());
             spawn_local(async move {
                 let started = now_ms();
@@ -196,7 +193,7 @@ pub fn backpressure() -> Html {
                 // Let both tasks see the end before counting.
                 TimeoutFuture::new(2 * TICK_MS).await;
                 if flag.get() {
-                    state.set(State::Failed("Stopped.".to_owned()));
+                    state.set(State::Cancelled);
                     return;
                 }
                 let report = Report {
@@ -207,13 +204,13 @@ pub fn backpressure() -> Html {
                     item_bytes: ITEM_BYTES,
                     policies: lanes.iter().map(|lane| outcome(&lane.borrow())).collect(),
                 };
-                state.set(State::Done(Box::new(report), lanes));
+                state.set(State::Done((Box::new(report), lanes)));
             });
         })
     };
     let cancel = stop.cancel();
     let result = match &*state {
-        State::Done(report, _) => result_json(report),
+        State::Done((report, _)) => result_json(report),
         _ => None,
     };
     html! {
@@ -226,18 +223,19 @@ pub fn backpressure() -> Html {
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {
                     State::Idle => html! { <p>{ "A producer and a consumer, two async tasks on this page's thread, for each of the four policies at once." }</p> },
-                    State::Running(lanes, duration_ms) => html! {
+                    State::Running((lanes, duration_ms)) => html! {
                         <>
                             <p>{ format!("Running… ({} samples)", *tick) }</p>
                             { buffer_chart(lanes, *duration_ms) }
                         </>
                     },
-                    State::Done(report, lanes) => html! {
+                    State::Done((report, lanes)) => html! {
                         <>
                             { buffer_chart(lanes, report.seconds as f64 * 1000.0) }
                             { explain(report) }
                         </>
                     },
+                    State::Cancelled => html! { <p>{ "Stopped." }</p> },
                     State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
                 } }
             </div>

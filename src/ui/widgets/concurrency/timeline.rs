@@ -15,6 +15,7 @@ use crate::runtime::job::{run_in_pool, JobError};
 use crate::ui::widgets::kit::fields::{field_notes, parse_clamped, NumberField};
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
 use crate::ui::widgets::kit::gantt::Gantt;
+use crate::ui::widgets::kit::run::Run;
 use crate::ui::widgets::round_ms;
 
 /// What one arrangement of the tasks showed.
@@ -62,12 +63,8 @@ struct Outcome {
     pool: Option<Timeline>,
 }
 
-enum State {
-    Idle,
-    Running,
-    Done(Box<Outcome>),
-    Failed(String),
-}
+/// Where the run stands.
+type State = Run<(), Box<Outcome>>;
 
 #[function_component(InterleavingTimeline)]
 pub fn interleaving_timeline() -> Html {
@@ -75,12 +72,12 @@ pub fn interleaving_timeline() -> Html {
     let lengths = use_state(|| "8, 8, 8".to_owned());
     let steps = use_state(|| "4".to_owned());
     let notes = use_state(Vec::<String>::new);
-    let running = matches!(*state, State::Running);
+    let running = state.is_running();
     let start = {
         let (state, lengths, steps, notes) =
             (state.clone(), lengths.clone(), steps.clone(), notes.clone());
         Callback::from(move |_| {
-            if matches!(*state, State::Running) {
+            if state.is_running() {
                 return;
             }
             let parsed =
@@ -98,7 +95,7 @@ pub fn interleaving_timeline() -> Html {
                 }
             };
             notes.set(found);
-            state.set(State::Running);
+            state.set(State::Running(()));
             let state = state.clone();
             spawn_local(async move {
                 state.set(match run(tasks).await {
@@ -140,8 +137,9 @@ pub fn interleaving_timeline() -> Html {
             { field_notes(&notes) }
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {
-                    State::Idle => html! { <p>{ "Each step works (holds its thread) for its length, then the task awaits. Run to draw both timelines from real timestamps." }</p> },
-                    State::Running => html! { <p>{ "Running the tasks on the main thread, then on the pool…" }</p> },
+                    // The timeline runs to its end: nothing cancels it.
+                    State::Idle | State::Cancelled => html! { <p>{ "Each step works (holds its thread) for its length, then the task awaits. Run to draw both timelines from real timestamps." }</p> },
+                    State::Running(()) => html! { <p>{ "Running the tasks on the main thread, then on the pool…" }</p> },
                     State::Done(outcome) => explain(outcome),
                     State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
                 } }

@@ -4,6 +4,8 @@
 //! - [`frame`] keeps the widget contract (`data-widget`, the first button
 //!   starts it, `data-result`) and announces a finished run to the book.
 //! - [`fields`]: the start and Cancel buttons, number fields and their parsing.
+//! - [`run`]: where a run stands (idle, running, done, cancelled, failed),
+//!   the one state machine every widget's view matches on.
 //! - [`stop`]: Cancel for a run on the page's event loop.
 //! - [`chart`], [`gantt`], [`depth_chart`] and [`image_view`] draw results:
 //!   speedup curves and bars, spans on lanes, queue depths, a kernel's image.
@@ -14,4 +16,5 @@ pub mod fields;
 pub mod frame;
 pub mod gantt;
 pub mod image_view;
+pub mod run;
 pub mod stop;

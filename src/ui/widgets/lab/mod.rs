@@ -25,6 +25,7 @@ use crate::runtime::job::JobError;
 use crate::runtime::lab::{self, RunError};
 use crate::ui::widgets::kit::chart::{Series, SpeedupChart, WorkChart};
 use crate::ui::widgets::kit::image_view::ImageView;
+use crate::ui::widgets::kit::run::Run;
 
 mod view;
 
@@ -46,13 +47,8 @@ pub enum Msg {
     SetSize(String),
 }
 
-enum State {
-    Idle,
-    Running,
-    Done(Rc<Report>),
-    Cancelled,
-    Failed(String),
-}
+/// Where the sweep stands.
+type State = Run<(), Rc<Report>>;
 
 /// A finished run, ready to draw and to copy.
 struct Report {
@@ -166,7 +162,7 @@ impl Component for LabWidget {
         let kind = ctx.props().kind;
         match msg {
             Msg::Start => {
-                if matches!(self.state, State::Running) {
+                if self.state.is_running() {
                     return false;
                 }
                 match self.requests(kind) {
@@ -205,7 +201,7 @@ impl Component for LabWidget {
                     }
                     Err(RunError::Job(JobError::NoPool(unavailable))) => {
                         self.fall_back(ctx, unavailable.reason);
-                        State::Running
+                        State::Running(())
                     }
                     Err(error) => State::Failed(error.to_string()),
                 };
@@ -245,7 +241,7 @@ impl Component for LabWidget {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let kind = ctx.props().kind;
         let link = ctx.link();
-        let running = matches!(self.state, State::Running);
+        let running = self.state.is_running();
         let result = match &self.state {
             State::Done(report) => Some(AttrValue::from(report.json.clone())),
             _ => None,
@@ -315,7 +311,7 @@ impl LabWidget {
 
     fn start(&mut self, ctx: &Context<Self>, kernels: Vec<KernelRequest>) {
         self.environment = Environment::detect();
-        self.state = State::Running;
+        self.state = State::Running(());
         self.progress = 0.0;
         if let Some(reason) = self.environment.obstacle() {
             self.fall_back(ctx, reason.to_owned());

@@ -7,7 +7,7 @@ impl LabWidget {
     pub(super) fn view_state(&self, kind: WidgetKind) -> Html {
         match &self.state {
             State::Idle => html! { <p>{ intro(kind) }</p> },
-            State::Running => html! {
+            State::Running(()) => html! {
                 <p>{ format!("Measuring in the worker pool: {:.0}% done. The page stays responsive; Cancel stops within a tenth of a second.", self.progress * 100.0) }</p>
             },
             State::Cancelled => {

@@ -39,6 +39,7 @@ use crate::ui::widgets::kit::fields::{
 };
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
 use crate::ui::widgets::kit::image_view::ImageView;
+use crate::ui::widgets::kit::run::Run;
 
 mod view;
 use view::view_report;
@@ -115,14 +116,14 @@ struct Report {
     gpu_unavailable: Option<String>,
 }
 
-enum State {
-    Idle,
+/// What runs now.
+enum Phase {
     Cpu,
     Gpu,
-    Done(Rc<Report>),
-    Cancelled,
-    Failed(String),
 }
+
+/// Where the run stands.
+type State = Run<Phase, Rc<Report>>;
 
 #[function_component(SimdGpu)]
 pub fn simd_gpu() -> Html {
@@ -173,7 +174,7 @@ pub fn simd_gpu() -> Html {
             };
             *flight.borrow_mut() = Some((control.clone(), ticker));
             percent.set(0);
-            state.set(State::Cpu);
+            state.set(State::Running(Phase::Cpu));
             let (state, flight) = (state.clone(), Rc::clone(&flight));
             spawn_local(async move {
                 let outcome =
@@ -209,13 +210,13 @@ pub fn simd_gpu() -> Html {
             <div class="widget-output" role="status" aria-live="polite">
                 { match &*state {
                     State::Idle => html! { <p>{ "Times the f32 Mandelbrot and matrix multiply four ways on the CPU (scalar and SIMD, on one thread and on every thread of the pool), each checked against the scalar result first, then the Mandelbrot as a WebGPU compute shader. Medians of five runs after a warm-up." }</p> },
-                    State::Cpu => html! {
+                    State::Running(Phase::Cpu) => html! {
                         <>
                             <progress max="100" value={percent.to_string()} aria-label="Progress" />
                             <p>{ format!("Measuring on the CPU, in the worker pool: {}% done; Cancel stops it.", *percent) }</p>
                         </>
                     },
-                    State::Gpu => html! { <p>{ "Measuring on the GPU: the page awaits its promises, so it stays responsive." }</p> },
+                    State::Running(Phase::Gpu) => html! { <p>{ "Measuring on the GPU: the page awaits its promises, so it stays responsive." }</p> },
                     State::Cancelled => html! { <p>{ "Cancelled. The pool is free again." }</p> },
                     State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
                     State::Done(report) => view_report(report),
@@ -249,7 +250,7 @@ async fn measure(
     if control.is_cancelled() {
         return Err(LabError::Cancelled.to_string());
     }
-    state.set(State::Gpu);
+    state.set(State::Running(Phase::Gpu));
     let mandelbrot = kernels
         .iter()
         .find(|k| k.kernel == SimdKernel::Mandelbrot)

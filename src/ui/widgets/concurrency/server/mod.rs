@@ -32,6 +32,7 @@ use crate::ui::widgets::kit::fields::{
     buttons, field_notes, initial_texts, parse_fields, Field, FieldSet,
 };
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::run::Run;
 use crate::ui::widgets::kit::stop::use_stop;
 use crate::ui::widgets::round_ms;
 
@@ -125,12 +126,8 @@ struct Progress {
 /// How many of the latest requests the live latency covers.
 const RECENT: usize = 2_000;
 
-enum State {
-    Idle,
-    Running(Progress),
-    Done(Box<Report>),
-    Failed(String),
-}
+/// Where the run stands: live figures while it serves.
+type State = Run<Progress, Box<Report>>;
 
 /// The numbers the reader sets.
 const FIELDS: [Field; 6] = [
@@ -185,7 +182,7 @@ pub fn one_thread_server() -> Html {
     let on_pool = use_state(|| false);
     let notes = use_state(Vec::<String>::new);
     let stop = use_stop();
-    let running = matches!(*state, State::Running(_));
+    let running = state.is_running();
     let start = {
         let (state, fields, on_pool, notes, stop) = (
             state.clone(),
@@ -195,7 +192,7 @@ pub fn one_thread_server() -> Html {
             stop.clone(),
         );
         Callback::from(move |_| {
-            if matches!(*state, State::Running(_)) {
+            if state.is_running() {
                 return;
             }
             let (values, found) = match parse_fields(&FIELDS, &fields) {
@@ -232,8 +229,10 @@ pub fn one_thread_server() -> Html {
                     let state = state.clone();
                     move |progress| state.set(State::Running(progress))
                 };
+                let stopped = Rc::clone(&flag);
                 state.set(match serve(setup, flag, progress).await {
                     Ok(report) => State::Done(Box::new(report)),
+                    Err(_) if stopped.get() => State::Cancelled,
                     Err(why) => State::Failed(why),
                 });
             });
@@ -266,6 +265,7 @@ pub fn one_thread_server() -> Html {
                     State::Idle => html! { <p>{ "Each client sends a request, the handler awaits its I/O (a timer) and does its CPU work, and the client thinks before the next one. Everything but the pool option runs on this page's one thread." }</p> },
                     State::Running(progress) => live(progress),
                     State::Done(report) => explain(report),
+                    State::Cancelled => html! { <p>{ "Stopped." }</p> },
                     State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
                 } }
             </div>

@@ -24,6 +24,7 @@ use crate::runtime::job::{run_in_pool, JobError};
 use crate::runtime::pool;
 use crate::ui::widgets::kit::fields::{buttons, parse_clamped, NumberField};
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::run::Run;
 use crate::ui::widgets::round_ms;
 
 mod explain;
@@ -101,13 +102,9 @@ struct Report {
 /// pool again with the page drawing nothing.
 const STEPS: u8 = 6;
 
-enum State {
-    Idle,
-    /// How many of the run's [`STEPS`] are done, and what runs now.
-    Running((u8, &'static str)),
-    Done(Box<Report>),
-    Failed(String),
-}
+/// Where the run stands: while it runs, how many of its [`STEPS`] are done
+/// and what runs now.
+type State = Run<(u8, &'static str), Box<Report>>;
 
 #[function_component(OneWorkloadThreeWays)]
 pub fn one_workload_three_ways() -> Html {
@@ -121,7 +118,7 @@ pub fn one_workload_three_ways() -> Html {
         use_effect_with((), move |()| move || control.borrow().cancel());
     }
     let dot = use_node_ref();
-    let running = matches!(*state, State::Running(_));
+    let running = state.is_running();
     let start = {
         let (state, size, note, control, dot) = (
             state.clone(),
@@ -131,7 +128,7 @@ pub fn one_workload_three_ways() -> Html {
             dot.clone(),
         );
         Callback::from(move |_| {
-            if matches!(*state, State::Running(_)) {
+            if state.is_running() {
                 return;
             }
             let (thousands, clamped) =
@@ -148,12 +145,14 @@ pub fn one_workload_three_ways() -> Html {
             let (state, dot) = (state.clone(), dot.clone());
             spawn_local(async move {
                 let numbers = (thousands * 1_000) as u32;
+                let stopped = fresh.clone();
                 let outcome = run(numbers, fresh, dot, |phase| {
                     state.set(State::Running(phase))
                 })
                 .await;
                 state.set(match outcome {
                     Ok(report) => State::Done(Box::new(report)),
+                    Err(_) if stopped.check().is_err() => State::Cancelled,
                     Err(why) => State::Failed(why),
                 });
             });
@@ -193,6 +192,7 @@ pub fn one_workload_three_ways() -> Html {
                         </>
                     },
                     State::Done(report) => explain(report),
+                    State::Cancelled => html! { <p>{ "Cancelled." }</p> },
                     State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
                 } }
             </div>
