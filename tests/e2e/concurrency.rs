@@ -161,6 +161,25 @@ async fn one_workload_freezes_the_page_only_when_run_in_one_go() {
     let missed = |way: &str| result[way]["dropped_frames"].as_u64().unwrap_or(0) > 0;
     assert_eq!(text.contains("It still missed"), missed("sliced"), "{text}");
     assert_eq!(text.contains("(c) missed"), missed("pool"), "{text}");
+
+    // Cancelled before the first freeze, the run stops and says so, plainly:
+    // a stop the reader asked for is no error.
+    browser
+        .click("[data-widget=one-workload-three-ways] button")
+        .await;
+    browser
+        .click("[data-widget=one-workload-three-ways] button.secondary")
+        .await;
+    browser
+        .wait_until(
+            "document.querySelector('[data-widget=one-workload-three-ways] .widget-output').textContent.trim() === 'Cancelled.'",
+            "Cancel stops the three ways",
+        )
+        .await;
+    let as_error = browser
+        .eval("return document.querySelector('[data-widget=one-workload-three-ways] .error') !== null")
+        .await;
+    assert_eq!(as_error, false, "a stop the reader asked for is no error");
     browser
         .assert_clean_console("one workload three ways")
         .await;
