@@ -94,7 +94,7 @@ async function respond(event) {
   let response;
   try {
     // Network first: a reader online always gets the host's current files.
-    response = await fetch(request);
+    response = await fetchOnceMore(request);
     // Only the book's HTML becomes the offline shell for every page.
     const keep = response.ok && response.type === "basic" && (!navigation || isHtml(response));
     if (keep) {
@@ -111,6 +111,17 @@ async function respond(event) {
     if (!response) return Response.error();
   }
   return isolated(response);
+}
+
+// A request that fails on the way (a reset or dropped connection) is tried
+// once more before the cache answers: without a cached shell, one lost
+// connection would show the browser's error page instead of the book.
+async function fetchOnceMore(request) {
+  try {
+    return await fetch(request);
+  } catch (lost) {
+    return fetch(request);
+  }
 }
 
 function isHtml(response) {
