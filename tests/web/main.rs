@@ -17,6 +17,7 @@ mod hand_over;
 mod lab;
 mod simd;
 mod storage;
+mod take_over;
 mod timeline;
 mod timer_queue;
 
@@ -59,6 +60,21 @@ fn the_router_resolves_every_page() {
     }
     .page()
     .is_none());
+    for (path, route) in [
+        ("", Route::Home),
+        ("/glossary", Route::Glossary),
+        ("/your-machine/", Route::YourMachine),
+        ("/print", Route::Print),
+        ("/404/", Route::NotFound),
+        ("/a/b/", Route::NotFound),
+        ("//", Route::NotFound),
+        ("no-leading-slash", Route::NotFound),
+    ] {
+        assert_eq!(Route::recognize(path), Some(route.clone()), "{path:?}");
+        if route != Route::Home && route != Route::NotFound {
+            assert_eq!(Route::recognize(&route.to_path()), Some(route));
+        }
+    }
 }
 
 #[wasm_bindgen_test]
