@@ -169,6 +169,37 @@ impl WidgetKind {
         }
     }
 
+    /// What the widget measures or shows, in a sentence: said where it cannot
+    /// run (a page without JavaScript or WebAssembly, `content::static_page`).
+    pub fn summary(self) -> &'static str {
+        match self {
+            WidgetKind::Environment => "It reports what this browser offers the book: cross-origin isolation, SharedArrayBuffer, its reported count of logical processors, WebAssembly SIMD and WebGPU, and whether parallel widgets get a worker pool.",
+            WidgetKind::ThreadsCheck => "It starts the worker pool, runs one CPU-bound job on it and counts how many threads did part of the work, checking the result against a one-thread run.",
+            WidgetKind::Mandelbrot => "It draws the Mandelbrot set, timing it on one thread and then on as many threads as you pick, and gives the speedup.",
+            WidgetKind::Matmul => "It times a cache-blocked matrix multiply on 1 to N threads and plots the speedup against the ideal line, with an Amdahl fit of the shortfall.",
+            WidgetKind::Blur => "It blurs an image row by row on one thread and on the pool and measures the speedup.",
+            WidgetKind::Sort => "It times a merge sort that runs its halves with rayon's join on 1 to N threads, and shows the merges, each on one thread, levelling off the speedup.",
+            WidgetKind::Primes => "It counts primes, whose cost grows along the range, with static chunks and with work stealing, and compares the times.",
+            WidgetKind::PoolWorkers => "It runs one Mandelbrot job on every worker of the pool and charts how many rows each worker computed: uneven counts, as work stealing keeps every worker busy.",
+            WidgetKind::SpeedupSweep => "It runs every kernel at 1 to N threads and draws the speedup curves against the ideal.",
+            WidgetKind::Race => "It has several workers add one to a shared counter by a separate load and store, by fetch_add and under a mutex, counting the lost updates and timing each.",
+            WidgetKind::RaceOneThread => "It shows two async tasks on one thread losing updates to a shared value across an await.",
+            WidgetKind::Deadlock => "It has two workers take two locks in opposite orders, lets a watchdog find the deadlock's cycle and stop them, then runs them in one order, which always finishes.",
+            WidgetKind::DeadlockOneThread => "It shows two async tasks on the main thread each awaiting the other's message, stuck without using the CPU, then cancels them and lets one send first.",
+            WidgetKind::Philosophers => "It serves the dining philosophers on the pool's threads naively, with ordered forks and with a waiter, and reports each way's deadlocks and meals per second.",
+            WidgetKind::Contention => "It counts on many threads five ways, from one mutex to per-thread counters packed in one cache line or padded apart, and measures increments per second, exposing false sharing.",
+            WidgetKind::MemoryOverhead => "It weighs waiting async tasks by the Rust heap they hold and times the start of Web Workers, weighing each worker's JavaScript heap where the browser can measure it.",
+            WidgetKind::BeTheScheduler => "A game: you pick which thread of a tiny program takes each step, to cause lost updates, broken invariants or deadlocks, and a model checker tries every interleaving.",
+            WidgetKind::InterleavingTimeline => "It runs the same tasks interleaved on one thread and simultaneously on the pool and draws both timelines.",
+            WidgetKind::OneWorkloadThreeWays => "It counts primes in one go on the main thread, in slices that yield to the event loop, and on the pool, timing each and counting the frames the page drops.",
+            WidgetKind::OneThreadServer => "It serves up to 10,000 simulated clients from async handlers on the event loop, measuring throughput, latency and loop lag with CPU work on the loop or on the pool.",
+            WidgetKind::Backpressure => "It feeds a slow consumer from a fast producer under four policies and shows the queue, the drops and the waits.",
+            WidgetKind::EventLoopStepper => "It steps short async programs through a model of the browser's event loop, showing the call stack, the microtask queue, the task queue and the console.",
+            WidgetKind::ActorsChatRoom => "It runs a chat room of actors with mailboxes, one slow member and one that fails and is restarted.",
+            WidgetKind::SimdGpu => "It times a Mandelbrot set and a matrix multiply, scalar and in SIMD lanes, on one thread and on the pool, plus the Mandelbrot on the GPU, as speedups over scalar.",
+        }
+    }
+
     /// The kind a markdown id names, if any.
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.id() == id)

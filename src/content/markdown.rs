@@ -250,6 +250,21 @@ pub fn first_heading(source: &str) -> Option<String> {
     headings(source).into_iter().next().map(|h| h.text)
 }
 
+/// The plain text of the first paragraph, for a page's description: what a
+/// search engine or a shared link's preview shows.
+pub fn first_paragraph(source: &str) -> Option<String> {
+    let mut events = Parser::new_ext(source, options());
+    events.find(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
+    let inner: Vec<Event> = events
+        .take_while(|e| !matches!(e, Event::End(TagEnd::Paragraph)))
+        .map(|e| match e {
+            Event::SoftBreak | Event::HardBreak => Event::Text(" ".into()),
+            other => other,
+        })
+        .collect();
+    Some(plain_text(&inner)).filter(|text| !text.is_empty())
+}
+
 /// The info string of a fenced block that becomes a closed `<details>`: the
 /// rest of the line is its summary, the block's body is markdown. Raw HTML is
 /// escaped, so this is how a page tucks away the "how this is measured" detail

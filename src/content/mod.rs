@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod print;
 pub mod questions;
 pub mod search;
+pub mod static_page;
 
 /// Where the browser fetches a section's questions, relative to the book's base.
 pub fn questions_path(slug: &str) -> String {

@@ -14,7 +14,7 @@ use serde::Serialize;
 pub const VERSION: u32 = 1;
 
 /// Where the page lives: `/your-machine/` (the route says the same).
-pub const PAGE_SLUG: &str = "your-machine";
+pub const PAGE_SLUG: &str = crate::content::static_page::YOUR_MACHINE_SLUG;
 
 /// The `localStorage` key.
 pub const STORAGE_KEY: &str = "concurrency-book.results";
