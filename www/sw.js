@@ -8,8 +8,9 @@
 //     Cross-Origin-Embedder-Policy: require-corp, unless the host already sent
 //     them. The page reloads once after the first install to take effect
 //     (src/runtime/service_worker.rs decides when, and never loops).
-//  2. Offline reading: the build's files are cached at install, versioned by
-//     build, so the book and its widgets work with the network gone.
+//  2. Offline reading: the build's files, every page's HTML included, are
+//     cached at install, versioned by build, so the book and its widgets work
+//     with the network gone.
 //
 // A page fetches its text, questions, search index and widgets module from
 // its own build's folder, `build/<id>/`: those files never change, so they are
@@ -90,12 +91,12 @@ async function respond(event) {
   }
   const cache = await caches.open(CACHE);
   const navigation = request.mode === "navigate";
-  const key = navigation ? shellKey() : request;
+  const key = navigation ? pageKey(url) : request;
   let response;
   try {
     // Network first: a reader online always gets the host's current files.
     response = await fetchOnceMore(request);
-    // Only the book's HTML becomes the offline shell for every page.
+    // A navigation is kept only as the page's HTML, under its file's name.
     const keep = response.ok && response.type === "basic" && (!navigation || isHtml(response));
     if (keep) {
       // Kept alive by waitUntil until written; a full disk only costs offline reading.
@@ -105,8 +106,10 @@ async function respond(event) {
     response = undefined;
   }
   if (!response || response.status >= 500) {
-    // Offline, or the host is down: every page of the book is the same app shell.
-    const cached = await cache.match(key);
+    // Offline, or the host is down: the page's own HTML (every page's is
+    // cached at install), else the front page's, which the app turns into
+    // the page asked for.
+    const cached = (await cache.match(key)) || (navigation ? await cache.match(inScope("index.html")) : undefined);
     if (cached) response = cached;
     if (!response) return Response.error();
   }
@@ -132,8 +135,14 @@ function inScope(path) {
   return new URL(path, self.registration.scope).href;
 }
 
-function shellKey() {
-  return inScope("index.html");
+// Each page's `index.html` holds that page's text: `core-definitions/` and
+// `core-definitions/index.html` are the same file, kept under the latter.
+function pageKey(url) {
+  const scope = new URL(self.registration.scope);
+  let path = url.pathname.slice(scope.pathname.length);
+  if (path === "" || path.endsWith("/")) path += "index.html";
+  else if (!path.endsWith("index.html")) path += "/index.html";
+  return inScope(path);
 }
 
 // The same response with the isolation headers, unless it already has them.

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::page::{follow_internal_link, scroll_to_fragment_or_top};
+use crate::content::static_page::{SitePage, GLOSSARY_INTRO};
 
 /// The entries, fetched once; built in for `wasm-bindgen-test`.
 async fn entries() -> Result<String, String> {
@@ -25,7 +26,7 @@ pub fn glossary_page() -> Html {
         let loaded = loaded.clone();
         use_effect_with((), move |()| {
             if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-                document.set_title("Glossary — Concurrency vs Parallelism");
+                document.set_title(&SitePage::Glossary.title());
             }
             spawn_local(async move {
                 loaded.set(Some(entries().await.map(AttrValue::from)));
@@ -34,7 +35,8 @@ pub fn glossary_page() -> Html {
     }
     // The fragment (`#deadlock`) names an entry that exists once the entries do.
     use_effect_with(loaded.is_some(), |shown| {
-        if *shown {
+        // Over the host's static page the reader is where they want to be.
+        if *shown && !super::take_over::complete() {
             scroll_to_fragment_or_top();
         }
     });
@@ -43,7 +45,7 @@ pub fn glossary_page() -> Html {
     html! {
         <article class="page glossary" {onclick}>
             <h1>{ "📚 Glossary" }</h1>
-            <p>{ "The concepts of §9 Related Concepts and §10 Concurrency Models, and the book's own central terms. In the text, the first mention of each term on a page links here and shows its definition on hover or focus." }</p>
+            <p>{ GLOSSARY_INTRO }</p>
             { match &*loaded {
                 None => html! { <p>{ "Loading the glossary…" }</p> },
                 Some(Ok(entries)) => Html::from_html_unchecked(entries.clone()),

@@ -21,6 +21,7 @@ mod search;
 mod self_check;
 mod shell;
 mod shortcuts;
+mod take_over;
 mod theme;
 mod widget_host;
 #[cfg(feature = "widgets")]
@@ -36,13 +37,18 @@ pub const RUN_FINISHED_EVENT: &str = "book-widget-finished";
 pub use route::Route;
 pub use theme::Theme;
 
-/// Mounts the book into the page's `<body>`, with the reader's remembered theme
-/// applied first so the page does not flash in the wrong colours.
+/// Mounts the book beside the page's static text, which it takes over once
+/// its own page is complete (`take_over`), with the reader's remembered theme
+/// applied (`www/boot.js` applied it before the first paint; this reports a
+/// value it could not read).
 pub fn start() {
     crate::runtime::panics::install_hook();
     theme::apply(theme::remembered());
     yew::platform::spawn_local(async {
         crate::runtime::service_worker::start().await;
     });
-    yew::Renderer::<App>::new().render();
+    match take_over::app_root() {
+        Some(root) => yew::Renderer::<App>::with_root(root).render(),
+        None => yew::Renderer::<App>::new().render(),
+    };
 }

@@ -15,9 +15,11 @@ use super::highlight;
 use super::reader_state::{use_progress, use_progress_dispatch, ProgressAction};
 use super::route::Route;
 use super::self_check::SelfCheck;
+use super::take_over;
 use super::widget_host::WidgetHost;
 use crate::content::book;
 use crate::content::directive::WidgetDirective;
+use crate::content::static_page::SitePage;
 use crate::prerendered::{html_for, HtmlRuns, Piece, PAGES};
 
 #[derive(Properties, PartialEq)]
@@ -86,11 +88,15 @@ pub fn page_view(props: &PageProps) -> Html {
     use_effect_with((props.number, ready), |(number, ready)| {
         let page = &book().pages()[*number];
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            document.set_title(&if page.number == 0 {
-                "Concurrency vs Parallelism — an interactive book".to_owned()
-            } else {
-                format!("{} — Concurrency vs Parallelism", page.plain_title())
-            });
+            document.set_title(&SitePage::Section(page).title());
+        }
+        // Over the host's static page the reader is already reading: the
+        // app takes over where they are, once its text is in.
+        if take_over::pending() {
+            if *ready {
+                take_over::complete();
+            }
+            return;
         }
         if !(*ready && back_where_the_reader_was()) {
             scroll_to_fragment_or_top();
@@ -193,16 +199,11 @@ pub(super) async fn html_runs(number: usize) -> Result<Rc<HtmlRuns>, String> {
     if let Some(runs) = FETCHED.with(|pages| pages.borrow().get(&number).cloned()) {
         return Ok(runs);
     }
-    #[cfg(feature = "embedded-pages")]
-    let runs: HtmlRuns = crate::prerendered::HTML_RUNS[number]
-        .iter()
-        .map(|run| (*run).to_owned())
-        .collect();
-    #[cfg(not(feature = "embedded-pages"))]
-    let runs: HtmlRuns = {
-        let path = crate::prerendered::html_path(book().pages()[number].slug);
-        let json = crate::runtime::fetch::text(&path).await?;
-        serde_json::from_str(&json).map_err(|e| format!("the page's file is damaged ({e})"))?
+    let slug = book().pages()[number].slug;
+    // The first page's text is on screen already, in the page the host served.
+    let runs: HtmlRuns = match take_over::runs_on_screen(slug) {
+        Some(runs) => runs,
+        None => fetched_runs(slug).await?,
     };
     // Another build's file (a tab open across a deploy) may hold other runs
     // than this build's pages expect: refuse it rather than show a page with
@@ -221,6 +222,26 @@ pub(super) async fn html_runs(number: usize) -> Result<Rc<HtmlRuns>, String> {
     let runs = Rc::new(runs);
     FETCHED.with(|pages| pages.borrow_mut().insert(number, Rc::clone(&runs)));
     Ok(runs)
+}
+
+/// Section `slug`'s runs of HTML from its file, or built in for
+/// `wasm-bindgen-test`, whose runner serves no site.
+async fn fetched_runs(slug: &str) -> Result<HtmlRuns, String> {
+    #[cfg(feature = "embedded-pages")]
+    return Ok(book()
+        .by_slug(slug)
+        .map(|page| {
+            crate::prerendered::HTML_RUNS[page.number]
+                .iter()
+                .map(|run| (*run).to_owned())
+                .collect()
+        })
+        .unwrap_or_default());
+    #[cfg(not(feature = "embedded-pages"))]
+    {
+        let json = crate::runtime::fetch::text(&crate::prerendered::html_path(slug)).await?;
+        serde_json::from_str(&json).map_err(|e| format!("the page's file is damaged ({e})"))
+    }
 }
 
 /// "Continue where you left off", on the front page of a returning reader.

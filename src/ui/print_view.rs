@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::reader_state::stored_results;
 use super::your_machine::write_result;
+use crate::content::static_page::{SitePage, PRINT_NOTE};
 
 /// The pages put together, fetched once.
 async fn whole_book() -> Result<String, String> {
@@ -23,7 +24,7 @@ pub fn print_view() -> Html {
         let loaded = loaded.clone();
         use_effect_with((), move |()| {
             if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-                document.set_title("The whole book — Concurrency vs Parallelism");
+                document.set_title(&SitePage::Print.title());
             }
             spawn_local(async move { loaded.set(Some(whole_book().await.map(AttrValue::from))) });
         });
@@ -36,6 +37,13 @@ pub fn print_view() -> Html {
             }
         });
     }
+    // The host's static page holds the same book: the app takes over once
+    // its own is in, or has said why not.
+    use_effect_with(loaded.is_some(), |&shown| {
+        if shown {
+            super::take_over::complete();
+        }
+    });
     let print = Callback::from(|_| {
         if let Some(window) = web_sys::window() {
             // A browser that offers no printing refuses; its menu's Print remains.
@@ -45,7 +53,7 @@ pub fn print_view() -> Html {
     html! {
         <article class="page print-book" ref={article}>
             <div class="print-note">
-                <p>{ "The whole book on one page, to print or to save as PDF with your browser's Print command. Each widget shows your latest figures from “Your machine”, where you have run it." }</p>
+                <p>{ PRINT_NOTE }</p>
                 <button type="button" onclick={print}>{ "Print…" }</button>
             </div>
             { match &*loaded {

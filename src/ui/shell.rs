@@ -40,7 +40,8 @@ pub fn shell() -> Html {
     let progress = use_progress();
     let location = use_location();
     // `<page>/index.html` is the file a static host serves for `<page>/`:
-    // the same page, shown at its folder's URL.
+    // the same page, shown at its folder's URL. Any other address is not in
+    // the book, and has nothing to wait for before the app takes over.
     {
         let navigator = navigator.clone();
         use_effect_with(route.clone(), move |route| {
@@ -51,6 +52,7 @@ pub fn shell() -> Html {
                 return;
             };
             let Some(folder) = location.path().strip_suffix("index.html") else {
+                super::take_over::complete();
                 return;
             };
             let inside = navigator
@@ -62,8 +64,11 @@ pub fn shell() -> Html {
             } else {
                 format!("/{inside}")
             };
-            if let Some(page) = Route::recognize(&inside).filter(|r| *r != Route::NotFound) {
-                navigator.replace(&page);
+            match Route::recognize(&inside).filter(|r| *r != Route::NotFound) {
+                Some(page) => navigator.replace(&page),
+                None => {
+                    super::take_over::complete();
+                }
             }
         });
     }
@@ -351,6 +356,7 @@ fn a_dialog_is_open() -> bool {
         .is_some()
 }
 
+/// The same words as the host's `404.html` (`content::static_page`).
 fn not_found() -> Html {
     html! {
         <article class="page not-found">

@@ -21,6 +21,7 @@ use super::reader_state::{
 };
 use crate::content::directive::WidgetKind;
 use crate::content::markdown::escape;
+use crate::content::static_page::{SitePage, YOUR_MACHINE_INTRO};
 use crate::content::{book, Page};
 use crate::prerendered::{Piece, PAGES};
 use crate::reader::results::{Figure, ResultSet, SavedResult, LINK_KEY};
@@ -76,8 +77,10 @@ pub fn your_machine() -> Html {
         let shown = shown.clone();
         use_effect_with((), move |()| {
             if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-                document.set_title("Your machine — Concurrency vs Parallelism");
+                document.set_title(&SitePage::YourMachine.title());
             }
+            // Shown at once: nothing to wait for before taking over.
+            super::take_over::complete();
             let listener = web_sys::window().map(|window| {
                 gloo::events::EventListener::new(&window, "hashchange", move |_| {
                     shown.set(from_location())
@@ -186,7 +189,7 @@ pub fn your_machine() -> Html {
     html! {
         <article class="page your-machine" onclick={follow}>
             <h1>{ "💻 Your machine" }</h1>
-            <p>{ "Every widget you ran in this browser keeps its latest figures here, with the machine they were measured on. Compare them with a colleague's, or show a class one machine's results with the permalink: the results travel inside the link, not to a server." }</p>
+            <p>{ YOUR_MACHINE_INTRO }</p>
             { body }
             <h2>{ "Your progress" }</h2>
             <p>{ "Sections read, answers and widgets run are kept in this browser too; the table of contents shows them." }</p>

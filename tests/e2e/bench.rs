@@ -75,8 +75,156 @@ async fn measure_every_kernel_in_chromium() {
     browser.finish().await;
 
     result["lab"] = measure_the_concurrency_lab(&host).await;
+    result["first_text"] = measure_first_text(&site).await;
     std::fs::write(&out, result.to_string()).expect("write BENCH_OUT");
 }
+
+/// How many cold loads each first-text figure is the median of.
+const LOADS: usize = 5;
+
+/// The page the first-text figures load: §11, long, with widgets.
+const FIRST_TEXT_PAGE: &str = "common-pitfalls";
+
+/// Chromium's "slow 4G" network profile: 1.6 Mbit/s down, 750 kbit/s up,
+/// 150 ms round trips.
+const SLOW_4G: (f64, f64, f64) = (1.6e6 / 8.0, 750e3 / 8.0, 150.0);
+
+/// When the text paints, side by side: the pages as served (text first),
+/// and the same build served with empty pages, as every page was before it
+/// held its text (the app paints it once the WebAssembly runs); on
+/// localhost and under the slow-4G profile; and text first with the
+/// WebAssembly never answered. Each figure: the median, least and most of
+/// [`LOADS`] cold loads (cache off, no service worker).
+async fn measure_first_text(site: &std::path::Path) -> serde_json::Value {
+    let mut rows = Vec::new();
+    for network in ["localhost", "slow 4G"] {
+        for served in ["text first", "empty page, app paints"] {
+            rows.push(first_text(site, network, served, false).await);
+        }
+    }
+    rows.push(first_text(site, "slow 4G", "text first", true).await);
+    serde_json::Value::Array(rows)
+}
+
+/// One row of [`measure_first_text`].
+async fn first_text(
+    site: &std::path::Path,
+    network: &str,
+    served: &str,
+    wasm_never_answered: bool,
+) -> serde_json::Value {
+    let hosting = Hosting {
+        headers: true,
+        service_worker: false,
+    };
+    let host = StaticHost::start(site, "/", hosting);
+    if served != "text first" {
+        host.serve_without_text();
+    }
+    if wasm_never_answered {
+        host.slow_down("_bg.wasm", std::time::Duration::from_secs(3600));
+    }
+    let browser = Browser::start().await;
+    browser
+        .devtools("Network.enable", serde_json::json!({}))
+        .await;
+    browser
+        .devtools(
+            "Network.setCacheDisabled",
+            serde_json::json!({ "cacheDisabled": true }),
+        )
+        .await;
+    if network == "slow 4G" {
+        let (down, up, latency) = SLOW_4G;
+        browser
+            .devtools(
+                "Network.emulateNetworkConditions",
+                serde_json::json!({
+                    "offline": false,
+                    "latency": latency,
+                    "downloadThroughput": down,
+                    "uploadThroughput": up,
+                }),
+            )
+            .await;
+    }
+    let url = format!("{}/{FIRST_TEXT_PAGE}/", host.origin);
+    let mut loads = Vec::new();
+    for _ in 0..LOADS {
+        browser
+            .client
+            .goto("about:blank")
+            .await
+            .expect("a blank page");
+        // Not `goto`: it would wait for the load event, which a held-back
+        // WebAssembly preload never lets happen.
+        browser
+            .eval(&format!("location.href = {url:?}; return null"))
+            .await;
+        let done = if wasm_never_answered {
+            // The text, with the app still waiting for its module.
+            "document.querySelector('#static-book article.page h2') && performance.now() > 3000"
+        } else {
+            "document.querySelector('.book:not(#static-book) article.page h2') && !document.getElementById('static-book')"
+        };
+        browser.wait_until_within(done, "the page's text", 60).await;
+        // Layout shifts and the largest paint are reported a frame later.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        loads.push(browser.eval(LOAD_FIGURES).await);
+    }
+    browser.assert_console_clean_but(&url, &["_bg.wasm"]).await;
+    browser.finish().await;
+    let figure = |name: &str| {
+        let mut values: Vec<f64> = loads.iter().filter_map(|l| l[name].as_f64()).collect();
+        values.sort_by(f64::total_cmp);
+        match values.len() {
+            0 => serde_json::Value::Null,
+            n => serde_json::json!({
+                "median": values[n / 2],
+                "least": values[0],
+                "most": values[n - 1],
+            }),
+        }
+    };
+    serde_json::json!({
+        "network": network,
+        "served": served,
+        "wasm_never_answered": wasm_never_answered,
+        "loads": loads.len(),
+        "first_contentful_paint_ms": figure("fcp"),
+        "largest_contentful_paint_ms": figure("lcp"),
+        "take_over_ms": figure("take_over"),
+        "layout_shift": figure("cls"),
+        "bytes_before_first_text": loads.first().map_or(serde_json::Value::Null, |l| l["text_bytes"].clone()),
+    })
+}
+
+/// The load's figures, read in the page: first contentful paint, the last
+/// largest contentful paint, the take-over's mark, the layout shift so far,
+/// and the bytes of the HTML and the style sheets (what the text needs).
+const LOAD_FIGURES: &str = "return new Promise(done => {
+    const figures = {};
+    const paint = performance.getEntriesByName('first-contentful-paint')[0];
+    figures.fcp = paint ? paint.startTime : null;
+    const mark = performance.getEntriesByName('book-take-over')[0];
+    figures.take_over = mark ? mark.startTime : null;
+    const navigation = performance.getEntriesByType('navigation')[0];
+    figures.text_bytes = (navigation ? navigation.encodedBodySize : 0) + performance
+        .getEntriesByType('resource')
+        .filter(r => r.initiatorType === 'link' && r.name.endsWith('.css') || r.name.includes('/boot-'))
+        .reduce((sum, r) => sum + r.encodedBodySize, 0);
+    figures.cls = 0;
+    const shifts = new PerformanceObserver(list => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) figures.cls += e.value;
+    });
+    shifts.observe({type: 'layout-shift', buffered: true});
+    const largest = new PerformanceObserver(list => {
+        const entries = list.getEntries();
+        figures.lcp = entries[entries.length - 1].startTime;
+    });
+    largest.observe({type: 'largest-contentful-paint', buffered: true});
+    setTimeout(() => { shifts.disconnect(); largest.disconnect(); done(figures); }, 200);
+})";
 
 /// How many times each of the concurrency lab's measured runs is repeated.
 const LAB_RUNS: usize = 3;

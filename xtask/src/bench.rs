@@ -70,7 +70,7 @@ pub fn bench(options: Options) -> Result {
 
     println!("xtask: [2/3] release site");
     let site_dir = root.join("target").join("bench-site");
-    site::build(&tools, "/", &site_dir)?;
+    site::build(&tools, "/", None, &site_dir)?;
 
     println!("xtask: [3/3] headless Chromium: the book's full sweep on its worker pool");
     let figures = root.join("target").join("bench-wasm.json");
@@ -155,6 +155,7 @@ pub fn bench(options: Options) -> Result {
         "- first contentful paint in headless Chromium on localhost: {} ms",
         report["first_contentful_paint_ms"]
     ));
+    first_text_table(&mut out, &report["first_text"], &site_dir)?;
 
     if native_sweep {
         out.line(format!(
@@ -373,6 +374,57 @@ fn simd_table(out: &mut Report, native: &[KernelResult], browser: &serde_json::V
 /// met the lab's two targets: an event-loop lag p99 under 16 ms (one frame)
 /// with 10,000 clients on async handlers, and the pool at least 1.8 times
 /// as fast as the frozen main thread on the same count.
+/// The first-text figures side by side (`tests/e2e/bench.rs`), and what the
+/// text needs before it can paint: the page's HTML, the CSS and `boot.js`.
+fn first_text_table(out: &mut Report, rows: &serde_json::Value, site: &Path) -> Result {
+    out.line("\n### First text: §11 (common-pitfalls), cold loads in headless Chromium\n");
+    out.line("| network | page served | first contentful paint ms | largest contentful paint ms | take-over ms | layout shift |");
+    out.line("|---|---|---|---|---|---|");
+    let figure = |value: &serde_json::Value, digits: usize| match value["median"].as_f64() {
+        Some(median) => format!(
+            "{median:.digits$} ({:.digits$}–{:.digits$})",
+            value["least"].as_f64().unwrap_or(f64::NAN),
+            value["most"].as_f64().unwrap_or(f64::NAN)
+        ),
+        None => "-".to_owned(),
+    };
+    for row in rows.as_array().map(Vec::as_slice).unwrap_or_default() {
+        let served = match (row["served"].as_str(), row["wasm_never_answered"].as_bool()) {
+            (Some(served), Some(true)) => format!("{served}, WebAssembly never answered"),
+            (Some(served), _) => served.to_owned(),
+            (None, _) => "-".to_owned(),
+        };
+        out.line(format!(
+            "| {} | {served} | {} | {} | {} | {} |",
+            row["network"].as_str().unwrap_or("-"),
+            figure(&row["first_contentful_paint_ms"], 0),
+            figure(&row["largest_contentful_paint_ms"], 0),
+            figure(&row["take_over_ms"], 0),
+            figure(&row["layout_shift"], 3),
+        ));
+    }
+    let loads = rows[0]["loads"].as_u64().unwrap_or(0);
+    out.line(format!(
+        "\nMedian (least–most) of {loads} cold loads each: cache off, no service worker. \
+         \"Empty page, app paints\" is the same build served with every page's body \
+         emptied, as pages were served before they held their text. Slow 4G is \
+         Chromium's network emulation at 1.6 Mbit/s down, 750 kbit/s up, 150 ms round \
+         trips. The take-over is the app replacing the page as served; the layout \
+         shift is the sum of Chromium's layout-shift entries up to a moment after it."
+    ));
+    let page = crate::budget::first_text(site, "common-pitfalls", "/")?;
+    out.line(format!(
+        "\nBefore its first text §11 needs {} B gzip: {}.",
+        page.gzip_total(),
+        page.assets
+            .iter()
+            .map(|(name, _, gz)| format!("{name} {gz} B"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    Ok(())
+}
+
 fn lab_tables(out: &mut Report, lab: &serde_json::Value) {
     let runs = |key: &str| lab[key].as_array().cloned().unwrap_or_default();
     let ms = |value: &serde_json::Value| value.as_f64().map_or("-".into(), |v| format!("{v:.1}"));

@@ -1,14 +1,13 @@
-//! The first page's weight: what a reader downloads before the book paints
-//! (wasm, JavaScript, CSS and the front page's text), gzip-compressed as
-//! static hosts serve it.
+//! The first page's weight: what a reader downloads before the book is
+//! running (the front page's HTML, which holds its text, and the CSS,
+//! JavaScript and WebAssembly it loads), gzip-compressed as static hosts
+//! serve it.
 
 use std::io::Write;
 use std::path::Path;
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
-
-use concurrency_book::prerendered::html_path;
 
 use crate::Result;
 
@@ -70,9 +69,42 @@ impl Transfer {
 
 /// The assets the site's `index.html` references, measured.
 pub fn first_page(site: &Path, public_url: &str) -> Result<Transfer> {
-    let html = std::fs::read_to_string(site.join("index.html"))
-        .map_err(|e| format!("cannot read index.html: {e}"))?;
-    let mut assets: Vec<(String, usize, usize)> = Vec::new();
+    let mut assets = page_assets(site, "index.html", public_url, |name| {
+        [".js", ".wasm", ".css"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+    })?;
+    // Modules the JS glue imports (wasm-bindgen's snippets): fetched on the
+    // first page too, though `index.html` does not name them.
+    add_snippets(site, &mut assets)?;
+    if !assets.iter().any(|(name, _, _)| name.ends_with(".wasm")) {
+        return Err("index.html references no .wasm: cannot measure the first page".into());
+    }
+    Ok(Transfer { assets })
+}
+
+/// What page `slug` needs before its text can paint: its HTML, the CSS and
+/// `boot.js` (the theme), which the browser waits for; the scripts that
+/// start the app are modules, which it does not wait for.
+pub fn first_text(site: &Path, slug: &str, public_url: &str) -> Result<Transfer> {
+    let page = format!("{slug}/index.html");
+    let assets = page_assets(site, &page, public_url, |name| {
+        name.ends_with(".css") || (name.starts_with("boot-") && name.ends_with(".js"))
+    })?;
+    Ok(Transfer { assets })
+}
+
+/// The page at `page` (relative to `site`) and the files it names under
+/// `public_url` that `keep` keeps, each with its raw and gzip size.
+fn page_assets(
+    site: &Path,
+    page: &str,
+    public_url: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Result<Vec<(String, usize, usize)>> {
+    let html =
+        std::fs::read_to_string(site.join(page)).map_err(|e| format!("cannot read {page}: {e}"))?;
+    let mut assets = vec![(page.to_owned(), html.len(), gzip_size(html.as_bytes())?)];
     // Trunk's minifier leaves attribute values unquoted and the module script
     // names the wasm in a template literal: split on every such delimiter.
     let tokens = html.split(|c: char| {
@@ -82,32 +114,17 @@ pub fn first_page(site: &Path, public_url: &str) -> Result<Transfer> {
         ) || c.is_whitespace()
     });
     for quoted in tokens {
-        let is_asset = [".js", ".wasm", ".css"]
-            .iter()
-            .any(|ext| quoted.ends_with(ext));
         let Some(relative) = quoted.strip_prefix(public_url) else {
             continue;
         };
-        if !is_asset || assets.iter().any(|(name, _, _)| name == relative) {
+        if !keep(relative) || assets.iter().any(|(name, _, _)| name == relative) {
             continue;
         }
         let bytes = std::fs::read(site.join(relative))
             .map_err(|e| format!("cannot read {relative}: {e}"))?;
         assets.push((relative.to_owned(), bytes.len(), gzip_size(&bytes)?));
     }
-    // Modules the JS glue imports (wasm-bindgen's snippets): fetched on the
-    // first page too, though `index.html` does not name them.
-    add_snippets(site, &mut assets)?;
-    // The front page's own text, which the book fetches as it starts.
-    let front = build_file(site, &html_path(""));
-    if let Ok(bytes) = std::fs::read(site.join(&front)) {
-        let gz = gzip_size(&bytes)?;
-        assets.push((front, bytes.len(), gz));
-    }
-    if !assets.iter().any(|(name, _, _)| name.ends_with(".wasm")) {
-        return Err("index.html references no .wasm: cannot measure the first page".into());
-    }
-    Ok(Transfer { assets })
+    Ok(assets)
 }
 
 /// The widgets module (`concurrency-widgets`), which a page loads when it
@@ -199,7 +216,36 @@ mod tests {
             .iter()
             .map(|(name, _, _)| name.as_str())
             .collect();
-        assert_eq!(names, ["a.js", "a_bg.wasm", "s.css", "snippets/h/w.js"]);
+        assert_eq!(
+            names,
+            [
+                "index.html",
+                "a.js",
+                "a_bg.wasm",
+                "s.css",
+                "snippets/h/w.js"
+            ]
+        );
+        let _ = std::fs::remove_dir_all(&site);
+    }
+
+    #[test]
+    fn the_first_text_needs_the_page_its_style_and_boot_only() {
+        let site = std::env::temp_dir().join(format!("text-test-{}", std::process::id()));
+        std::fs::create_dir_all(site.join("p")).expect("a temporary site");
+        let html = "<meta charset=utf-8><script src=/boot-1.js></script><script type=module>\
+                    import init from\"/a.js\";</script><link href=/s.css rel=stylesheet><body>text";
+        std::fs::write(site.join("p/index.html"), html).expect("the page");
+        for file in ["boot-1.js", "a.js", "s.css"] {
+            std::fs::write(site.join(file), "x").expect("an asset");
+        }
+        let transfer = first_text(&site, "p", "/").expect("measured");
+        let names: Vec<&str> = transfer
+            .assets
+            .iter()
+            .map(|(name, _, _)| name.as_str())
+            .collect();
+        assert_eq!(names, ["p/index.html", "boot-1.js", "s.css"]);
         let _ = std::fs::remove_dir_all(&site);
     }
 }

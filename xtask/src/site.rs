@@ -7,19 +7,22 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use concurrency_book::content::markdown::{self, Block};
 use concurrency_book::content::search::{self, SearchIndex};
-use concurrency_book::content::{book, glossary, print, questions_path};
+use concurrency_book::content::static_page::{self, SitePage, BOOK_NAME};
+use concurrency_book::content::{book, print, questions_path};
 use concurrency_book::prerendered::{
     html_path, BUILD_FOLDER, BUILD_META, GLOSSARY_HTML, GLOSSARY_PATH, PRINT_PATH,
 };
-use concurrency_book::reader::results;
 use sha2::{Digest, Sha256};
 
 use crate::tools::BuildTools;
 use crate::{run, Result};
 
-/// Builds the site for `public_url` (`/` or a sub-path like `/book/`) into `out`.
-pub fn build(tools: &BuildTools, public_url: &str, out: &Path) -> Result {
+/// Builds the site for `public_url` (`/` or a sub-path like `/book/`) into
+/// `out`; with `site_url` (`https://example.org`) the pages' links for
+/// search engines and shared previews are absolute, and a `sitemap.xml` lists them.
+pub fn build(tools: &BuildTools, public_url: &str, site_url: Option<&str>, out: &Path) -> Result {
     let public_url = normalise(public_url)?;
+    let site_url = site_url.map(normalise_site_url).transpose()?;
     write_generated()?;
     run(tools
         .trunk_command()
@@ -32,31 +35,152 @@ pub fn build(tools: &BuildTools, public_url: &str, out: &Path) -> Result {
         fs::read_to_string(&index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
     let (html, policy) = with_content_security_policy(&html)?;
     let build = build_id(out)?;
-    let html = with_build_meta(&html, &build)?;
-    fs::write(&index, &html).map_err(|e| format!("cannot write {}: {e}", index.display()))?;
+    let shell = with_build_meta(&html, &build)?;
     write_policy_header(out, &policy)?;
     move_into_build_folder(out, &build)?;
-    finish_service_worker(out, &build)?;
-    let slugs = book()
-        .sections()
-        .iter()
-        .map(|page| page.slug)
-        .chain(EXTRA_PAGES);
-    for slug in slugs {
-        let folder = out.join(slug);
+    let pages = Pages {
+        shell: &shell,
+        public_url: &public_url,
+        site_url: site_url.as_deref(),
+    };
+    for page in SitePage::all() {
+        let path = page.path().unwrap_or_default();
+        let folder = out.join(&path);
         fs::create_dir_all(&folder)
             .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
-        fs::write(folder.join("index.html"), &html)
-            .map_err(|e| format!("cannot write page {slug}: {e}"))?;
+        fs::write(folder.join("index.html"), pages.html(page)?)
+            .map_err(|e| format!("cannot write page {path}: {e}"))?;
     }
     // Hosts such as GitHub Pages serve 404.html for unknown paths: the book then shows its own "not found".
-    fs::write(out.join("404.html"), &html).map_err(|e| format!("cannot write 404.html: {e}"))?;
+    fs::write(out.join("404.html"), pages.html(SitePage::NotFound)?)
+        .map_err(|e| format!("cannot write 404.html: {e}"))?;
+    if let Some(site_url) = &site_url {
+        fs::write(out.join("sitemap.xml"), sitemap(site_url, &public_url))
+            .map_err(|e| format!("cannot write sitemap.xml: {e}"))?;
+    }
+    finish_service_worker(out, &build)?;
     println!("xtask: site for {public_url} written to {}", out.display());
     Ok(())
 }
 
-/// Pages of the book that are not sections: each gets its folder too.
-const EXTRA_PAGES: [&str; 3] = [glossary::PAGE_SLUG, results::PAGE_SLUG, print::PAGE_SLUG];
+/// What every page of one build shares: Trunk's page, its policy and build
+/// added, and where the site lives.
+struct Pages<'a> {
+    shell: &'a str,
+    public_url: &'a str,
+    site_url: Option<&'a str>,
+}
+
+impl Pages<'_> {
+    /// `page`'s `index.html`: the shell with the page's own head and its text.
+    fn html(&self, page: SitePage) -> Result<String> {
+        let extra = match page {
+            SitePage::Glossary => GLOSSARY_HTML.to_owned(),
+            SitePage::Print => print::html(book()),
+            _ => String::new(),
+        };
+        let blocks = match page {
+            SitePage::Section(section) => markdown::render(
+                section.source,
+                &static_page::page_path(section, self.public_url),
+            ),
+            _ => Vec::new(),
+        };
+        let body = static_page::body(page, self.public_url, &blocks, &extra);
+        let head = self.head(page);
+        with_page(self.shell, &page.title(), &head, &body)
+    }
+
+    /// The page's description, canonical address and Open Graph tags.
+    fn head(&self, page: SitePage) -> String {
+        let description = markdown::escape(&page.description());
+        let mut head = format!("<meta name=\"description\" content=\"{description}\">");
+        match page.path() {
+            Some(path) => {
+                let address = format!(
+                    "{}{}{path}",
+                    self.site_url.unwrap_or_default(),
+                    self.public_url
+                );
+                head.push_str(&format!(
+                    "<link rel=\"canonical\" href=\"{address}\">\
+                     <meta property=\"og:type\" content=\"{}\">\
+                     <meta property=\"og:site_name\" content=\"{BOOK_NAME}\">\
+                     <meta property=\"og:title\" content=\"{}\">\
+                     <meta property=\"og:description\" content=\"{description}\">",
+                    if path.is_empty() {
+                        "website"
+                    } else {
+                        "article"
+                    },
+                    markdown::escape(&page.title()),
+                ));
+                if self.site_url.is_some() {
+                    head.push_str(&format!("<meta property=\"og:url\" content=\"{address}\">"));
+                }
+            }
+            // The page for every address that is not the book's.
+            None => head.push_str("<meta name=\"robots\" content=\"noindex\">"),
+        }
+        head
+    }
+}
+
+/// `shell` (Trunk's page, minified) with `title`, `head` after the title and
+/// `body` as the body's content.
+fn with_page(shell: &str, title: &str, head: &str, body: &str) -> Result<String> {
+    let title_start = shell.find("<title>").ok_or("index.html has no <title>")? + "<title>".len();
+    let title_end = shell.find("</title>").ok_or("index.html has no </title>")?;
+    let body_open = shell
+        .find("<body")
+        .and_then(|start| shell[start..].find('>').map(|end| start + end + 1))
+        .ok_or("index.html has no <body>")?;
+    let body_close = shell.rfind("</body>").unwrap_or(shell.len());
+    if !(title_end < body_open && body_open <= body_close) {
+        return Err("index.html's <title> and <body> are not where a page has them".into());
+    }
+    Ok(format!(
+        "{}{}</title>{head}{}{body}{}",
+        &shell[..title_start],
+        markdown::escape(title),
+        &shell[title_end + "</title>".len()..body_open],
+        &shell[body_close..]
+    ))
+}
+
+/// `sitemap.xml`: every page a search engine should index, at its address.
+fn sitemap(site_url: &str, public_url: &str) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in SitePage::all() {
+        // One reader's results, and a copy of every section, are not pages to find.
+        if matches!(page, SitePage::YourMachine | SitePage::Print) {
+            continue;
+        }
+        let path = page.path().unwrap_or_default();
+        xml.push_str(&format!(
+            "  <url><loc>{site_url}{public_url}{path}</loc></url>\n"
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// `https://example.org/` becomes `https://example.org`: the public URL adds the path.
+fn normalise_site_url(site_url: &str) -> Result<String> {
+    let trimmed = site_url.trim_end_matches('/');
+    let scheme_ok = trimmed.starts_with("https://") || trimmed.starts_with("http://");
+    let host = trimmed.split_once("://").map_or("", |(_, rest)| rest);
+    if !scheme_ok || host.is_empty() || host.contains(['/', '?', '#', '"', '<', '>', ' ']) {
+        return Err(format!(
+            "--site-url takes the site's origin, such as https://example.org, not {site_url:?}; \
+             the path goes in --public-url"
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
 
 /// Where `index.html`'s `copy-file` and `copy-dir` links find the files the
 /// browser fetches rather than carrying them in the WebAssembly.
@@ -301,16 +425,7 @@ fn finish_service_worker(out: &Path, build: &str) -> Result {
         .map_err(|e| format!("cannot read {}: {e}", worker.display()))?;
     let files = site_files(out)?;
     let list = serde_json::to_string(&files).map_err(|e| e.to_string())?;
-    let pages: Vec<String> = std::iter::once(String::new())
-        .chain(
-            book()
-                .sections()
-                .iter()
-                .map(|page| page.slug)
-                .chain(EXTRA_PAGES)
-                .map(|slug| format!("{slug}/")),
-        )
-        .collect();
+    let pages: Vec<String> = SitePage::all().iter().filter_map(SitePage::path).collect();
     let pages = serde_json::to_string(&pages).map_err(|e| e.to_string())?;
     let filled = script
         .replacen(
@@ -409,6 +524,76 @@ mod tests {
         fs::write(site.join("index.html"), "<meta charset=utf-8>").expect("index.html");
         assert!(build_folder(&site).is_err(), "a page naming no build");
         let _ = fs::remove_dir_all(&site);
+    }
+
+    #[test]
+    fn a_page_gets_its_title_head_and_text_in_the_shell() {
+        let shell = "<meta charset=utf-8><title>Book</title><script type=module>go()</script><body></body></html>";
+        let page = with_page(shell, "A & B", "<meta name=x>", "<p>text</p>").expect("a page");
+        assert_eq!(
+            page,
+            "<meta charset=utf-8><title>A &amp; B</title><meta name=x><script type=module>go()</script><body><p>text</p></body></html>"
+        );
+        assert!(with_page("<body></body>", "t", "", "").is_err(), "no title");
+    }
+
+    #[test]
+    fn each_page_names_its_canonical_address_under_the_public_url() {
+        let pages = Pages {
+            shell: "",
+            public_url: "/book/",
+            site_url: None,
+        };
+        let section = SitePage::Section(&book().pages()[1]);
+        let head = pages.head(section);
+        let slug = book().pages()[1].slug;
+        assert!(
+            head.contains(&format!("<link rel=\"canonical\" href=\"/book/{slug}/\">")),
+            "{head}"
+        );
+        assert!(
+            head.contains("og:title") && !head.contains("og:url"),
+            "{head}"
+        );
+        let pages = Pages {
+            site_url: Some("https://example.org"),
+            ..pages
+        };
+        let head = pages.head(section);
+        assert!(
+            head.contains(&format!("content=\"https://example.org/book/{slug}/\"")),
+            "{head}"
+        );
+        let missing = pages.head(SitePage::NotFound);
+        assert!(
+            missing.contains("noindex") && !missing.contains("canonical"),
+            "{missing}"
+        );
+    }
+
+    #[test]
+    fn the_sitemap_lists_the_book_s_pages_at_their_addresses() {
+        let xml = sitemap("https://example.org", "/book/");
+        assert!(xml.contains("<loc>https://example.org/book/</loc>"));
+        let sections = book().sections().len();
+        assert_eq!(xml.matches("<loc>").count(), sections + 2, "{xml}");
+        assert!(!xml.contains("your-machine") && !xml.contains("print/"));
+    }
+
+    #[test]
+    fn a_site_url_is_an_origin() {
+        assert_eq!(
+            normalise_site_url("https://example.org/").as_deref(),
+            Ok("https://example.org")
+        );
+        for wrong in [
+            "example.org",
+            "https://example.org/book",
+            "ftp://x",
+            "https://",
+        ] {
+            assert!(normalise_site_url(wrong).is_err(), "{wrong}");
+        }
     }
 
     #[test]
