@@ -141,8 +141,21 @@ impl Browser {
         clock.as_ref()?.most_run(from_ms, to_ms)
     }
 
-    /// Opens `url` as a reload would, and waits for the app to render a page.
+    /// Opens `url` as a reload would, and waits for the app to take over
+    /// the page the host served (`ui::take_over`).
     pub async fn open(&self, url: &str) {
+        self.open_as_served(url).await;
+        self.wait_until_within(
+            "!document.getElementById('static-book') && document.querySelector('article.page, .not-found')",
+            "the app took over the page",
+            30,
+        )
+        .await;
+    }
+
+    /// Opens `url` as a reload would, and waits for its text, which the
+    /// page the host serves holds before any script runs.
+    pub async fn open_as_served(&self, url: &str) {
         self.client
             .goto(url)
             .await
@@ -170,13 +183,24 @@ impl Browser {
     /// Waits at most 10 s until `script` (an expression) is truthy in the
     /// page; `what` names the wait in the failure.
     pub async fn wait_until(&self, script: &str, what: &str) {
-        for _ in 0..100 {
-            if self.eval(&format!("return !!({script})")).await == true {
+        self.wait_until_within(script, what, 10).await;
+    }
+
+    /// Waits at most `seconds` until `script` (an expression) is truthy. A
+    /// script that fails counts as false: the page may be reloading (the
+    /// service worker's one reload that isolates it).
+    pub async fn wait_until_within(&self, script: &str, what: &str, seconds: u64) {
+        let script = format!("return !!({script})");
+        for _ in 0..seconds * 10 {
+            if matches!(
+                self.client.execute(&script, vec![]).await,
+                Ok(Value::Bool(true))
+            ) {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("{what}: `{script}` never became true");
+        panic!("{what}: `{script}` never became true within {seconds} s");
     }
 
     /// Clicks the first element matching `selector`, scrolled to the middle of
@@ -272,6 +296,18 @@ impl Browser {
                 .await
                 .unwrap_or_else(|e| panic!("the driver could not print the page: {e}")),
         )
+    }
+
+    /// Sends a DevTools protocol command (Chromium only): network
+    /// emulation and the cache, for the bench's load timings.
+    pub async fn devtools(&self, command: &str, params: Value) -> Value {
+        self.client
+            .issue_cmd(DevTools {
+                command: command.to_owned(),
+                params,
+            })
+            .await
+            .unwrap_or_else(|e| panic!("DevTools {command}: {e}"))
     }
 
     /// Runs `script` in the page and returns its value.
@@ -592,6 +628,33 @@ fn firefox_capabilities() -> (String, serde_json::Map<String, Value>) {
         }),
     );
     (driver, capabilities)
+}
+
+/// ChromeDriver's way to the DevTools protocol (not in the W3C protocol either).
+#[derive(Debug)]
+struct DevTools {
+    command: String,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "cmd": self.command, "params": self.params }).to_string()),
+        )
+    }
 }
 
 /// ChromeDriver's log endpoint (not in the W3C protocol, so fantoccini has no method for it).

@@ -12,7 +12,8 @@ use super::server::{Hosting, StaticHost};
 use super::{page_url, site};
 
 /// The next deploy of an edited book: a copy of a built site under a new
-/// build id, with `MARKER` at the start of the TL;DR page's text.
+/// build id, with `MARKER` at the start of the TL;DR page's text, in its
+/// page file and in the page as served, as a real build would have it.
 struct NextBuild {
     folder: PathBuf,
     id: String,
@@ -40,6 +41,14 @@ impl NextBuild {
                 .expect("a page file is a list of HTML runs");
         runs[0] = format!("<p>{MARKER}</p>{}", runs[0]);
         fs::write(&page, serde_json::to_string(&runs).expect("JSON")).expect("write the page");
+        let served = folder.join("tl-dr").join("index.html");
+        let html = fs::read_to_string(&served).expect("the TL;DR page as served");
+        let html = html.replacen("<!--run-->", &format!("<!--run--><p>{MARKER}</p>"), 1);
+        assert!(
+            html.contains(MARKER),
+            "the served TL;DR page marks its text"
+        );
+        fs::write(&served, html).expect("write the page as served");
         Self {
             folder,
             id,
@@ -110,7 +119,13 @@ async fn build_shown(browser: &Browser) -> String {
 async fn wait_for_build(browser: &Browser, id: &str) {
     for _ in 0..100 {
         if build_shown(browser).await == id {
-            browser.wait_for("article.page h2", 10).await;
+            browser
+                .wait_until_within(
+                    "!document.getElementById('static-book') && document.querySelector('article.page h2')",
+                    "the reloaded page was taken over",
+                    30,
+                )
+                .await;
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;

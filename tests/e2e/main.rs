@@ -28,6 +28,7 @@ mod pool_start;
 mod print;
 mod server;
 mod simd_gpu;
+mod text_first;
 mod threads;
 
 use std::path::PathBuf;

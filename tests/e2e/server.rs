@@ -69,6 +69,10 @@ pub struct StaticHost {
     refused: Arc<Mutex<Option<(String, usize)>>>,
     /// The folder served: a deploy replaces it.
     site: Arc<Mutex<Arc<Path>>>,
+    /// Whether every response forbids the page's scripts.
+    no_scripts: Arc<AtomicBool>,
+    /// Whether pages are served without their text.
+    no_text: Arc<AtomicBool>,
     hosting: Hosting,
 }
 
@@ -100,6 +104,10 @@ impl StaticHost {
         let slowing = Arc::clone(&slow);
         let refused = Arc::new(Mutex::new(None::<(String, usize)>));
         let refusing = Arc::clone(&refused);
+        let no_scripts = Arc::new(AtomicBool::new(false));
+        let forbidding = Arc::clone(&no_scripts);
+        let no_text = Arc::new(AtomicBool::new(false));
+        let stripping = Arc::clone(&no_text);
         thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_io()
@@ -110,28 +118,40 @@ impl StaticHost {
                 let listener =
                     tokio::net::TcpListener::from_std(listener).expect("a listener on the loop");
                 while let Ok((stream, _)) = listener.accept().await {
-                    let (deployed, prefix, serving, headers, slowing, refusing) = (
+                    let (deployed, prefix, serving, headers, slowing, refusing, forbidding) = (
                         Arc::clone(&deployed),
                         prefix.clone(),
                         Arc::clone(&serving),
                         Arc::clone(&headers),
                         Arc::clone(&slowing),
                         Arc::clone(&refusing),
+                        Arc::clone(&forbidding),
                     );
+                    let stripping = Arc::clone(&stripping);
                     let service = service_fn(move |request: Request<hyper::body::Incoming>| {
                         let site = deployed
                             .lock()
                             .map(|site| Arc::clone(&site))
                             .expect("the served folder");
-                        let response = if !serving.load(Ordering::Relaxed) {
+                        let mut response = if !serving.load(Ordering::Relaxed) {
                             // Offline: the host is down. (A closed port cannot be had here:
                             // the browser's open keep-alive connections would hang instead.)
                             status(StatusCode::SERVICE_UNAVAILABLE, "offline")
                         } else if refuse(&refusing, request.uri().path()) {
                             status(StatusCode::NOT_FOUND, "not found")
                         } else {
-                            respond(&site, &prefix, request.uri().path(), hosting, &headers)
+                            let page = Page {
+                                path: request.uri().path(),
+                                without_text: stripping.load(Ordering::Relaxed),
+                            };
+                            respond(&site, &prefix, page, hosting, &headers)
                         };
+                        if forbidding.load(Ordering::Relaxed) {
+                            response.headers_mut().insert(
+                                http::header::CONTENT_SECURITY_POLICY,
+                                http::HeaderValue::from_static("script-src 'none'"),
+                            );
+                        }
                         let path = request.uri().path().to_owned();
                         let delay = slowing
                             .lock()
@@ -161,8 +181,25 @@ impl StaticHost {
             slow,
             refused,
             site,
+            no_scripts,
+            no_text,
             hosting,
         }
+    }
+
+    /// From now on serves every page with an empty body, as every page of
+    /// the book was served before pages held their text: the app then
+    /// renders the page itself once its WebAssembly runs. For the bench's
+    /// side-by-side first-text figures.
+    pub fn serve_without_text(&self) {
+        self.no_text.store(true, Ordering::Relaxed);
+    }
+
+    /// From now on forbids every page script (`script-src 'none'`): the
+    /// browser runs none of the book's JavaScript, and so none of its
+    /// WebAssembly, as with JavaScript switched off, in every engine alike.
+    pub fn refuse_scripts(&self) {
+        self.no_scripts.store(true, Ordering::Relaxed);
     }
 
     /// From now on serves `site` instead, as a deploy replaces a host's files.
@@ -222,14 +259,21 @@ fn refuse(refusal: &Mutex<Option<(String, usize)>>, path: &str) -> bool {
     }
 }
 
-/// The host's answer to a request for `path`.
+/// What is asked for, and how a page is to be served.
+struct Page<'a> {
+    path: &'a str,
+    without_text: bool,
+}
+
+/// The host's answer to a request for `page.path`.
 fn respond(
     site: &Path,
     prefix: &str,
-    path: &str,
+    page: Page,
     hosting: Hosting,
     headers: &[(String, String)],
 ) -> Response<Full<Bytes>> {
+    let path = page.path;
     let hook = Engine::current().needs_console_hook();
     let mut response = if hook && path.ends_with(CONSOLE_HOOK_FILE) {
         file_response(CONSOLE_HOOK.into(), "text/javascript")
@@ -242,7 +286,13 @@ fn respond(
         };
         match file.and_then(|file| std::fs::read(&file).ok().map(|body| (file, body))) {
             Some((file, body)) => {
-                let body = if hook && file.extension().is_some_and(|e| e == "html") {
+                let html = file.extension().is_some_and(|e| e == "html");
+                let body = if html && page.without_text {
+                    without_text(body)
+                } else {
+                    body
+                };
+                let body = if hook && html {
                     with_console_hook(body, prefix)
                 } else {
                     body
@@ -325,6 +375,17 @@ const CONSOLE_HOOK: &str = r#"(() => {
   addEventListener("unhandledrejection", (e) => keep("unhandled rejection: " + e.reason));
   document.addEventListener("securitypolicyviolation", (e) => keep("CSP " + e.violatedDirective + " " + e.blockedURI + " " + e.sample));
 })();"#;
+
+/// `html` with an empty `<body>`.
+fn without_text(html: Vec<u8>) -> Vec<u8> {
+    let text = String::from_utf8_lossy(&html).into_owned();
+    match (text.find("<body>"), text.rfind("</body>")) {
+        (Some(open), Some(close)) if open < close => {
+            format!("{}{}", &text[..open + "<body>".len()], &text[close..]).into_bytes()
+        }
+        _ => html,
+    }
+}
 
 /// `html` with the console hook as its first script, right after the CSP that governs it.
 fn with_console_hook(html: Vec<u8>, prefix: &str) -> Vec<u8> {
