@@ -5,9 +5,11 @@
 //     localStorage as a JSON string), so the text never flashes in the other
 //     theme; storage blocked or a value unreadable leaves the system's theme,
 //     and the app says why once it starts;
-//  2. the class `app` where the app can start (module scripts and
-//     WebAssembly exist): the page then shows where the app's controls and
-//     widgets will be. Without it, or once www/initializer.js finds that the
+//  2. the class `app` where the app can start: WebAssembly, module
+//     scripts, and the syntax of Trunk's start script (top-level await,
+//     which no script can test for; `Array.prototype.at` came after it in
+//     every engine, so a browser with it parses the script). The page then
+//     shows where the app's controls and widgets will be. Without it, or once www/initializer.js finds that the
 //     WebAssembly cannot start, the page says what the reader is missing
 //     (src/content/static_page.rs).
 (function () {
@@ -18,7 +20,11 @@
   } catch (blockedOrUnreadable) {
     // The system's theme.
   }
-  if (typeof WebAssembly === "object" && "noModule" in HTMLScriptElement.prototype) {
+  if (
+    typeof WebAssembly === "object" &&
+    "noModule" in HTMLScriptElement.prototype &&
+    typeof Array.prototype.at === "function"
+  ) {
     root.classList.add("app");
   }
 })();

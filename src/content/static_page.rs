@@ -249,6 +249,7 @@ fn sidebar(html: &mut String, current: SitePage, base: &str) {
 /// place, and the links to the pages around it.
 fn section_page(html: &mut String, page: &Page, base: &str, blocks: &[Block]) {
     html.push_str("<article class=\"page\">");
+    let mut widgets_explained = false;
     for block in blocks {
         match block {
             // Marked, so that the app takes the page's text from here rather
@@ -256,7 +257,17 @@ fn section_page(html: &mut String, page: &Page, base: &str, blocks: &[Block]) {
             Block::Html(run) => {
                 let _ = write!(html, "<!--{RUN_START}-->{run}<!--{RUN_END}-->");
             }
-            Block::Widget(widget) => widget_placeholder(html, widget.kind),
+            Block::Widget(widget) => {
+                if !widgets_explained {
+                    widgets_explained = true;
+                    let _ = write!(
+                        html,
+                        "<p class=\"when-static widget-note\">{}</p>",
+                        escape(WIDGETS_NOT_RUNNING)
+                    );
+                }
+                widget_placeholder(html, widget.kind);
+            }
             Block::BadWidget(why) => {
                 let _ = write!(
                     html,
@@ -270,7 +281,7 @@ fn section_page(html: &mut String, page: &Page, base: &str, blocks: &[Block]) {
         html.push_str(
             "<p class=\"self-check-score\"><span class=\"when-app\">Loading this section's questions…</span>\
              <span class=\"when-static\">This section's self-check questions need JavaScript and \
-             WebAssembly, which have not started in this browser.</span></p>",
+             WebAssembly, which have not started here.</span></p>",
         );
     }
     html.push_str("</article><nav class=\"page-nav\" aria-label=\"Previous and next pages\">");
@@ -298,12 +309,13 @@ fn section_page(html: &mut String, page: &Page, base: &str, blocks: &[Block]) {
 fn widget_placeholder(html: &mut String, kind: WidgetKind) {
     let _ = write!(
         html,
-        "<div class=\"widget-host\"><div></div><p class=\"widget-loading\" role=\"status\">\
+        "<div class=\"widget-host\"><div></div><p class=\"widget-loading\">\
          <span class=\"when-app\">Loading the widget “{title}”…</span>\
-         <span class=\"when-static\"><strong>{title}.</strong> {what} This widget runs on your \
-         machine, in WebAssembly: it needs JavaScript and a browser that runs WebAssembly, and \
-         neither has started on this page.</span></p></div>",
+         <span class=\"when-static\"><strong>Widget: {title}.</strong> {what}</span></p></div>",
         title = escape(kind.title()),
         what = escape(kind.summary()),
     );
 }
+
+/// Said once, before a page's first widget, where the widgets cannot run.
+pub const WIDGETS_NOT_RUNNING: &str = "The widgets on this page run on your machine, in WebAssembly: they need JavaScript and a browser that runs WebAssembly, and have not started here. Each is described where it would appear.";

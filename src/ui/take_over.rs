@@ -38,6 +38,14 @@ fn static_root(document: &Document) -> Option<Element> {
 /// body where the host served none.
 pub fn app_root() -> Option<Element> {
     let document = document()?;
+    // The app runs: where `www/boot.js` judged the browser too old to start
+    // it, the stylesheet must still show the app's controls from now on.
+    if let Some(root) = document.document_element() {
+        let classes = root.get_attribute("class").unwrap_or_default();
+        if !classes.split_whitespace().any(|class| class == "app") {
+            let _ = root.set_attribute("class", format!("{classes} app").trim());
+        }
+    }
     let body = document.body()?;
     if static_root(&document).is_none() {
         return Some(body.into());

@@ -97,7 +97,7 @@ pub fn widget_host(props: &WidgetHostProps) -> Html {
             <div ref={host}></div>
             { match &*state {
                 Loading::Pending => html! {
-                    <p class="widget-loading" role="status">
+                    <p class="widget-loading">
                         { format!("Loading the widget “{}”…", props.kind.title()) }
                     </p>
                 },

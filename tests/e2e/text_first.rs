@@ -65,9 +65,12 @@ async fn every_page_reads_with_javascript_off() {
         let title = browser.client.title().await.unwrap_or_default();
         assert_eq!(title, page.title(), "{url}");
         let canonical = browser.wait_for("link[rel=canonical]", 5).await;
+        // WebKit's driver answers with the resolved address, the others
+        // with the attribute as written.
+        let canonical = canonical.attr("href").await.ok().flatten().unwrap_or_default();
         assert_eq!(
-            canonical.attr("href").await.ok().flatten().as_deref(),
-            Some(&*format!("/book/{path}")),
+            canonical.trim_start_matches(&reader.host.origin),
+            format!("/book/{path}"),
             "{url}"
         );
         let links = browser
@@ -184,7 +187,7 @@ async fn the_text_stays_when_the_webassembly_cannot_start() {
     assert!(!shown(&reader, ".widget-host .when-app").await);
     let text = browser.wait_for("article.page", 5).await;
     let text = text.text().await.unwrap_or_default();
-    assert!(text.contains("needs JavaScript and a browser that runs WebAssembly"));
+    assert!(text.contains("they need JavaScript and a browser that runs WebAssembly"));
     browser
         .assert_console_clean_but(&url, &["404", "Not Found", "_bg.wasm"])
         .await;

@@ -115,8 +115,12 @@ impl Pages<'_> {
                     },
                     markdown::escape(&page.title()),
                 ));
-                if self.site_url.is_some() {
-                    head.push_str(&format!("<meta property=\"og:url\" content=\"{address}\">"));
+                if let Some(site_url) = self.site_url {
+                    head.push_str(&format!(
+                        "<meta property=\"og:url\" content=\"{address}\">\
+                         <meta property=\"og:image\" content=\"{site_url}{}icons/icon-512.png\">",
+                        self.public_url
+                    ));
                 }
             }
             // The page for every address that is not the book's.
@@ -562,6 +566,10 @@ mod tests {
         let head = pages.head(section);
         assert!(
             head.contains(&format!("content=\"https://example.org/book/{slug}/\"")),
+            "{head}"
+        );
+        assert!(
+            head.contains("content=\"https://example.org/book/icons/icon-512.png\""),
             "{head}"
         );
         let missing = pages.head(SitePage::NotFound);
