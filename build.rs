@@ -2,30 +2,24 @@
 //! then ships no markdown parser and no markdown, and shows a page without
 //! parsing it. The WebAssembly keeps only where each page's widgets go; the
 //! HTML itself is fetched with the page (`pages/<slug>.json`, from xtask), so
-//! the first page does not carry the whole book. The renderer is the content model's own (`src/content/`), so
-//! the host tests and the browser see the same HTML (a test checks it). The
-//! glossary page is rendered here too, so its data stays out of the browser.
+//! the first page does not carry the whole book. The renderer is the content
+//! model's own (the `book-content` crate in `content-model/`), so the host
+//! tests and the browser see the same HTML (a test checks it). The glossary
+//! page is rendered here too, so its data stays out of the browser.
 
 use std::fmt::Write;
 use std::path::PathBuf;
 
-// The build uses the renderer and the book's page list; the rest of the
-// content model (search, questions) is for the library.
-#[allow(dead_code)]
-#[path = "src/content/mod.rs"]
-mod content;
-
+use book_content as content;
 use content::markdown::{self, Block, PAGE_PATH_MARK};
 
 fn main() {
     println!("cargo:rerun-if-changed=content");
-    println!("cargo:rerun-if-changed=src/content");
     let mut code = String::from("[\n");
     let mut chunks = String::from("[\n");
     for page in content::book().pages() {
         let mut chunk = 0;
         chunks.push_str("    &[\n");
-        let title = page.title();
         let questions: Vec<(String, usize)> = page
             .question_set()
             .into_iter()
@@ -33,7 +27,7 @@ fn main() {
             .collect();
         let _ = writeln!(
             code,
-            "    Prerendered {{\n        title: {title:?},\n        questions: &{questions:?},\n        pieces: &["
+            "    Prerendered {{\n        questions: &{questions:?},\n        pieces: &["
         );
         for block in markdown::render(page.source, PAGE_PATH_MARK) {
             let _ = match block {

@@ -22,7 +22,8 @@
 
 /// The kernels and the measuring harness (the `book-compute` crate in `compute/`).
 pub use book_compute as compute;
-pub mod content;
+/// The text and its model (the `book-content` crate in `content-model/`).
+pub use book_content as content;
 pub mod prerendered;
 pub mod reader;
 

@@ -1,5 +1,5 @@
 //! The pages as `build.rs` rendered them: HTML runs and the widgets to mount
-//! between them, with each page's title. The browser uses these; the host
+//! between them, with each page's questions. The browser uses these; the host
 //! tests check they equal what `content::markdown::render` gives.
 
 use crate::content::directive::WidgetKind;
@@ -7,8 +7,6 @@ use crate::content::markdown::PAGE_PATH_MARK;
 
 /// One page, rendered.
 pub struct Prerendered {
-    /// The text of its first heading.
-    pub title: &'static str,
     /// Its self-check questions' ids and how many choices each has (the
     /// questions themselves are fetched with the page): enough to count
     /// answers and to refuse a stored answer that does not fit.
@@ -100,7 +98,6 @@ mod tests {
     fn the_pre_rendered_pages_are_what_the_renderer_gives() {
         assert_eq!(PAGES.len(), book().pages().len());
         for (page, pre) in book().pages().iter().zip(&PAGES) {
-            assert_eq!(pre.title, page.title(), "{}", page.slug);
             let questions: Vec<(String, usize)> = page
                 .question_set()
                 .into_iter()

@@ -11,7 +11,7 @@
 //     every engine, so a browser with it parses the script). The page then
 //     shows where the app's controls and widgets will be. Without it, or once www/initializer.js finds that the
 //     WebAssembly cannot start, the page says what the reader is missing
-//     (src/content/static_page.rs).
+//     (content-model/src/static_page.rs).
 (function () {
   var root = document.documentElement;
   try {

@@ -3,7 +3,7 @@
 // download that fails, or a browser that cannot compile the module, must
 // leave the page as it is, readable, and say so, rather than throw an
 // uncaught error. The static page shows what each widget would have done
-// (src/content/static_page.rs); the notice says why none runs.
+// (content-model/src/static_page.rs); the notice says why none runs.
 export default function initializer() {
   return {
     onFailure(reason) {

@@ -67,7 +67,12 @@ async fn every_page_reads_with_javascript_off() {
         let canonical = browser.wait_for("link[rel=canonical]", 5).await;
         // WebKit's driver answers with the resolved address, the others
         // with the attribute as written.
-        let canonical = canonical.attr("href").await.ok().flatten().unwrap_or_default();
+        let canonical = canonical
+            .attr("href")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         assert_eq!(
             canonical.trim_start_matches(&reader.host.origin),
             format!("/book/{path}"),

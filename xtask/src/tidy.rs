@@ -42,8 +42,8 @@ const FORBIDDEN_IMPORTS: [(&str, &str, &str); 6] = [
         "the runtime never imports the UI; it tells it with DOM events",
     ),
     (
-        "src/content",
-        "crate::runtime",
+        "content-model/src",
+        "web_sys",
         "the content model is host code, built before any browser",
     ),
     (

@@ -5,7 +5,7 @@
 use rust_stemmers::{Algorithm, Stemmer};
 
 use super::*;
-use crate::content::book;
+use crate::book;
 
 fn snowball(word: &str) -> String {
     Stemmer::create(Algorithm::English).stem(word).into_owned()
@@ -204,7 +204,7 @@ fn the_index_round_trips_and_refuses_another_version() {
 fn every_heading_of_every_page_is_an_entry() {
     let index = index();
     for page in book().pages() {
-        let headings = crate::content::markdown::headings(page.source);
+        let headings = crate::markdown::headings(page.source);
         let entries = index.entries.iter().filter(|e| e.page == page.slug).count();
         assert_eq!(entries, headings.len(), "{}", page.slug);
     }

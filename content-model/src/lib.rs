@@ -1,8 +1,15 @@
-//! The book's text: the markdown pages in `content/`, embedded at compile time.
+//! The book's text and its model (crate `book-content`): the markdown pages
+//! in `content/`, embedded at compile time.
 //!
 //! Pages are data, not code: a page is a markdown file whose first heading is
 //! its title, and whose fenced `widget <id>` blocks mount live widgets
-//! (see [`directive`]). [`markdown`] turns a page into blocks the UI renders.
+//! (see [`directive`]). [`markdown`] turns a page into blocks the UI renders;
+//! [`static_page`] writes each page as the host serves it.
+//!
+//! Pure Rust with no web dependency, used by the book's build script, by
+//! `cargo xtask` and by the browser (which gets the book's structure and
+//! titles, not its markdown). The book re-exports it as
+//! `concurrency_book::content`.
 
 pub mod directive;
 pub mod glossary;
@@ -32,11 +39,15 @@ pub struct Page {
     pub questions: Option<&'static str>,
 }
 
+/// Every page's title, in reading order, as `build.rs` read them from the files.
+const TITLES: [&str; 15] = include!(concat!(env!("OUT_DIR"), "/titles.rs"));
+
 /// Every page's file name and source, in reading order. A host test checks
 /// that this list and the `content/` folder agree.
 /// A page's markdown on the host (tests, the build script, xtask); nothing in
-/// the browser, which shows the pages `build.rs` rendered (`crate::prerendered`)
-/// and would only carry the markdown as dead weight.
+/// the browser, which shows the pages the book's build script rendered
+/// (`concurrency_book::prerendered`) and would only carry the markdown as
+/// dead weight.
 #[cfg(not(target_arch = "wasm32"))]
 macro_rules! markdown {
     ($file:literal) => {
@@ -140,12 +151,15 @@ const PAGES: [(&str, &str, Option<&str>); 15] = [
 ];
 
 impl Page {
-    /// The page's title: the text of its first heading, emoji included.
+    /// The page's title: the text of its first heading, emoji included,
+    /// read at build time (`build.rs`), so the browser has it without the
+    /// markdown.
     pub fn title(&self) -> String {
-        #[cfg(target_arch = "wasm32")]
-        return crate::prerendered::PAGES[self.number].title.to_owned();
-        #[cfg(not(target_arch = "wasm32"))]
-        markdown::first_heading(self.source).unwrap_or_else(|| self.slug.to_owned())
+        TITLES
+            .get(self.number)
+            .copied()
+            .unwrap_or(self.slug)
+            .to_owned()
     }
 
     /// The title without the leading emoji, for the browser tab and the sidebar's tooltip.
@@ -247,6 +261,18 @@ fn slug_of_file(file: &'static str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_titles_read_at_build_time_are_the_first_headings() {
+        for page in book().pages() {
+            assert_eq!(
+                Some(page.title()),
+                markdown::first_heading(page.source),
+                "{}",
+                page.slug
+            );
+        }
+    }
 
     #[test]
     fn slugs_drop_the_number_and_extension() {
