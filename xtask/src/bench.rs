@@ -405,7 +405,8 @@ fn first_text_table(out: &mut Report, rows: &serde_json::Value, site: &Path) -> 
     }
     let loads = rows[0]["loads"].as_u64().unwrap_or(0);
     out.line(format!(
-        "\nMedian (least–most) of {loads} cold loads each: cache off, no service worker. \
+        "\nMedian (least–most) of {loads} cold loads each: cache off, no service worker, \
+         files served uncompressed. \
          \"Empty page, app paints\" is the same build served with every page's body \
          emptied, as pages were served before they held their text. Slow 4G is \
          Chromium's network emulation at 1.6 Mbit/s down, 750 kbit/s up, 150 ms round \
