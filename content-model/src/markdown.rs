@@ -187,7 +187,7 @@ impl TermLinker {
             }
             events.push(Event::Html(CowStr::from(format!(
                 "<span class=\"term\"><a href=\"{page}/#{slug}\" aria-describedby=\"term-{slug}\">{shown}</a>\
-                 <span class=\"term-preview\" role=\"tooltip\" id=\"term-{slug}\"><strong>{name}</strong>: {definition}</span></span>",
+                 <span class=\"term-preview\" role=\"tooltip\" id=\"term-{slug}\" hidden><strong>{name}</strong>: {definition}</span></span>",
                 page = super::glossary::PAGE_SLUG,
                 shown = escape(&rest[at..at + len]),
                 name = escape(&term.term),
@@ -436,7 +436,7 @@ mod tests {
             "{ours}"
         );
         assert!(
-            ours.contains("role=\"tooltip\" id=\"term-deadlock\""),
+            ours.contains("role=\"tooltip\" id=\"term-deadlock\" hidden>"),
             "{ours}"
         );
         assert!(

@@ -149,6 +149,16 @@ async fn glossary_terms_link_to_their_entry_with_a_preview() {
     let browser = &reader.browser;
     reader.open("common-pitfalls").await;
     let term = browser.wait_for("article.page .term a", 10).await;
+    // Hidden in the HTML, for reader modes and pages without their style
+    // sheet, and not shown until asked for.
+    let before = browser
+        .eval("const p = document.querySelector('article.page .term-preview'); return [p.hidden, getComputedStyle(p).display]")
+        .await;
+    assert_eq!(
+        before,
+        serde_json::json!([true, "none"]),
+        "the definition waits"
+    );
     browser
         .eval("document.querySelector('article.page .term a').focus(); return null")
         .await;
