@@ -1,11 +1,14 @@
 //! The content model against the user's document: every section is there,
 //! verbatim, and every widget a page names exists.
 
+#[path = "support/html_text.rs"]
+mod html_text;
 #[path = "support/seed.rs"]
 mod seed;
 
 use concurrency_book::content::markdown::{self, Block};
 use concurrency_book::content::{book, Book};
+use html_text::visible_text;
 
 #[test]
 fn the_book_has_a_front_page_and_all_fourteen_sections() {
@@ -55,24 +58,6 @@ fn every_seed_table_cell_renders_in_its_section() {
             );
         }
     }
-}
-
-/// The text a reader sees in `html`: tags dropped, the few entities pulldown-cmark writes decoded.
-fn visible_text(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
 }
 
 #[test]

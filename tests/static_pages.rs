@@ -2,6 +2,8 @@
 //! (`content::static_page`): every section's whole text, the table of
 //! contents, the links around it, and a placeholder that explains each widget.
 
+#[path = "support/html_text.rs"]
+mod html_text;
 #[path = "support/seed.rs"]
 mod seed;
 
@@ -9,6 +11,7 @@ use concurrency_book::content::directive::WidgetKind;
 use concurrency_book::content::markdown::{self, Block};
 use concurrency_book::content::static_page::{self, SitePage, RUN_END, RUN_START};
 use concurrency_book::content::{book, glossary};
+use html_text::visible_text;
 
 /// `page`'s body under `base`, its text rendered as the build renders it.
 fn body(page: SitePage, base: &str, extra: &str) -> String {
@@ -19,26 +22,6 @@ fn body(page: SitePage, base: &str, extra: &str) -> String {
         _ => Vec::new(),
     };
     static_page::body(page, base, &blocks, extra)
-}
-
-/// The text a reader sees in `html`: tags and comments dropped, the entities
-/// the renderer writes decoded.
-fn visible_text(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 #[test]

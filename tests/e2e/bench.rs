@@ -113,11 +113,7 @@ async fn first_text(
     served: &str,
     wasm_never_answered: bool,
 ) -> serde_json::Value {
-    let hosting = Hosting {
-        headers: true,
-        service_worker: false,
-    };
-    let host = StaticHost::start(site, "/", hosting);
+    let host = StaticHost::start(site, "/", Hosting::HEADERS_ONLY);
     if served != "text first" {
         host.serve_without_text();
     }

@@ -302,9 +302,9 @@ impl Browser {
     /// emulation and the cache, for the bench's load timings.
     pub async fn devtools(&self, command: &str, params: Value) -> Value {
         self.client
-            .issue_cmd(DevTools {
-                command: command.to_owned(),
-                params,
+            .issue_cmd(ChromeDriverPost {
+                endpoint: "goog/cdp/execute",
+                body: json!({ "cmd": command, "params": params }),
             })
             .await
             .unwrap_or_else(|e| panic!("DevTools {command}: {e}"))
@@ -350,7 +350,10 @@ impl Browser {
         }
         let entries = self
             .client
-            .issue_cmd(BrowserLog)
+            .issue_cmd(ChromeDriverPost {
+                endpoint: "se/log",
+                body: json!({ "type": "browser" }),
+            })
             .await
             .expect("the browser log");
         entries
@@ -630,50 +633,30 @@ fn firefox_capabilities() -> (String, serde_json::Map<String, Value>) {
     (driver, capabilities)
 }
 
-/// ChromeDriver's way to the DevTools protocol (not in the W3C protocol either).
+/// A POST to one of ChromeDriver's own endpoints, which are not in the W3C
+/// protocol, so fantoccini has no method for them: the browser's log
+/// (`se/log`) and the DevTools protocol (`goog/cdp/execute`).
 #[derive(Debug)]
-struct DevTools {
-    command: String,
-    params: Value,
+struct ChromeDriverPost {
+    /// The endpoint under the session, such as `se/log`.
+    endpoint: &'static str,
+    body: Value,
 }
 
-impl WebDriverCompatibleCommand for DevTools {
+impl WebDriverCompatibleCommand for ChromeDriverPost {
     fn endpoint(
         &self,
         base: &url::Url,
         session: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
+            "session/{}/{}",
+            session.unwrap_or_default(),
+            self.endpoint
         ))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(json!({ "cmd": self.command, "params": self.params }).to_string()),
-        )
-    }
-}
-
-/// ChromeDriver's log endpoint (not in the W3C protocol, so fantoccini has no method for it).
-#[derive(Debug)]
-struct BrowserLog;
-
-impl WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(json!({ "type": "browser" }).to_string()),
-        )
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }

@@ -157,11 +157,7 @@ async fn reload_into(browser: &Browser, next: &NextBuild) {
 async fn a_tab_whose_build_is_gone_from_the_host_asks_for_a_reload() {
     let site = site("BOOK_SITE_ROOT");
     let next = NextBuild::of(&site, "gone");
-    let hosting = Hosting {
-        headers: true,
-        service_worker: false,
-    };
-    let host = StaticHost::start(&site, "/", hosting);
+    let host = StaticHost::start(&site, "/", Hosting::HEADERS_ONLY);
     let browser = Browser::start().await;
     browser.open(&page_url(&host.origin, "/", "")).await;
     browser.wait_for("article.page h2", 10).await;

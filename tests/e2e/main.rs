@@ -33,7 +33,7 @@ mod threads;
 
 use std::path::PathBuf;
 
-use concurrency_book::content::book;
+use concurrency_book::content::{book, Page};
 use serde_json::Value;
 
 use browser::Browser;
@@ -136,30 +136,11 @@ impl Reader {
 /// violation that axe rates serious or critical, and nothing leaves 127.0.0.1.
 async fn read_every_page(reader: &Reader, isolated: bool) {
     let (browser, host) = (&reader.browser, &reader.host);
-    let sections = seed::sections();
     for page in book().pages() {
         let url = reader.url(page.slug);
         browser.open(&url).await;
         browser.watch_csp().await;
-        let heading = browser
-            .wait_for("article.page h1, article.page h2", 10)
-            .await;
-        let heading = heading.text().await.unwrap_or_default();
-        assert_eq!(
-            heading.trim_end_matches('#').trim(),
-            page.title(),
-            "heading of {url}"
-        );
-        let text = browser.page_text().await;
-        if page.number > 0 {
-            for cell in seed::table_cells(sections[page.number - 1]) {
-                let cell = cell.split_whitespace().collect::<Vec<_>>().join(" ");
-                assert!(
-                    text.contains(&cell),
-                    "{url} does not show the cell {cell:?}"
-                );
-            }
-        }
+        assert_shows_its_seed(browser, page, &browser.page_text().await, &url).await;
         let title = browser.client.title().await.unwrap_or_default();
         assert!(
             title.contains("Concurrency vs Parallelism"),
@@ -176,6 +157,30 @@ async fn read_every_page(reader: &Reader, isolated: bool) {
             .assert_console_clean_but(&url, host.expected_errors())
             .await;
         browser.assert_only_local_requests(&host.origin).await;
+    }
+}
+
+/// The page on screen is `page`: its first heading is its title, and `text`,
+/// its visible text with runs of white space as one space, holds every cell
+/// of its seed tables.
+async fn assert_shows_its_seed(browser: &Browser, page: &Page, text: &str, url: &str) {
+    let heading = browser
+        .wait_for("article.page h1, article.page h2", 10)
+        .await;
+    let heading = heading.text().await.unwrap_or_default();
+    assert_eq!(
+        heading.trim_end_matches('#').trim(),
+        page.title(),
+        "heading of {url}"
+    );
+    if page.number > 0 {
+        for cell in seed::table_cells(seed::sections()[page.number - 1]) {
+            let cell = cell.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                text.contains(&cell),
+                "{url} does not show the cell {cell:?}"
+            );
+        }
     }
 }
 

@@ -18,12 +18,7 @@ async fn a_pool_whose_workers_cannot_load_says_so_and_a_rerun_retries() {
     if !super::browser::Engine::current().shares_memory() {
         return;
     }
-    // Isolated by its headers, with no service worker to answer from a cache.
-    let hosting = Hosting {
-        headers: true,
-        service_worker: false,
-    };
-    let reader = Reader::start(Site::Root, hosting).await;
+    let reader = Reader::start(Site::Root, Hosting::HEADERS_ONLY).await;
     let (browser, host) = (&reader.browser, &reader.host);
     // The module's own import of the script is served; the workers' are not.
     host.refuse(Some((WORKER_SCRIPT, 1)));

@@ -40,7 +40,12 @@ impl Hosting {
         headers: false,
         service_worker: true,
     };
-    /// No headers and no service worker: the page cannot be isolated.
+    /// Isolated by its headers, with no service worker: nothing is cached
+    /// between the host and the page, and no load is answered but by the host.
+    pub const HEADERS_ONLY: Hosting = Hosting {
+        headers: true,
+        service_worker: false,
+    };
     /// Where the worker pool cannot start in this run: a host without
     /// isolation, or, in WebKit run without its SharedArrayBuffer switch, an
     /// isolated host (isolated, and still no shared memory).
@@ -52,6 +57,7 @@ impl Hosting {
         }
     }
 
+    /// No headers and no service worker: the page cannot be isolated.
     pub const UNISOLATED: Hosting = Hosting {
         headers: false,
         service_worker: false,

@@ -10,7 +10,7 @@ use concurrency_book::content::static_page::SitePage;
 use fantoccini::Locator;
 
 use super::server::Hosting;
-use super::{seed, Reader, Site};
+use super::{assert_shows_its_seed, Reader, Site};
 
 /// The page whose take-over the tests watch: §11, long, with widgets.
 const PITFALLS: &str = "common-pitfalls";
@@ -37,7 +37,6 @@ async fn every_page_reads_with_javascript_off() {
     let reader = Reader::start(Site::SubPath, Hosting::UNISOLATED).await;
     reader.host.refuse_scripts();
     let browser = &reader.browser;
-    let sections = seed::sections();
     for page in SitePage::all() {
         let path = page.path().unwrap_or_default();
         let url = format!("{}/book/{path}", reader.host.origin);
@@ -46,21 +45,7 @@ async fn every_page_reads_with_javascript_off() {
         let text = article.text().await.unwrap_or_default();
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if let SitePage::Section(section) = page {
-            let heading = browser
-                .wait_for("article.page h1, article.page h2", 5)
-                .await;
-            let heading = heading.text().await.unwrap_or_default();
-            assert_eq!(
-                heading.trim_end_matches('#').trim(),
-                section.title(),
-                "{url}"
-            );
-            if section.number > 0 {
-                for cell in seed::table_cells(sections[section.number - 1]) {
-                    let cell = cell.split_whitespace().collect::<Vec<_>>().join(" ");
-                    assert!(text.contains(&cell), "{url} does not show {cell:?}");
-                }
-            }
+            assert_shows_its_seed(browser, section, &text, &url).await;
         }
         let title = browser.client.title().await.unwrap_or_default();
         assert_eq!(title, page.title(), "{url}");
@@ -169,11 +154,7 @@ async fn the_text_is_there_while_the_webassembly_loads() {
 /// refused download is an error.
 #[tokio::test]
 async fn the_text_stays_when_the_webassembly_cannot_start() {
-    let hosting = Hosting {
-        headers: true,
-        service_worker: false,
-    };
-    let reader = Reader::start(Site::Root, hosting).await;
+    let reader = Reader::start(Site::Root, Hosting::HEADERS_ONLY).await;
     reader.host.refuse(Some(("_bg.wasm", 0)));
     let browser = &reader.browser;
     let url = reader.url(PITFALLS);
@@ -203,11 +184,7 @@ async fn the_text_stays_when_the_webassembly_cannot_start() {
 /// same words selected, and (where the engine measures it) no layout shift.
 #[tokio::test]
 async fn the_app_takes_over_where_the_reader_is() {
-    let hosting = Hosting {
-        headers: true,
-        service_worker: false,
-    };
-    let reader = Reader::start(Site::Root, hosting).await;
+    let reader = Reader::start(Site::Root, Hosting::HEADERS_ONLY).await;
     reader.host.slow_down("_bg.wasm", Duration::from_secs(5));
     let browser = &reader.browser;
     browser.open_as_served(&reader.url(PITFALLS)).await;
