@@ -4,8 +4,6 @@
 //! - [`pool`] starts the wasm-bindgen-rayon pool of Web Workers once, or says why not.
 //! - [`job`] runs a whole job inside the pool while the main thread only awaits it.
 //! - [`hand_over`] passes work to the pool without a lock on the main thread.
-//! - [`lab`] is the parallelism lab's job: measure kernels on 1..N threads,
-//!   and the SIMD lab's: scalar and four lanes, on one thread and on N.
 //! - [`gpu`] runs the Mandelbrot as a WebGPU compute shader, awaited on the
 //!   event loop like any other promise.
 //! - [`panics`] turns a worker's panic into a message for the waiting widget.
@@ -16,22 +14,16 @@
 //! - [`js_error`] puts a JavaScript exception into words.
 //! - [`clipboard`] copies text and says truthfully whether it did.
 //! - [`clock`] is the high-resolution timer, on the main thread and in workers.
-//! - [`actors`] is the actor model on the event loop: mailboxes, no shared
-//!   memory, a supervisor that restarts a failed actor.
-//! - [`event_loop`] is the concurrency widgets' side: tasks that take turns on
-//!   the main thread, and the frames the browser draws meanwhile.
-//! - [`heap`] counts the bytes Rust code holds, and [`memory`] starts plain Web
-//!   Workers and asks the browser what the page weighs: the cost of a thread.
+//! - [`event_loop`] is the concurrency widgets' side: giving the main thread
+//!   back, and the frames the browser draws meanwhile.
+//! - [`heap`] counts the bytes Rust code holds: the allocator of every thread.
 //! - [`storage`] is `localStorage`, which a browser may block, fill or lack:
 //!   every access fallible, the refusal kept in words for the reader.
 //! - [`service_worker`] registers the book's service worker: offline reading, and
 //!   isolation (one reload) on hosts that cannot send the headers.
-//! - [`timer_queue`] keeps many waits on one browser timer, as a server
-//!   runtime does (the one-thread server's simulated I/O).
 //! - [`widgets_module`] loads the second WebAssembly module, the widgets', on
 //!   a page's first widget.
 
-pub mod actors;
 pub mod build;
 pub mod clipboard;
 pub mod clock;
@@ -47,14 +39,10 @@ pub mod heap;
 pub mod job;
 pub mod js_error;
 pub mod json;
-#[cfg(feature = "widgets")]
-pub mod lab;
-pub mod memory;
 pub mod panics;
 #[cfg(feature = "widgets")]
 pub mod pool;
 pub mod service_worker;
 pub mod storage;
-pub mod timer_queue;
 #[cfg(not(feature = "embedded-widgets"))]
 pub mod widgets_module;

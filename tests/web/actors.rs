@@ -1,7 +1,8 @@
 //! The actor model on the event loop: mailboxes, a slow actor, a failure
 //! that its supervisor restarts.
 
-use concurrency_book::runtime::actors::{run, ChatRoom};
+use concurrency_book::compute::control::Control;
+use concurrency_book::ui::widgets::concurrency::actors::engine::{run, ChatRoom};
 use wasm_bindgen_test::*;
 
 #[wasm_bindgen_test]
@@ -13,7 +14,7 @@ async fn every_delivery_is_handled_or_lost_and_a_failed_actor_is_restarted() {
         slow_ms: 20,
         crash_every: 7,
     };
-    let outcome = run(room, std::rc::Rc::default(), |_| {}).await;
+    let outcome = run(room, Control::new(), |_| {}).await;
     assert_eq!(outcome.expected, 1_000);
     assert_eq!(outcome.handled + outcome.lost, outcome.expected);
     assert_eq!(

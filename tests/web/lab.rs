@@ -8,7 +8,7 @@ use concurrency_book::compute::kernel::{KernelKind, KernelRequest};
 use concurrency_book::compute::lab::{LabError, LabRequest, Split};
 use concurrency_book::compute::measure::Plan;
 use concurrency_book::runtime::clock::now_ms;
-use concurrency_book::runtime::lab::{run, RunError};
+use concurrency_book::ui::widgets::lab::job::{run, RunError};
 use gloo::timers::future::sleep;
 use wasm_bindgen_test::*;
 

@@ -8,7 +8,7 @@ use concurrency_book::compute::simd::lab::{SimdKernel, SimdRequest};
 use concurrency_book::compute::simd::lanes::INSTRUCTIONS;
 use concurrency_book::compute::simd::mandelbrot::MandelbrotF32;
 use concurrency_book::compute::simd::Lanes;
-use concurrency_book::runtime::lab::run_simd;
+use concurrency_book::ui::widgets::lab::job::run_simd;
 use wasm_bindgen_test::*;
 
 #[wasm_bindgen_test]

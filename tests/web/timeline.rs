@@ -3,8 +3,8 @@
 
 use concurrency_book::compute::concurrency::timeline::{run_on_pool, TaskSpec, Timeline};
 use concurrency_book::runtime::clock::shared_ms;
-use concurrency_book::runtime::event_loop::run_interleaved;
 use concurrency_book::runtime::job::run_in_pool;
+use concurrency_book::ui::widgets::concurrency::timeline::interleave::run_interleaved;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;

@@ -24,7 +24,7 @@ const SOURCE_ROOTS: [&str; 6] = [
 ];
 
 /// Imports a layer may not make: (folder, forbidden text, why).
-const FORBIDDEN_IMPORTS: [(&str, &str, &str); 6] = [
+const FORBIDDEN_IMPORTS: [(&str, &str, &str); 7] = [
     (
         "compute/src",
         "web_sys",
@@ -40,6 +40,11 @@ const FORBIDDEN_IMPORTS: [(&str, &str, &str); 6] = [
         "src/runtime",
         "crate::ui",
         "the runtime never imports the UI; it tells it with DOM events",
+    ),
+    (
+        "src/runtime",
+        "yew",
+        "the runtime is the browser's machinery, apart from the UI framework",
     ),
     (
         "content-model/src",

@@ -9,12 +9,12 @@
 //! with the kernels and the worker pool: the book's pages load it when they
 //! first show a widget, and each widget runs there as an [`islands`] app.
 
-mod concurrency;
+pub mod concurrency;
 mod environment;
 pub mod islands;
-mod kit;
-mod lab;
-mod pitfalls;
+pub mod kit;
+pub mod lab;
+pub mod pitfalls;
 mod simd_gpu;
 mod threads_check;
 

@@ -2,7 +2,6 @@
 //! and count the distinct threads that really did work.
 
 use serde::Serialize;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
@@ -13,7 +12,7 @@ use crate::compute::threads_probe::{self, ProbeOutcome, ProbeSize};
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
 use crate::runtime::job::{run_in_pool, JobError};
-use crate::ui::widgets::kit::run::Run;
+use crate::ui::widgets::kit::run::{use_run, Run};
 
 /// The figures a run writes to `data-result`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -36,46 +35,30 @@ struct Report {
     user_agent: String,
 }
 
-/// Where the check stands.
-type State = Run<(), Report>;
-
 /// The widget: one button, one run, a sentence saying what it proves.
 #[function_component(ThreadsCheck)]
 pub fn threads_check() -> Html {
-    let state = use_state(|| State::Idle);
+    let run_state = use_run::<(), Report>();
     let start = {
-        let state = state.clone();
+        let run_state = run_state.clone();
         Callback::from(move |_| {
-            if state.is_running() {
-                return;
-            }
-            state.set(State::Running(()));
-            let state = state.clone();
-            spawn_local(async move {
-                state.set(match check(ProbeSize::standard()).await {
-                    Ok(report) => State::Done(report),
-                    Err(message) => State::Failed(message),
-                });
-            });
+            run_state.start((), |_, _| check(ProbeSize::standard()));
         })
     };
-    let running = state.is_running();
-    let result = match &*state {
-        State::Done(report) => result_json(report),
-        _ => None,
-    };
+    let running = run_state.is_running();
+    let result = run_state.done().and_then(result_json);
     html! {
         <WidgetFrame kind={WidgetKind::ThreadsCheck} {result} busy={running}>
             <button type="button" onclick={start} disabled={running}>
                 { if running { "Running…" } else { "Run the threads check" } }
             </button>
             <div class="widget-output" role="status" aria-live="polite">
-                { match &*state {
+                { match run_state.state() {
                     // The check runs to its end: nothing cancels it.
-                    State::Idle | State::Cancelled => html! { <p>{ "Starts the worker pool and runs one CPU-bound job on it." }</p> },
-                    State::Running(()) => html! { <p>{ "Working in the pool; the page stays responsive." }</p> },
-                    State::Done(report) => explain(report),
-                    State::Failed(message) => html! {
+                    Run::Idle | Run::Cancelled => html! { <p>{ "Starts the worker pool and runs one CPU-bound job on it." }</p> },
+                    Run::Running(()) => html! { <p>{ "Working in the pool; the page stays responsive." }</p> },
+                    Run::Done(report) => explain(report),
+                    Run::Failed(message) => html! {
                         <p class="error">{ format!("The check failed: {message}. Reload the page to try again.") }</p>
                     },
                 } }

@@ -9,19 +9,17 @@ use std::rc::Rc;
 
 use gloo::timers::future::TimeoutFuture;
 use serde::Serialize;
-use yew::platform::spawn_local;
+use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::compute::concurrency::backpressure::{Buffer, Offer, Policy, MAX_CAPACITY};
+use crate::compute::control::Control;
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::now_ms;
 use crate::ui::widgets::kit::depth_chart;
-use crate::ui::widgets::kit::fields::{
-    buttons, field_notes, initial_texts, parse_fields, Field, FieldSet,
-};
+use crate::ui::widgets::kit::fields::{buttons, use_form, Field};
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::kit::run::Run;
-use crate::ui::widgets::kit::stop::use_stop;
+use crate::ui::widgets::kit::run::{use_run, Run};
 use crate::ui::widgets::round_ms;
 
 /// Each item carries a payload, so a deep buffer really holds memory.
@@ -71,8 +69,9 @@ struct Lane {
 
 type Lanes = Rc<Vec<RefCell<Lane>>>;
 
-/// Where the run stands: the lanes drawn as they fill, and the run's length.
-type State = Run<(Lanes, f64), (Box<Report>, Lanes)>;
+/// What the running view draws: the lanes as they fill, the run's length,
+/// and how many samples were taken.
+type Live = (Lanes, f64, u32);
 
 /// The numbers the reader sets.
 const FIELDS: [Field; 4] = [
@@ -108,35 +107,19 @@ const FIELDS: [Field; 4] = [
 
 #[function_component(Backpressure)]
 pub fn backpressure() -> Html {
-    let state = use_state(|| State::Idle);
-    let fields = use_state(|| initial_texts(&FIELDS));
-    let notes = use_state(Vec::<String>::new);
-    let stop = use_stop();
-    let tick = use_state(|| 0_u32);
-    let running = state.is_running();
+    let run_state = use_run::<Live, (Box<Report>, Lanes)>();
+    let form = use_form(&FIELDS);
+    let running = run_state.is_running();
     let start = {
-        let (state, fields, notes, stop, tick) = (
-            state.clone(),
-            fields.clone(),
-            notes.clone(),
-            stop.clone(),
-            tick.clone(),
-        );
+        let (run_state, form) = (run_state.clone(), form.clone());
         Callback::from(move |_| {
-            if state.is_running() {
+            if run_state.is_running() {
                 return;
             }
-            let (values, found) = match parse_fields(&FIELDS, &fields) {
-                Ok(parsed) => parsed,
-                Err(why) => {
-                    state.set(State::Failed(why));
-                    return;
-                }
+            let [producer, consumer, capacity, seconds] = match form.read() {
+                Ok(values) => [values[0], values[1], values[2], values[3]],
+                Err(why) => return run_state.refuse(why),
             };
-            notes.set(found);
-            let [producer, consumer, capacity, seconds] =
-                [values[0], values[1], values[2], values[3]];
-            let flag = stop.arm();
             let lanes: Lanes = Rc::new(
                 Policy::ALL
                     .iter()
@@ -155,31 +138,26 @@ pub fn backpressure() -> Html {
                     .collect(),
             );
             let duration_ms = seconds as f64 * 1000.0;
-            state.set(State::Running((Rc::clone(&lanes), duration_ms)));
-            let (state, tick) = (state.clone(), tick.clone());
-            spawn_local(async move {
+            let first = (Rc::clone(&lanes), duration_ms, 0);
+            run_state.start(first, move |control, live| async move {
                 let started = now_ms();
                 for index in 0..lanes.len() {
+                    let pace = Pace {
+                        started,
+                        duration_ms,
+                        stop: control.clone(),
+                    };
                     spawn_local(produce(
                         Rc::clone(&lanes),
                         index,
                         producer as f64,
-                        started,
-                        duration_ms,
-                        Rc::clone(&flag),
+                        pace.clone(),
                     ));
-                    spawn_local(consume(
-                        Rc::clone(&lanes),
-                        index,
-                        consumer as f64,
-                        started,
-                        duration_ms,
-                        Rc::clone(&flag),
-                    ));
+                    spawn_local(consume(Rc::clone(&lanes), index, consumer as f64, pace));
                 }
                 // The sampler: every buffer's depth, for the live chart.
                 let mut redraws = 0;
-                while now_ms() - started < duration_ms && !flag.get() {
+                while now_ms() - started < duration_ms && !control.is_cancelled() {
                     let at = now_ms() - started;
                     for lane in lanes.iter() {
                         let mut lane = lane.borrow_mut();
@@ -187,15 +165,11 @@ pub fn backpressure() -> Html {
                         lane.depths.push((at, depth));
                     }
                     redraws += 1;
-                    tick.set(redraws);
+                    live.show((Rc::clone(&lanes), duration_ms, redraws));
                     TimeoutFuture::new(SAMPLE_MS as u32).await;
                 }
                 // Let both tasks see the end before counting.
                 TimeoutFuture::new(2 * TICK_MS).await;
-                if flag.get() {
-                    state.set(State::Cancelled);
-                    return;
-                }
                 let report = Report {
                     producer_per_s: producer,
                     consumer_per_s: consumer,
@@ -204,42 +178,51 @@ pub fn backpressure() -> Html {
                     item_bytes: ITEM_BYTES,
                     policies: lanes.iter().map(|lane| outcome(&lane.borrow())).collect(),
                 };
-                state.set(State::Done((Box::new(report), lanes)));
+                Ok((Box::new(report), lanes))
             });
         })
     };
-    let cancel = stop.cancel();
-    let result = match &*state {
-        State::Done((report, _)) => result_json(report),
-        _ => None,
-    };
+    let result = run_state.done().and_then(|(report, _)| result_json(report));
     html! {
         <WidgetFrame kind={WidgetKind::Backpressure} {result} busy={running}>
-            { buttons("Run the four policies", running, start, cancel) }
-            <div class="lab-controls">
-                <FieldSet fields={FIELDS.to_vec()} texts={fields.clone()} />
-            </div>
-            { field_notes(&notes) }
+            { buttons("Run the four policies", running, start, run_state.cancel()) }
+            <div class="lab-controls">{ form.inputs() }</div>
+            { form.notes() }
             <div class="widget-output" role="status" aria-live="polite">
-                { match &*state {
-                    State::Idle => html! { <p>{ "A producer and a consumer, two async tasks on this page's thread, for each of the four policies at once." }</p> },
-                    State::Running((lanes, duration_ms)) => html! {
+                { match run_state.state() {
+                    Run::Idle => html! { <p>{ "A producer and a consumer, two async tasks on this page's thread, for each of the four policies at once." }</p> },
+                    Run::Running((lanes, duration_ms, samples)) => html! {
                         <>
-                            <p>{ format!("Running… ({} samples)", *tick) }</p>
+                            <p>{ format!("Running… ({samples} samples)") }</p>
                             { buffer_chart(lanes, *duration_ms) }
                         </>
                     },
-                    State::Done((report, lanes)) => html! {
+                    Run::Done((report, lanes)) => html! {
                         <>
                             { buffer_chart(lanes, report.seconds as f64 * 1000.0) }
                             { explain(report) }
                         </>
                     },
-                    State::Cancelled => html! { <p>{ "Stopped." }</p> },
-                    State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+                    Run::Cancelled => html! { <p>{ "Stopped." }</p> },
+                    Run::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
                 } }
             </div>
         </WidgetFrame>
+    }
+}
+
+/// When a lane's two tasks started, how long they run, and their Cancel.
+#[derive(Clone)]
+struct Pace {
+    started: f64,
+    duration_ms: f64,
+    stop: Control,
+}
+
+impl Pace {
+    /// Whether the tasks should go on: time left, and not cancelled.
+    fn going(&self) -> bool {
+        now_ms() - self.started < self.duration_ms && !self.stop.is_cancelled()
     }
 }
 
@@ -250,15 +233,9 @@ fn due(per_s: f64, started: f64) -> u64 {
 
 /// The producer: offers items at its rate; blocked, it holds its item and
 /// waits for room, so it falls behind its rate.
-async fn produce(
-    lanes: Lanes,
-    index: usize,
-    per_s: f64,
-    started: f64,
-    duration_ms: f64,
-    stop: Rc<std::cell::Cell<bool>>,
-) {
-    while now_ms() - started < duration_ms && !stop.get() {
+async fn produce(lanes: Lanes, index: usize, per_s: f64, pace: Pace) {
+    let started = pace.started;
+    while pace.going() {
         {
             let mut lane = lanes[index].borrow_mut();
             let lane = &mut *lane;
@@ -290,15 +267,9 @@ async fn produce(
 }
 
 /// The consumer: takes items at its rate, when there are any.
-async fn consume(
-    lanes: Lanes,
-    index: usize,
-    per_s: f64,
-    started: f64,
-    duration_ms: f64,
-    stop: Rc<std::cell::Cell<bool>>,
-) {
-    while now_ms() - started < duration_ms && !stop.get() {
+async fn consume(lanes: Lanes, index: usize, per_s: f64, pace: Pace) {
+    let started = pace.started;
+    while pace.going() {
         {
             let mut lane = lanes[index].borrow_mut();
             while lane.consumed < due(per_s, started) {

@@ -2,6 +2,8 @@
 //! fields that report the reader's raw text, and the parsing that clamps it
 //! into range or refuses it with a reason.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 /// The start and Cancel buttons, in that order: the first button starts the widget.
@@ -149,5 +151,49 @@ pub fn field_set(props: &FieldSetProps) -> Html {
                              min={field.min} max={field.max} {oninput} />
             }
         }) }
+    }
+}
+
+/// A widget's number fields: what the reader typed, and the notes of the
+/// last reading. Kept across renders by [`use_form`].
+#[derive(Clone)]
+pub struct Form {
+    fields: Rc<[Field]>,
+    texts: UseStateHandle<Vec<String>>,
+    notes: UseStateHandle<Vec<String>>,
+}
+
+/// The [`Form`] of `fields`, showing their initial values.
+#[hook]
+pub fn use_form(fields: &[Field]) -> Form {
+    let fields: Rc<[Field]> = (*use_memo((), |()| Rc::<[Field]>::from(fields))).clone();
+    let texts = {
+        let fields = Rc::clone(&fields);
+        use_state(move || initial_texts(&fields))
+    };
+    Form {
+        fields,
+        texts,
+        notes: use_state(Vec::new),
+    }
+}
+
+impl Form {
+    /// The reader's numbers, each clamped into its range (a note says so), or
+    /// why they are refused: what a widget reads as its run starts.
+    pub fn read(&self) -> Result<Vec<u64>, String> {
+        let (values, notes) = parse_fields(&self.fields, &self.texts)?;
+        self.notes.set(notes);
+        Ok(values)
+    }
+
+    /// The number inputs.
+    pub fn inputs(&self) -> Html {
+        html! { <FieldSet fields={self.fields.to_vec()} texts={self.texts.clone()} /> }
+    }
+
+    /// The notes of the last reading: which numbers were clamped.
+    pub fn notes(&self) -> Html {
+        field_notes(&self.notes)
     }
 }

@@ -3,10 +3,12 @@
 //!
 //! - [`frame`] keeps the widget contract (`data-widget`, the first button
 //!   starts it, `data-result`) and announces a finished run to the book.
-//! - [`fields`]: the start and Cancel buttons, number fields and their parsing.
+//! - [`fields`]: the start and Cancel buttons, number fields, their parsing,
+//!   and [`fields::use_form`], a widget's fields kept and read in one place.
 //! - [`run`]: where a run stands (idle, running, done, cancelled, failed),
-//!   the one state machine every widget's view matches on.
-//! - [`stop`]: Cancel for a run on the page's event loop.
+//!   the one state machine every widget's view matches on, and
+//!   [`run::use_run`], the one hook that starts, watches and cancels a run,
+//!   on the event loop or in the pool.
 //! - [`chart`], [`gantt`], [`depth_chart`] and [`image_view`] draw results:
 //!   speedup curves and bars, spans on lanes, queue depths, a kernel's image.
 
@@ -17,4 +19,3 @@ pub mod frame;
 pub mod gantt;
 pub mod image_view;
 pub mod run;
-pub mod stop;

@@ -5,7 +5,6 @@
 
 use std::rc::Rc;
 
-use gloo::timers::callback::Interval;
 use gloo::timers::future::TimeoutFuture;
 use serde::Serialize;
 use yew::platform::spawn_local;
@@ -14,20 +13,23 @@ use yew::prelude::*;
 use super::kit::frame::WidgetFrame;
 use crate::compute::control::Control;
 use crate::compute::kernel::{Image, Input, KernelKind, KernelRequest, Strategy};
-use crate::compute::lab::{LabRequest, LabResult, Split};
+use crate::compute::lab::{LabError, LabRequest, Split};
 use crate::compute::measure::{measure, sweep_counts, Plan, Sweep};
-use crate::compute::stats::{read_plateau, PlateauReading};
+use crate::compute::stats::{read_plateau, PlateauReading, Summary};
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
 use crate::runtime::event_loop::after_next_frame;
 use crate::runtime::job::JobError;
-use crate::runtime::lab::{self, RunError};
 use crate::ui::widgets::kit::chart::{Series, SpeedupChart, WorkChart};
 use crate::ui::widgets::kit::image_view::ImageView;
-use crate::ui::widgets::kit::run::Run;
+use crate::ui::widgets::kit::run::{use_run, Run};
 
+pub mod job;
 mod view;
+
+use job::RunError;
+use view::view_state;
 
 #[derive(Properties, PartialEq)]
 pub struct LabProps {
@@ -35,23 +37,10 @@ pub struct LabProps {
     pub kind: WidgetKind,
 }
 
-pub enum Msg {
-    Start,
-    Cancel,
-    Tick,
-    Finished(Result<LabResult, RunError>),
-    /// Shows the next part of a finished report (see [`Reveal`]).
-    Reveal,
-    FellBack(Vec<Sweep>, String),
-    SetThreads(usize),
-    SetSize(String),
-}
-
-/// Where the sweep stands.
-type State = Run<(), Rc<Report>>;
-
 /// A finished run, ready to draw and to copy.
 struct Report {
+    /// The browser as it was when the run started.
+    environment: Environment,
     sweeps: Vec<Sweep>,
     before: Option<Rc<Image>>,
     after: Option<Rc<Image>>,
@@ -75,18 +64,6 @@ struct ResultJson<'a> {
     fallback: Option<&'a str>,
     user_agent: &'a str,
     sweeps: &'a [Sweep],
-}
-
-/// A parallelism lab widget.
-pub struct LabWidget {
-    environment: Environment,
-    threads: usize,
-    size: String,
-    state: State,
-    control: Option<Control>,
-    progress: f64,
-    ticker: Option<Interval>,
-    reveal: Reveal,
 }
 
 /// A finished report appears in steps, each in a task of its own after the
@@ -130,311 +107,265 @@ impl Reveal {
     }
 }
 
-impl Component for LabWidget {
-    type Message = Msg;
-    type Properties = LabProps;
-
-    fn create(ctx: &Context<Self>) -> Self {
-        let environment = Environment::detect();
-        let threads = environment.hardware_concurrency;
-        let size = kernels(ctx.props().kind)[0].sizes().default.to_string();
-        Self {
-            environment,
-            threads,
-            size,
-            state: State::Idle,
-            control: None,
-            progress: 0.0,
-            ticker: None,
-            reveal: Reveal::WHOLE,
-        }
+/// A parallelism lab widget. A run is one job in the pool (or, without a
+/// pool, small runs on this thread); the finished report is drawn in steps.
+#[function_component(LabWidget)]
+pub fn lab_widget(props: &LabProps) -> Html {
+    let kind = props.kind;
+    let most = use_memo((), |()| Environment::detect().hardware_concurrency);
+    let threads = use_state(|| *most);
+    let size = use_state(|| kernels(kind)[0].sizes().default.to_string());
+    let run_state = use_run::<(), Rc<Report>>();
+    // The report being revealed and how far: a new report starts hidden.
+    let shown = use_state(|| None::<(Rc<Report>, Reveal)>);
+    let report = run_state.done().cloned();
+    let reveal = match (&report, &*shown) {
+        (Some(report), Some((revealed, step))) if Rc::ptr_eq(report, revealed) => *step,
+        (Some(_), _) => Reveal::Figures,
+        (None, _) => Reveal::WHOLE,
+    };
+    {
+        let shown = shown.clone();
+        let key = report
+            .as_ref()
+            .map(|report| (Rc::as_ptr(report) as usize, reveal));
+        let revealing = report.clone();
+        use_effect_with(key, move |_| {
+            if let Some(report) = revealing.filter(|_| reveal != Reveal::WHOLE) {
+                // The next step in a task of its own, once this one is drawn.
+                spawn_local(async move {
+                    after_next_frame().await;
+                    let next = reveal.next(report.sweeps.len());
+                    shown.set(Some((report, next)));
+                });
+            }
+        });
     }
-
-    /// The reader left the page: a run still going would hold the pool (and
-    /// every later widget's turn) for a page no longer shown.
-    fn destroy(&mut self, _ctx: &Context<Self>) {
-        if let Some(control) = &self.control {
-            control.cancel();
-        }
-    }
-
-    fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
-        let kind = ctx.props().kind;
-        match msg {
-            Msg::Start => {
-                if self.state.is_running() {
-                    return false;
+    let running = run_state.is_running();
+    let start = {
+        let (run_state, threads, size) = (run_state.clone(), threads.clone(), size.clone());
+        Callback::from(move |_| {
+            if run_state.is_running() {
+                return;
+            }
+            let requests = match requests(kind, &size) {
+                Ok(requests) => requests,
+                Err(why) => return run_state.refuse(why),
+            };
+            let threads = *threads;
+            run_state.start((), move |control, _| {
+                measure_kernels(kind, requests, threads, control)
+            });
+        })
+    };
+    let result = report
+        .as_ref()
+        .map(|report| AttrValue::from(report.json.clone()));
+    let single = kernels(kind).len() == 1;
+    let range = kernels(kind)[0].sizes();
+    let input_id = format!("{}-size", kind.id());
+    let slider_id = format!("{}-threads", kind.id());
+    let on_size = {
+        let size = size.clone();
+        Callback::from(move |e: InputEvent| size.set(input_value(&e)))
+    };
+    let on_threads = {
+        let (threads, most) = (threads.clone(), *most);
+        Callback::from(move |e: InputEvent| {
+            threads.set(input_value(&e).parse().unwrap_or(1).clamp(1, most));
+        })
+    };
+    html! {
+        <WidgetFrame {kind} {result} busy={running}>
+            <div class="lab-controls">
+                <button type="button" onclick={start} disabled={running}>
+                    { if running { "Measuring…" } else { start_label(kind) } }
+                </button>
+                <button type="button" class="secondary" onclick={run_state.cancel()} disabled={!running}>
+                    { "Cancel" }
+                </button>
+                if single {
+                    <span class="field">
+                        <label for={input_id.clone()}>
+                            { format!("Size ({} to {} {})", range.min, range.max, range.unit) }
+                        </label>
+                        <input id={input_id} type="number" min={range.min.to_string()} max={range.max.to_string()}
+                               value={(*size).clone()} disabled={running} oninput={on_size} />
+                    </span>
                 }
-                match self.requests(kind) {
-                    Err(message) => self.state = State::Failed(message),
-                    Ok(requests) => self.start(ctx, requests),
+                if kind == WidgetKind::Mandelbrot {
+                    <span class="field">
+                        <label for={slider_id.clone()}>{ format!("Threads: {}", *threads) }</label>
+                        <input id={slider_id} type="range" min="1" max={most.to_string()}
+                               value={threads.to_string()} disabled={running} oninput={on_threads} />
+                    </span>
                 }
+            </div>
+            if running {
+                <progress max="100" value={run_state.percent().to_string()} aria-label="Progress of the measurement" />
             }
-            Msg::Cancel => {
-                if let Some(control) = &self.control {
-                    control.cancel();
-                }
-                return false;
-            }
-            Msg::Tick => {
-                // Redraw only when the bar moves a whole percent: the main thread
-                // shares the cores with the measurement.
-                let progress = self.control.as_ref().map_or(0.0, Control::progress);
-                let moved = (progress * 100.0).floor() != (self.progress * 100.0).floor();
-                self.progress = progress;
-                return moved;
-            }
-            Msg::Finished(outcome) => {
-                self.ticker = None;
-                self.control = None;
-                self.state = match outcome {
-                    Ok(result) => State::Done(Rc::new(self.report(
-                        kind,
-                        result.sweeps,
-                        result.pool_threads,
-                        None,
-                        result.before,
-                        result.after,
-                    ))),
-                    Err(RunError::Lab(crate::compute::lab::LabError::Cancelled)) => {
-                        State::Cancelled
-                    }
-                    Err(RunError::Job(JobError::NoPool(unavailable))) => {
-                        self.fall_back(ctx, unavailable.reason);
-                        State::Running(())
-                    }
-                    Err(error) => State::Failed(error.to_string()),
-                };
-                if matches!(self.state, State::Done(_)) {
-                    self.reveal = Reveal::Figures;
-                    self.reveal_next_turn(ctx);
-                }
-            }
-            Msg::Reveal => {
-                let curves = match &self.state {
-                    State::Done(report) => report.sweeps.len(),
-                    _ => 0,
-                };
-                self.reveal = self.reveal.next(curves);
-                if self.reveal != Reveal::WHOLE {
-                    self.reveal_next_turn(ctx);
-                }
-            }
-            Msg::FellBack(sweeps, reason) => {
-                self.state = State::Done(Rc::new(self.report(
-                    kind,
-                    sweeps,
-                    0,
-                    Some(reason),
-                    None,
-                    None,
-                )));
-            }
-            Msg::SetThreads(threads) => {
-                self.threads = threads.clamp(1, self.environment.hardware_concurrency)
-            }
-            Msg::SetSize(size) => self.size = size,
-        }
-        true
-    }
-
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        let kind = ctx.props().kind;
-        let link = ctx.link();
-        let running = self.state.is_running();
-        let result = match &self.state {
-            State::Done(report) => Some(AttrValue::from(report.json.clone())),
-            _ => None,
-        };
-        let single = kernels(kind).len() == 1;
-        let kernel = kernels(kind)[0];
-        let range = kernel.sizes();
-        let input_id = format!("{}-size", kind.id());
-        let slider_id = format!("{}-threads", kind.id());
-        html! {
-            <WidgetFrame {kind} {result} busy={running}>
-                <div class="lab-controls">
-                    <button type="button" onclick={link.callback(|_| Msg::Start)} disabled={running}>
-                        { if running { "Measuring…" } else { start_label(kind) } }
-                    </button>
-                    <button type="button" class="secondary" onclick={link.callback(|_| Msg::Cancel)} disabled={!running}>
-                        { "Cancel" }
-                    </button>
-                    if single {
-                        <span class="field">
-                            <label for={input_id.clone()}>
-                                { format!("Size ({} to {} {})", range.min, range.max, range.unit) }
-                            </label>
-                            <input id={input_id} type="number" min={range.min.to_string()} max={range.max.to_string()}
-                                   value={self.size.clone()} disabled={running}
-                                   oninput={link.callback(|e: InputEvent| Msg::SetSize(input_value(&e)))} />
-                        </span>
-                    }
-                    if kind == WidgetKind::Mandelbrot {
-                        <span class="field">
-                            <label for={slider_id.clone()}>{ format!("Threads: {}", self.threads) }</label>
-                            <input id={slider_id} type="range" min="1" max={self.environment.hardware_concurrency.to_string()}
-                                   value={self.threads.to_string()} disabled={running}
-                                   oninput={link.callback(|e: InputEvent| Msg::SetThreads(input_value(&e).parse().unwrap_or(1)))} />
-                        </span>
-                    }
-                </div>
-                if running {
-                    <progress max="1" value={self.progress.to_string()} aria-label="Progress of the measurement" />
-                }
-                <div class="widget-output" role="status" aria-live="polite">
-                    { self.view_state(kind) }
-                </div>
-            </WidgetFrame>
-        }
+            <div class="widget-output" role="status" aria-live="polite">
+                { view_state(kind, run_state.state(), run_state.percent(), reveal) }
+            </div>
+        </WidgetFrame>
     }
 }
 
-impl LabWidget {
-    /// The kernel requests this widget measures, or why the size is refused.
-    fn requests(&self, kind: WidgetKind) -> Result<Vec<KernelRequest>, String> {
-        let list = kernels(kind);
-        if list.len() > 1 {
-            return Ok(list.into_iter().map(KernelRequest::standard).collect());
-        }
-        let size = self.size.trim().parse::<usize>().map_err(|_| {
-            let unit = list[0].sizes().unit;
-            if self.size.trim().is_empty() {
-                // Also what the number field reports for text it cannot read.
-                format!("type the size as a whole number of {unit}")
-            } else {
-                format!("“{}” is not a whole number of {unit}", self.size.trim())
-            }
-        })?;
-        Ok(vec![KernelRequest::new(list[0], size)?])
+/// The kernel requests a widget measures, or why the size is refused.
+fn requests(kind: WidgetKind, size: &str) -> Result<Vec<KernelRequest>, String> {
+    let list = kernels(kind);
+    if list.len() > 1 {
+        return Ok(list.into_iter().map(KernelRequest::standard).collect());
     }
-
-    fn start(&mut self, ctx: &Context<Self>, kernels: Vec<KernelRequest>) {
-        self.environment = Environment::detect();
-        self.state = State::Running(());
-        self.progress = 0.0;
-        if let Some(reason) = self.environment.obstacle() {
-            self.fall_back(ctx, reason.to_owned());
-            return;
+    let size = size.trim();
+    let parsed = size.parse::<usize>().map_err(|_| {
+        let unit = list[0].sizes().unit;
+        if size.is_empty() {
+            // Also what the number field reports for text it cannot read.
+            format!("type the size as a whole number of {unit}")
+        } else {
+            format!("“{size}” is not a whole number of {unit}")
         }
-        let kind = ctx.props().kind;
-        let pool = self.environment.hardware_concurrency;
-        let thread_counts = match kind {
-            WidgetKind::Mandelbrot => vec![self.threads],
-            WidgetKind::PoolWorkers => vec![pool],
-            _ => sweep_counts(pool),
-        };
-        let request = LabRequest {
-            kernels,
-            splits: vec![Split::WorkStealing, Split::StaticChunks],
-            thread_counts,
-            plan: Plan::default(),
-        };
+    })?;
+    Ok(vec![KernelRequest::new(list[0], parsed)?])
+}
+
+/// One run: the sweep inside the pool, or without one, the fallback here.
+async fn measure_kernels(
+    kind: WidgetKind,
+    kernels: Vec<KernelRequest>,
+    threads: usize,
+    control: Control,
+) -> Result<Rc<Report>, String> {
+    let environment = Environment::detect();
+    // Awaited in one place, so the widgets module holds the fallback once.
+    let reason = match environment.obstacle() {
+        Some(reason) => reason.to_owned(),
+        None => match sweep(kind, kernels, threads, &environment, control).await {
+            Ok(report) => return Ok(report),
+            Err(RunError::Job(JobError::NoPool(unavailable))) => unavailable.reason,
+            Err(RunError::Lab(LabError::Cancelled)) => return Err(LabError::Cancelled.to_string()),
+            Err(error) => return Err(error.to_string()),
+        },
+    };
+    Ok(fall_back(kind, environment, reason).await)
+}
+
+/// The sweep as one job inside the pool.
+async fn sweep(
+    kind: WidgetKind,
+    kernels: Vec<KernelRequest>,
+    threads: usize,
+    environment: &Environment,
+    control: Control,
+) -> Result<Rc<Report>, RunError> {
+    let pool = environment.hardware_concurrency;
+    let thread_counts = match kind {
+        WidgetKind::Mandelbrot => vec![threads],
+        WidgetKind::PoolWorkers => vec![pool],
+        _ => sweep_counts(pool),
+    };
+    let request = LabRequest {
+        kernels,
+        splits: vec![Split::WorkStealing, Split::StaticChunks],
+        thread_counts,
+        plan: Plan::default(),
+    };
+    let result = job::run(request, control).await?;
+    Ok(report(
+        kind,
+        environment.clone(),
+        result.sweeps,
+        result.pool_threads,
+        None,
+        result.before,
+        result.after,
+    ))
+}
+
+/// Without a pool: the kernels on this thread, at a size that keeps each
+/// run well under a frame budget, yielding to the event loop between runs.
+async fn fall_back(kind: WidgetKind, environment: Environment, reason: String) -> Rc<Report> {
+    let mut sweeps = Vec::new();
+    for kernel in kernels(kind) {
+        let request = KernelRequest::new(kernel, fallback_size(kernel))
+            .unwrap_or_else(|_| KernelRequest::standard(kernel));
+        let input = Input::prepare(request);
         let control = Control::new();
-        self.control = Some(control.clone());
-        let link = ctx.link().clone();
-        self.ticker = Some(Interval::new(250, move || link.send_message(Msg::Tick)));
-        let link = ctx.link().clone();
-        spawn_local(async move {
-            link.send_message(Msg::Finished(lab::run(request, control).await));
-        });
-    }
-
-    /// Sends [`Msg::Reveal`] once the browser has drawn the step before.
-    fn reveal_next_turn(&self, ctx: &Context<Self>) {
-        let link = ctx.link().clone();
-        spawn_local(async move {
-            after_next_frame().await;
-            link.send_message(Msg::Reveal);
-        });
-    }
-
-    /// Without a pool: the kernels on this thread, at a size that keeps each
-    /// run well under a frame budget, yielding to the event loop between runs.
-    fn fall_back(&mut self, ctx: &Context<Self>, reason: String) {
-        let kinds = kernels(ctx.props().kind);
-        let link = ctx.link().clone();
-        spawn_local(async move {
-            let mut sweeps = Vec::new();
-            for kind in kinds {
-                let request = KernelRequest::new(kind, fallback_size(kind))
-                    .unwrap_or_else(|_| KernelRequest::standard(kind));
-                let input = Input::prepare(request);
-                let control = Control::new();
-                let Ok(reference) = input.run(Strategy::Sequential, &control) else {
-                    continue;
-                };
-                let mut samples = Vec::new();
-                for _ in 0..3 {
-                    TimeoutFuture::new(0).await;
-                    let plan = Plan {
-                        warmup: 0,
-                        repetitions: 1,
-                    };
-                    if let Ok(m) = measure(
-                        &input,
-                        Strategy::Sequential,
-                        1,
-                        reference.digest(),
-                        plan,
-                        &control,
-                        &now_ms,
-                    ) {
-                        samples.push(m.summary.median_ms);
-                    }
-                }
-                if let Some(summary) = crate::compute::stats::Summary::of(&samples) {
-                    sweeps.push(Sweep::new(
-                        request,
-                        Strategy::Sequential,
-                        summary,
-                        Vec::new(),
-                    ));
-                }
+        let Ok(reference) = input.run(Strategy::Sequential, &control) else {
+            continue;
+        };
+        let mut samples = Vec::new();
+        for _ in 0..3 {
+            TimeoutFuture::new(0).await;
+            let plan = Plan {
+                warmup: 0,
+                repetitions: 1,
+            };
+            if let Ok(m) = measure(
+                &input,
+                Strategy::Sequential,
+                1,
+                reference.digest(),
+                plan,
+                &control,
+                &now_ms,
+            ) {
+                samples.push(m.summary.median_ms);
             }
-            link.send_message(Msg::FellBack(sweeps, reason));
-        });
-    }
-
-    fn report(
-        &self,
-        kind: WidgetKind,
-        sweeps: Vec<Sweep>,
-        pool_threads: usize,
-        fallback: Option<String>,
-        before: Option<Image>,
-        after: Option<Image>,
-    ) -> Report {
-        let threads_seen = sweeps
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.threads_seen))
-            .max()
-            .unwrap_or(1);
-        let speedup = sweeps
-            .first()
-            .and_then(|s| s.points.last())
-            .map(|p| p.speedup);
-        let json = serde_json::to_string(&ResultJson {
-            widget: kind.id(),
-            isolated: self.environment.isolated,
-            shared_array_buffer: self.environment.shared_array_buffer,
-            hardware_concurrency: self.environment.hardware_concurrency,
-            pool_threads,
-            threads_seen,
-            speedup,
-            fallback: fallback.as_deref(),
-            user_agent: &self.environment.user_agent,
-            sweeps: &sweeps,
-        })
-        .unwrap_or_default();
-        Report {
-            sweeps,
-            before: before.map(Rc::new),
-            after: after.map(Rc::new),
-            fallback,
-            json,
+        }
+        if let Some(summary) = Summary::of(&samples) {
+            sweeps.push(Sweep::new(
+                request,
+                Strategy::Sequential,
+                summary,
+                Vec::new(),
+            ));
         }
     }
+    report(kind, environment, sweeps, 0, Some(reason), None, None)
+}
+
+/// A finished run, with the JSON its frame writes to `data-result`.
+fn report(
+    kind: WidgetKind,
+    environment: Environment,
+    sweeps: Vec<Sweep>,
+    pool_threads: usize,
+    fallback: Option<String>,
+    before: Option<Image>,
+    after: Option<Image>,
+) -> Rc<Report> {
+    let threads_seen = sweeps
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.threads_seen))
+        .max()
+        .unwrap_or(1);
+    let speedup = sweeps
+        .first()
+        .and_then(|s| s.points.last())
+        .map(|p| p.speedup);
+    let json = serde_json::to_string(&ResultJson {
+        widget: kind.id(),
+        isolated: environment.isolated,
+        shared_array_buffer: environment.shared_array_buffer,
+        hardware_concurrency: environment.hardware_concurrency,
+        pool_threads,
+        threads_seen,
+        speedup,
+        fallback: fallback.as_deref(),
+        user_agent: &environment.user_agent,
+        sweeps: &sweeps,
+    })
+    .unwrap_or_default();
+    Rc::new(Report {
+        environment,
+        sweeps,
+        before: before.map(Rc::new),
+        after: after.map(Rc::new),
+        fallback,
+        json,
+    })
 }
 
 fn input_value(event: &InputEvent) -> String {

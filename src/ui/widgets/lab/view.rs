@@ -3,76 +3,81 @@
 
 use super::*;
 
-impl LabWidget {
-    pub(super) fn view_state(&self, kind: WidgetKind) -> Html {
-        match &self.state {
-            State::Idle => html! { <p>{ intro(kind) }</p> },
-            State::Running(()) => html! {
-                <p>{ format!("Measuring in the worker pool: {:.0}% done. The page stays responsive; Cancel stops within a tenth of a second.", self.progress * 100.0) }</p>
-            },
-            State::Cancelled => {
-                html! { <p>{ "Cancelled. The pool is free again: start another run whenever you like." }</p> }
-            }
-            State::Failed(message) => {
-                html! { <p class="error" role="alert">{ message.clone() }</p> }
-            }
-            State::Done(report) => self.view_report(kind, report),
+/// What the widget shows below its controls: `percent` done while it runs,
+/// and a finished report as far as `reveal` has come.
+pub(super) fn view_state(
+    kind: WidgetKind,
+    state: &Run<(), Rc<Report>>,
+    percent: u32,
+    reveal: Reveal,
+) -> Html {
+    match state {
+        Run::Idle => html! { <p>{ intro(kind) }</p> },
+        Run::Running(()) => html! {
+            <p>{ format!("Measuring in the worker pool: {percent}% done. The page stays responsive; Cancel stops within a tenth of a second.") }</p>
+        },
+        Run::Cancelled => {
+            html! { <p>{ "Cancelled. The pool is free again: start another run whenever you like." }</p> }
         }
+        Run::Failed(message) => {
+            html! { <p class="error" role="alert">{ message.clone() }</p> }
+        }
+        Run::Done(report) => view_report(kind, report, reveal),
     }
+}
 
-    fn view_report(&self, kind: WidgetKind, report: &Report) -> Html {
-        let pictures = html! {
-            <div class="lab-images">
-                { report.before.clone().map(|image| html! {
-                    <figure><ImageView {image} label="The generated image before the blur" /><figcaption>{ "before" }</figcaption></figure>
-                }).unwrap_or_default() }
-                { report.after.clone().map(|image| html! {
-                    <figure>
-                        <ImageView image={image} label={if kind == WidgetKind::Blur { "The image after the blur" } else { "The Mandelbrot set the pool computed" }} />
-                        <figcaption>{ if kind == WidgetKind::Blur { "after" } else { "computed by the pool" } }</figcaption>
-                    </figure>
-                }).unwrap_or_default() }
+fn view_report(kind: WidgetKind, report: &Report, reveal: Reveal) -> Html {
+    let pictures = html! {
+        <div class="lab-images">
+            { report.before.clone().map(|image| html! {
+                <figure><ImageView {image} label="The generated image before the blur" /><figcaption>{ "before" }</figcaption></figure>
+            }).unwrap_or_default() }
+            { report.after.clone().map(|image| html! {
+                <figure>
+                    <ImageView image={image} label={if kind == WidgetKind::Blur { "The image after the blur" } else { "The Mandelbrot set the pool computed" }} />
+                    <figcaption>{ if kind == WidgetKind::Blur { "after" } else { "computed by the pool" } }</figcaption>
+                </figure>
+            }).unwrap_or_default() }
+        </div>
+    };
+    if let Some(reason) = &report.fallback {
+        return html! {
+            <div class="fallback">
+                <p><strong>{ "Ran on one thread. " }</strong>{ format!("The worker pool is not available: {reason}") }</p>
+                <p>{ "To keep the page responsive the kernels ran on the main thread at a small size, three times each:" }</p>
+                <ul>
+                    { for report.sweeps.iter().map(|s| html! {
+                        <li>{ format!("{} ({}): median {}, {}–{}", s.request.kernel.label(), s.request.kernel.describe(s.request.size), duration(s.sequential.median_ms), duration(s.sequential.min_ms), duration(s.sequential.max_ms)) }</li>
+                    }) }
+                </ul>
             </div>
         };
-        if let Some(reason) = &report.fallback {
-            return html! {
-                <div class="fallback">
-                    <p><strong>{ "Ran on one thread. " }</strong>{ format!("The worker pool is not available: {reason}") }</p>
-                    <p>{ "To keep the page responsive the kernels ran on the main thread at a small size, three times each:" }</p>
-                    <ul>
-                        { for report.sweeps.iter().map(|s| html! {
-                            <li>{ format!("{} ({}): median {}, {}–{}", s.request.kernel.label(), s.request.kernel.describe(s.request.size), duration(s.sequential.median_ms), duration(s.sequential.min_ms), duration(s.sequential.max_ms)) }</li>
-                        }) }
-                    </ul>
-                </div>
-            };
-        }
-        let series: Vec<Series> = report
-            .sweeps
-            .iter()
-            .map(|s| Series {
-                label: series_label(kind, s),
-                points: s.points.iter().map(|p| (p.threads, p.speedup)).collect(),
-                serial_fraction: s.serial_fraction,
-            })
-            .collect();
-        let max_threads = most_threads(report);
-        html! {
-            <>
-                if self.reveal >= Reveal::Pictures { { pictures } }
-                if self.reveal >= (Reveal::Chart { curves: 0 }) {
-                    if kind == WidgetKind::PoolWorkers {
-                        { for report.sweeps.iter().take(self.reveal.curves()).filter_map(|s| s.points.last()).map(|p| html! {
-                            <WorkChart work={p.work_per_thread.clone()} unit="rows" />
-                        }) }
-                    } else if max_threads > 1 {
-                        <SpeedupChart {series} max_threads={max_threads} drawn={self.reveal.curves()} />
-                    }
+    }
+    let series: Vec<Series> = report
+        .sweeps
+        .iter()
+        .map(|s| Series {
+            label: series_label(kind, s),
+            points: s.points.iter().map(|p| (p.threads, p.speedup)).collect(),
+            serial_fraction: s.serial_fraction,
+        })
+        .collect();
+    let max_threads = most_threads(report);
+    html! {
+        <>
+            if reveal >= Reveal::Pictures { { pictures } }
+            if reveal >= (Reveal::Chart { curves: 0 }) {
+                if kind == WidgetKind::PoolWorkers {
+                    { for report.sweeps.iter().take(reveal.curves()).filter_map(|s| s.points.last()).map(|p| html! {
+                        <WorkChart work={p.work_per_thread.clone()} unit="rows" />
+                    }) }
+                } else if max_threads > 1 {
+                    <SpeedupChart {series} max_threads={max_threads} drawn={reveal.curves()} />
                 }
-                { for report.sweeps.iter().map(|s| results_table(kind, s)) }
-                <p class="explanation">{ explanation(kind, report, &self.environment) }</p>
-            </>
-        }
+            }
+            { for report.sweeps.iter().map(|s| results_table(kind, s)) }
+            <p class="explanation">{ explanation(kind, report, &report.environment) }</p>
+        </>
     }
 }
 

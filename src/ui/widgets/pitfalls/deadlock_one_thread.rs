@@ -2,7 +2,6 @@
 //! each awaiting the other's message before sending its own.
 
 use std::future::Future;
-use std::rc::Rc;
 
 use futures::channel::oneshot;
 use futures::future::{abortable, join, select, Either};
@@ -17,6 +16,7 @@ use crate::compute::pitfalls::one_thread::{polite_a, polite_b, stuck_pair, Stuck
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::run::use_run;
 use crate::ui::widgets::round_ms;
 
 /// How long the watchdog lets the two tasks go without either finishing.
@@ -112,20 +112,15 @@ fn spawn_task(task: impl Future + 'static) -> oneshot::Receiver<()> {
 /// The widget: the deadlock, the watchdog, the fix.
 #[function_component(DeadlockOneThread)]
 pub fn deadlock_one_thread() -> Html {
-    let report = use_state(|| None::<Rc<Report>>);
-    let running = use_state(|| false);
+    let run_state = use_run::<(), Report>();
+    let running = run_state.is_running();
     let start = {
-        let (report, running) = (report.clone(), running.clone());
+        let run_state = run_state.clone();
         Callback::from(move |_| {
-            if *running {
-                return;
-            }
-            running.set(true);
-            let (report, running) = (report.clone(), running.clone());
-            spawn_local(async move {
+            run_state.start((), |_, _| async move {
                 let polite = polite_pair().await;
                 let fixed_finished = fixed_pair().await;
-                report.set(Some(Rc::new(Report {
+                Ok(Report {
                     widget: "deadlock-one-thread",
                     workers: 0,
                     deadlocked: !polite.finished,
@@ -138,21 +133,20 @@ pub fn deadlock_one_thread() -> Html {
                     recovered: polite.recovered,
                     fixed_finished,
                     machine: Environment::detect(),
-                })));
-                running.set(false);
+                })
             });
         })
     };
-    let result = report.as_ref().and_then(|r| result_json(&**r));
+    let result = run_state.done().and_then(result_json);
     html! {
-        <WidgetFrame kind={WidgetKind::DeadlockOneThread} {result} busy={*running}>
-            <button type="button" onclick={start} disabled={*running}>{ if *running { "Waiting…" } else { "Start the two tasks" } }</button>
+        <WidgetFrame kind={WidgetKind::DeadlockOneThread} {result} busy={running}>
+            <button type="button" onclick={start} disabled={running}>{ if running { "Waiting…" } else { "Start the two tasks" } }</button>
             <pre><code>{ "task A: let msg = from_b.await; to_b.send(1);\ntask B: let msg = from_a.await; to_a.send(2);" }</code></pre>
             <div class="widget-output" role="status" aria-live="polite">
-                if *running {
+                if running {
                     <p>{ format!("Both tasks are awaiting; the watchdog gives them {PATIENCE_MS} ms. Scroll or type meanwhile: the page is not frozen, only the two tasks are stuck.") }</p>
                 }
-                if let Some(report) = &*report {
+                if let Some(report) = run_state.done() {
                     if report.deadlocked {
                         <p><strong>{ format!("Deadlocked: after {} ms neither task had finished.", report.waited_ms) }</strong></p>
                         <ul>{ for report.stuck.iter().map(|s| html! { <li>{ format!("{} waits for {}", s.task, s.waits_for) }</li> }) }</ul>

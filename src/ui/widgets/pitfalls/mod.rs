@@ -3,8 +3,8 @@
 //!
 //! The threaded widgets ([`race`], [`deadlock`], [`philosophers`],
 //! [`contention`]) run one whole job inside the worker pool through
-//! [`pool_job::use_pool_job`]; the page reads progress and raises Cancel through shared
-//! atomics. The one-thread widgets ([`race_one_thread`],
+//! [`threaded::Threaded`]; the page reads progress and raises Cancel through
+//! shared atomics. The one-thread widgets ([`race_one_thread`],
 //! [`deadlock_one_thread`]) are futures on this page's event loop and need no
 //! worker at all. [`memory`] weighs a Web Worker against an async task, and
 //! [`scheduler`] hands the reader the scheduler's choices.
@@ -14,7 +14,6 @@ pub mod deadlock;
 pub mod deadlock_one_thread;
 pub mod memory;
 pub mod philosophers;
-pub mod pool_job;
 pub mod race;
 pub mod race_one_thread;
 pub mod scheduler;

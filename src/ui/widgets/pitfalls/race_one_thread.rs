@@ -19,6 +19,7 @@ use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
 use crate::ui::widgets::kit::fields::{parse_clamped, NumberField};
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::run::{use_run, Run};
 use crate::ui::widgets::round_ms;
 
 /// One version's figures.
@@ -99,62 +100,57 @@ async fn two_tasks(per_task: u32, point: AwaitPoint) -> Version {
 #[function_component(RaceOneThread)]
 pub fn race_one_thread() -> Html {
     let per_task = use_state(|| "10000".to_string());
-    let report = use_state(|| None::<Rc<Report>>);
-    let running = use_state(|| false);
-    let refused = use_state(|| None::<String>);
+    let run_state = use_run::<(), Report>();
+    let note = use_state(|| None::<String>);
+    let running = run_state.is_running();
     let start = {
-        let (per_task, report, running, refused) = (
-            per_task.clone(),
-            report.clone(),
-            running.clone(),
-            refused.clone(),
-        );
+        let (per_task, run_state, note) = (per_task.clone(), run_state.clone(), note.clone());
         Callback::from(move |_| {
-            if *running {
+            if run_state.is_running() {
                 return;
             }
-            let (times, note) = match parse_clamped(
+            let (times, clamped) = match parse_clamped(
                 &per_task,
                 "Increments per task",
                 u64::from(*PER_TASK.start()),
                 u64::from(*PER_TASK.end()),
             ) {
                 Ok(parsed) => parsed,
-                Err(message) => return refused.set(Some(message)),
+                Err(message) => return run_state.refuse(message),
             };
-            refused.set(note);
-            running.set(true);
-            let (report, running) = (report.clone(), running.clone());
+            note.set(clamped);
             let times = u32::try_from(times).unwrap_or(*PER_TASK.end());
-            spawn_local(async move {
+            run_state.start((), move |_, _| async move {
                 let racy = two_tasks(times, AwaitPoint::BetweenReadAndWrite).await;
                 let fixed = two_tasks(times, AwaitPoint::AfterTheUpdate).await;
-                report.set(Some(Rc::new(Report {
+                Ok(Report {
                     widget: "race-one-thread",
                     tasks: 2,
                     per_task: times,
                     workers: 0,
                     versions: vec![racy, fixed],
                     machine: Environment::detect(),
-                })));
-                running.set(false);
+                })
             });
         })
     };
-    let result = report.as_ref().and_then(|r| result_json(&**r));
+    let result = run_state.done().and_then(result_json);
     html! {
-        <WidgetFrame kind={WidgetKind::RaceOneThread} {result} busy={*running}>
+        <WidgetFrame kind={WidgetKind::RaceOneThread} {result} busy={running}>
             <div class="lab-controls">
-                <button type="button" onclick={start} disabled={*running}>{ if *running { "Running…" } else { "Run two tasks" } }</button>
+                <button type="button" onclick={start} disabled={running}>{ if running { "Running…" } else { "Run two tasks" } }</button>
                 <NumberField id="race-one-thread-k" label="Increments per task" value={(*per_task).clone()}
                              min={u64::from(*PER_TASK.start())} max={u64::from(*PER_TASK.end())}
                              oninput={let s = per_task.clone(); Callback::from(move |v| s.set(v))} />
             </div>
-            if let Some(message) = &*refused {
-                <p class="note" role="alert">{ message.clone() }</p>
+            if let Some(message) = &*note {
+                <p class="note">{ message.clone() }</p>
             }
             <div class="widget-output" role="status" aria-live="polite">
-                if let Some(report) = &*report {
+                if let Run::Failed(message) = run_state.state() {
+                    <p class="error" role="alert">{ message.clone() }</p>
+                }
+                if let Some(report) = run_state.done() {
                     <table class="results">
                         <caption>{ "Two tasks on the main thread, no worker involved" }</caption>
                         <thead><tr><th>{ "each iteration" }</th><th>{ "expected" }</th><th>{ "counter" }</th><th>{ "lost updates" }</th><th>{ "time" }</th></tr></thead>

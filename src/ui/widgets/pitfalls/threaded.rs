@@ -11,12 +11,14 @@ use std::sync::Arc;
 use serde::Serialize;
 use yew::prelude::*;
 
-use super::pool_job::use_pool_job;
 use crate::compute::control::{Cancelled, Control};
 use crate::content::directive::WidgetKind;
+use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
-use crate::ui::widgets::kit::fields::{buttons, initial_texts, parse_fields, Field, FieldSet};
+use crate::runtime::job::{run_in_pool, JobError};
+use crate::ui::widgets::kit::fields::{buttons, use_form, Field};
 use crate::ui::widgets::kit::frame::WidgetFrame;
+use crate::ui::widgets::kit::run::{use_run, Run};
 
 /// A whole run inside the pool: the reader's numbers (in the order of the
 /// fields, clamped to their ranges), the machine, the run's control and clock.
@@ -94,54 +96,87 @@ impl PartialEq for ThreadedProps {
     }
 }
 
+/// How a threaded pitfall's run ended, when it was not cancelled or failed.
+enum Ended {
+    /// The job finished, with its figures.
+    Finished(Finished),
+    /// No pool on this page: the reason, said to the reader.
+    NoPool(String),
+}
+
 /// A threaded pitfall widget.
 #[function_component(Threaded)]
 pub fn threaded(props: &ThreadedProps) -> Html {
-    let job = use_pool_job::<Finished>();
-    let texts = use_state(|| initial_texts(&props.fields));
-    let refused = use_state(|| None::<String>);
+    let run_state = use_run::<(), Ended>();
+    let form = use_form(&props.fields);
+    let running = run_state.is_running();
     let start = {
-        let (job, texts, refused, fields, run) = (
-            job.clone(),
-            texts.clone(),
-            refused.clone(),
-            props.fields.clone(),
+        let (run_state, form, job) = (
+            run_state.clone(),
+            form.clone(),
             Arc::clone(&props.pitfall.job),
         );
-        Callback::from(move |_| match parse_fields(&fields, &texts) {
-            Err(message) => refused.set(Some(message)),
-            Ok((values, notes)) => {
-                refused.set((!notes.is_empty()).then(|| notes.join(" ")));
-                let machine = Environment::detect();
-                let run = Arc::clone(&run);
-                job.start(move |control, clock| run(&values, machine, control, clock));
+        Callback::from(move |_| {
+            if run_state.is_running() {
+                return;
             }
+            let values = match form.read() {
+                Ok(values) => values,
+                Err(why) => return run_state.refuse(why),
+            };
+            let machine = Environment::detect();
+            let job = Arc::clone(&job);
+            run_state.start((), move |control, _| async move {
+                match run_in_pool(move || job(&values, machine, &control, &now_ms)).await {
+                    Ok(Ok(finished)) => Ok(Ended::Finished(finished)),
+                    Ok(Err(Cancelled)) => Err(Cancelled.to_string()),
+                    Err(JobError::NoPool(unavailable)) => Ok(Ended::NoPool(unavailable.reason)),
+                    Err(error) => Err(error.to_string()),
+                }
+            });
         })
     };
-    let cancel = {
-        let job = job.clone();
-        Callback::from(move |_| job.cancel())
+    let result = match run_state.done() {
+        Some(Ended::Finished(finished)) => finished.json.clone().map(AttrValue::from),
+        _ => None,
     };
-    let done = job.done();
-    let result = done
-        .as_ref()
-        .and_then(|finished| finished.json.clone().map(AttrValue::from));
     html! {
-        <WidgetFrame kind={props.kind} {result} busy={job.running()}>
+        <WidgetFrame kind={props.kind} {result} busy={running}>
             <div class="lab-controls">
-                { buttons(props.start, job.running(), start, cancel) }
-                <FieldSet fields={props.fields.clone()} texts={texts.clone()} />
+                { buttons(props.start, running, start, run_state.cancel()) }
+                { form.inputs() }
             </div>
             { props.children.clone() }
-            if let Some(message) = &*refused {
-                <p class="note" role="alert">{ message.clone() }</p>
-            }
+            { form.notes() }
             <div class="widget-output" role="status" aria-live="polite">
-                { job.status(props.running) }
-                if let Some(report) = done {
-                    { (props.pitfall.view)(&*report.report) }
-                }
+                { match run_state.state() {
+                    Run::Idle => Html::default(),
+                    Run::Running(()) => html! {
+                        <>
+                            <progress max="100" value={run_state.percent().to_string()} aria-label="Progress" />
+                            <p>{ format!("{} {}% done; Cancel stops it.", props.running, run_state.percent()) }</p>
+                        </>
+                    },
+                    Run::Done(Ended::Finished(finished)) => (props.pitfall.view)(&*finished.report),
+                    Run::Done(Ended::NoPool(reason)) => no_pool(reason),
+                    Run::Cancelled => html! { <p>{ "Cancelled. Every worker let go of its locks and returned; run it again whenever you like." }</p> },
+                    Run::Failed(message) => html! { <p class="error" role="alert">{ message.clone() }</p> },
+                } }
             </div>
         </WidgetFrame>
+    }
+}
+
+/// Why a threaded pitfall cannot run here, and how the reader can fix it.
+fn no_pool(reason: &str) -> Html {
+    html! {
+        <div class="fallback">
+            <p>
+                <strong>{ "This one needs real threads. " }</strong>
+                { format!("The worker pool could not start: {reason} ") }
+                { "One thread cannot race or deadlock with itself at the instruction level, so there is nothing honest to show on the main thread. \
+                   The one-thread versions further down this page need no worker: they run here as they are." }
+            </p>
+        </div>
     }
 }

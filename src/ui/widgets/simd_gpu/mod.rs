@@ -5,13 +5,10 @@
 //! against the scalar one before it is timed; the GPU's image is compared
 //! pixel by pixel.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo::timers::callback::Interval;
 use gloo::timers::future::TimeoutFuture;
 use serde::Serialize;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::compute::control::Control;
@@ -32,14 +29,12 @@ use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
 use crate::runtime::gpu;
 use crate::runtime::job::JobError;
-use crate::runtime::lab::{run_simd, RunError};
 use crate::ui::widgets::kit::chart::{Bar, BarChart};
-use crate::ui::widgets::kit::fields::{
-    buttons, field_notes, initial_texts, parse_fields, Field, FieldSet,
-};
+use crate::ui::widgets::kit::fields::{buttons, use_form, Field};
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
 use crate::ui::widgets::kit::image_view::ImageView;
-use crate::ui::widgets::kit::run::Run;
+use crate::ui::widgets::kit::run::{use_run, Live, Run};
+use crate::ui::widgets::lab::job::{run_simd, RunError};
 
 mod view;
 use view::view_report;
@@ -122,104 +117,47 @@ enum Phase {
     Gpu,
 }
 
-/// Where the run stands.
-type State = Run<Phase, Rc<Report>>;
-
 #[function_component(SimdGpu)]
 pub fn simd_gpu() -> Html {
-    let state = use_state(|| State::Idle);
-    let texts = use_state(|| initial_texts(&FIELDS));
-    let notes = use_state(Vec::<String>::new);
-    let percent = use_state_eq(|| 0_u32);
-    let flight: Rc<RefCell<Option<(Control, Interval)>>> = use_mut_ref(|| None);
-    {
-        // Leaving the page cancels a run, so it does not hold the pool for nobody.
-        let flight = Rc::clone(&flight);
-        use_effect_with((), move |()| {
-            move || {
-                if let Some((control, _)) = &*flight.borrow() {
-                    control.cancel();
-                }
-            }
-        });
-    }
-    let running = flight.borrow().is_some();
+    let run_state = use_run::<Phase, Rc<Report>>();
+    let form = use_form(&FIELDS);
+    let running = run_state.is_running();
     let start = {
-        let (state, texts, notes, percent, flight) = (
-            state.clone(),
-            texts.clone(),
-            notes.clone(),
-            percent.clone(),
-            Rc::clone(&flight),
-        );
+        let (run_state, form) = (run_state.clone(), form.clone());
         Callback::from(move |_| {
-            if flight.borrow().is_some() {
+            if run_state.is_running() {
                 return;
             }
-            let (sizes, found) = match parse_fields(&FIELDS, &texts) {
-                Ok(parsed) => parsed,
-                Err(why) => {
-                    state.set(State::Failed(why));
-                    return;
-                }
+            let sizes = match form.read() {
+                Ok(values) => [values[0] as usize, values[1] as usize],
+                Err(why) => return run_state.refuse(why),
             };
-            notes.set(found);
-            let control = Control::new();
-            let watched = control.clone();
-            let ticker = {
-                let percent = percent.clone();
-                Interval::new(250, move || {
-                    percent.set((watched.progress() * 100.0).floor() as u32)
-                })
-            };
-            *flight.borrow_mut() = Some((control.clone(), ticker));
-            percent.set(0);
-            state.set(State::Running(Phase::Cpu));
-            let (state, flight) = (state.clone(), Rc::clone(&flight));
-            spawn_local(async move {
-                let outcome =
-                    measure([sizes[0] as usize, sizes[1] as usize], &control, &state).await;
-                flight.borrow_mut().take();
-                state.set(match outcome {
-                    _ if control.is_cancelled() => State::Cancelled,
-                    Ok(report) => State::Done(Rc::new(report)),
-                    Err(why) => State::Failed(why),
-                });
+            run_state.start(Phase::Cpu, move |control, live| async move {
+                measure(sizes, &control, &live).await.map(Rc::new)
             });
         })
     };
-    let cancel = {
-        let flight = Rc::clone(&flight);
-        Callback::from(move |_| {
-            if let Some((control, _)) = &*flight.borrow() {
-                control.cancel();
-            }
-        })
-    };
-    let result = match &*state {
-        State::Done(report) => result_json(&**report),
-        _ => None,
-    };
+    let result = run_state.done().and_then(|report| result_json(&**report));
     html! {
         <WidgetFrame kind={WidgetKind::SimdGpu} {result} busy={running}>
             <div class="lab-controls">
-                { buttons("Measure every kind", running, start, cancel) }
-                <FieldSet fields={FIELDS.to_vec()} {texts} />
+                { buttons("Measure every kind", running, start, run_state.cancel()) }
+                { form.inputs() }
             </div>
-            { field_notes(&notes) }
+            { form.notes() }
             <div class="widget-output" role="status" aria-live="polite">
-                { match &*state {
-                    State::Idle => html! { <p>{ "Times the f32 Mandelbrot and matrix multiply four ways on the CPU (scalar and SIMD, on one thread and on every thread of the pool), each checked against the scalar result first, then the Mandelbrot as a WebGPU compute shader. Medians of five runs after a warm-up." }</p> },
-                    State::Running(Phase::Cpu) => html! {
+                { match run_state.state() {
+                    Run::Idle => html! { <p>{ "Times the f32 Mandelbrot and matrix multiply four ways on the CPU (scalar and SIMD, on one thread and on every thread of the pool), each checked against the scalar result first, then the Mandelbrot as a WebGPU compute shader. Medians of five runs after a warm-up." }</p> },
+                    Run::Running(Phase::Cpu) => html! {
                         <>
-                            <progress max="100" value={percent.to_string()} aria-label="Progress" />
-                            <p>{ format!("Measuring on the CPU, in the worker pool: {}% done; Cancel stops it.", *percent) }</p>
+                            <progress max="100" value={run_state.percent().to_string()} aria-label="Progress" />
+                            <p>{ format!("Measuring on the CPU, in the worker pool: {}% done; Cancel stops it.", run_state.percent()) }</p>
                         </>
                     },
-                    State::Running(Phase::Gpu) => html! { <p>{ "Measuring on the GPU: the page awaits its promises, so it stays responsive." }</p> },
-                    State::Cancelled => html! { <p>{ "Cancelled. The pool is free again." }</p> },
-                    State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
-                    State::Done(report) => view_report(report),
+                    Run::Running(Phase::Gpu) => html! { <p>{ "Measuring on the GPU: the page awaits its promises, so it stays responsive." }</p> },
+                    Run::Cancelled => html! { <p>{ "Cancelled. The pool is free again." }</p> },
+                    Run::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+                    Run::Done(report) => view_report(report),
                 } }
             </div>
         </WidgetFrame>
@@ -230,27 +168,31 @@ pub fn simd_gpu() -> Html {
 async fn measure(
     sizes: [usize; 2],
     control: &Control,
-    state: &UseStateHandle<State>,
+    live: &Live<Phase, Rc<Report>>,
 ) -> Result<Report, String> {
     let environment = Environment::detect();
     let request = |sizes: [usize; 2]| SimdRequest {
         kernels: SimdKernel::ALL.into_iter().zip(sizes).collect(),
         plan: Plan::default(),
     };
-    let (kernels, fallback) = match environment.obstacle() {
-        Some(reason) => (one_thread(control).await?, Some(reason.to_owned())),
+    // Without a pool, the kernels run here, small: awaited in one place, so
+    // the widgets module holds that code once.
+    let pooled = match environment.obstacle() {
+        Some(reason) => Err(reason.to_owned()),
         None => match run_simd(request(sizes), control.clone()).await {
-            Ok(kernels) => (kernels, None),
-            Err(RunError::Job(JobError::NoPool(unavailable))) => {
-                (one_thread(control).await?, Some(unavailable.reason))
-            }
+            Ok(kernels) => Ok(kernels),
+            Err(RunError::Job(JobError::NoPool(unavailable))) => Err(unavailable.reason),
             Err(error) => return Err(error.to_string()),
         },
+    };
+    let (kernels, fallback) = match pooled {
+        Ok(kernels) => (kernels, None),
+        Err(reason) => (one_thread(control).await?, Some(reason)),
     };
     if control.is_cancelled() {
         return Err(LabError::Cancelled.to_string());
     }
-    state.set(State::Running(Phase::Gpu));
+    live.show(Phase::Gpu);
     let mandelbrot = kernels
         .iter()
         .find(|k| k.kernel == SimdKernel::Mandelbrot)

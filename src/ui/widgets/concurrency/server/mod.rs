@@ -6,7 +6,7 @@
 //! worker pool, where the loop only awaits it: concurrency and parallelism
 //! together, as in the seed's multiplayer-game row.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::pin::pin;
 use std::rc::Rc;
 
@@ -20,6 +20,7 @@ use crate::compute::concurrency::server::{
     self, lags, Handler, Latency, Tail, MAX_CLIENTS, MAX_CPU_MS, MAX_SECONDS, MAX_WAIT_MS,
 };
 use crate::compute::concurrency::timeline::work_for;
+use crate::compute::control::Control;
 use crate::compute::xorshift::XorShift;
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::now_ms;
@@ -27,17 +28,16 @@ use crate::runtime::environment::Environment;
 use crate::runtime::event_loop::poll_together;
 use crate::runtime::job::{run_piece_in_pool, JobError};
 use crate::runtime::pool;
-use crate::runtime::timer_queue::sleep;
-use crate::ui::widgets::kit::fields::{
-    buttons, field_notes, initial_texts, parse_fields, Field, FieldSet,
-};
+use crate::ui::widgets::kit::fields::{buttons, use_form, Field};
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::kit::run::Run;
-use crate::ui::widgets::kit::stop::use_stop;
+use crate::ui::widgets::kit::run::{use_run, Run};
 use crate::ui::widgets::round_ms;
 
 mod explain;
+pub mod timer_queue;
+
 use explain::{explain, live, rounded};
+use timer_queue::sleep;
 
 /// The lag probe's period.
 const PROBE_MS: f64 = 10.0;
@@ -126,9 +126,6 @@ struct Progress {
 /// How many of the latest requests the live latency covers.
 const RECENT: usize = 2_000;
 
-/// Where the run stands: live figures while it serves.
-type State = Run<Progress, Box<Report>>;
-
 /// The numbers the reader sets.
 const FIELDS: [Field; 6] = [
     Field {
@@ -177,32 +174,21 @@ const FIELDS: [Field; 6] = [
 
 #[function_component(OneThreadServer)]
 pub fn one_thread_server() -> Html {
-    let state = use_state(|| State::Idle);
-    let fields = use_state(|| initial_texts(&FIELDS));
+    // While it serves: the live figures.
+    let run_state = use_run::<Progress, Box<Report>>();
+    let form = use_form(&FIELDS);
     let on_pool = use_state(|| false);
-    let notes = use_state(Vec::<String>::new);
-    let stop = use_stop();
-    let running = state.is_running();
+    let running = run_state.is_running();
     let start = {
-        let (state, fields, on_pool, notes, stop) = (
-            state.clone(),
-            fields.clone(),
-            on_pool.clone(),
-            notes.clone(),
-            stop.clone(),
-        );
+        let (run_state, form, on_pool) = (run_state.clone(), form.clone(), on_pool.clone());
         Callback::from(move |_| {
-            if state.is_running() {
+            if run_state.is_running() {
                 return;
             }
-            let (values, found) = match parse_fields(&FIELDS, &fields) {
-                Ok(parsed) => parsed,
-                Err(why) => {
-                    state.set(State::Failed(why));
-                    return;
-                }
+            let values = match form.read() {
+                Ok(values) => values,
+                Err(why) => return run_state.refuse(why),
             };
-            notes.set(found);
             let setup = Setup {
                 clients: values[0],
                 io: Latency {
@@ -218,55 +204,40 @@ pub fn one_thread_server() -> Html {
                     Handler::Blocking
                 },
             };
-            let flag = stop.arm();
-            state.set(State::Running(Progress {
+            let first = Progress {
                 of_s: setup.seconds as f64,
                 ..Progress::default()
-            }));
-            let state = state.clone();
-            spawn_local(async move {
-                let progress = {
-                    let state = state.clone();
-                    move |progress| state.set(State::Running(progress))
-                };
-                let stopped = Rc::clone(&flag);
-                state.set(match serve(setup, flag, progress).await {
-                    Ok(report) => State::Done(Box::new(report)),
-                    Err(_) if stopped.get() => State::Cancelled,
-                    Err(why) => State::Failed(why),
-                });
+            };
+            run_state.start(first, move |control, live| async move {
+                serve(setup, control, move |progress| live.show(progress))
+                    .await
+                    .map(Box::new)
             });
         })
     };
-    let cancel = stop.cancel();
     let toggle = {
         let on_pool = on_pool.clone();
         Callback::from(move |_| on_pool.set(!*on_pool))
     };
-    let result = match &*state {
-        State::Done(report) => result_json(report),
-        _ => None,
-    };
+    let result = run_state.done().and_then(result_json);
     html! {
         <WidgetFrame kind={WidgetKind::OneThreadServer} {result} busy={running}>
-            { buttons("Start the server", running, start, cancel) }
-            <div class="lab-controls">
-                <FieldSet fields={FIELDS.to_vec()} texts={fields.clone()} />
-            </div>
+            { buttons("Start the server", running, start, run_state.cancel()) }
+            <div class="lab-controls">{ form.inputs() }</div>
             <div class="lab-controls">
                 <label class="check">
                     <input type="checkbox" checked={*on_pool} onchange={toggle} />
                     { " Send the CPU work to the worker pool (otherwise the handler does it on the event loop)" }
                 </label>
             </div>
-            { field_notes(&notes) }
+            { form.notes() }
             <div class="widget-output" role="status" aria-live="polite">
-                { match &*state {
-                    State::Idle => html! { <p>{ "Each client sends a request, the handler awaits its I/O (a timer) and does its CPU work, and the client thinks before the next one. Everything but the pool option runs on this page's one thread." }</p> },
-                    State::Running(progress) => live(progress),
-                    State::Done(report) => explain(report),
-                    State::Cancelled => html! { <p>{ "Stopped." }</p> },
-                    State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+                { match run_state.state() {
+                    Run::Idle => html! { <p>{ "Each client sends a request, the handler awaits its I/O (a timer) and does its CPU work, and the client thinks before the next one. Everything but the pool option runs on this page's one thread." }</p> },
+                    Run::Running(progress) => live(progress),
+                    Run::Done(report) => explain(report),
+                    Run::Cancelled => html! { <p>{ "Stopped." }</p> },
+                    Run::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
                 } }
             </div>
         </WidgetFrame>
@@ -274,11 +245,7 @@ pub fn one_thread_server() -> Html {
 }
 
 /// Runs the clients, the handlers and the lag probe until the time is up.
-async fn serve(
-    setup: Setup,
-    stop: Rc<Cell<bool>>,
-    progress: impl Fn(Progress),
-) -> Result<Report, String> {
+async fn serve(setup: Setup, stop: Control, progress: impl Fn(Progress)) -> Result<Report, String> {
     let environment = Environment::detect();
     let (handler, pool_threads, fallback) = match setup.handler {
         Handler::Blocking => (Handler::Blocking, 0, None),
@@ -296,10 +263,10 @@ async fn serve(
 
     // The lag probe: a 10 ms timer, and when it really fired.
     {
-        let (live, stop) = (Rc::clone(&live), Rc::clone(&stop));
+        let (live, stop) = (Rc::clone(&live), stop.clone());
         spawn_local(async move {
             live.borrow_mut().probe.push(now_ms());
-            while now_ms() < deadline && !stop.get() {
+            while now_ms() < deadline && !stop.is_cancelled() {
                 TimeoutFuture::new(PROBE_MS as u32).await;
                 let mut live = live.borrow_mut();
                 live.probe.push(now_ms());
@@ -331,7 +298,7 @@ async fn serve(
     if let Some(why) = failure.borrow_mut().take() {
         return Err(why);
     }
-    if stop.get() {
+    if stop.is_cancelled() {
         return Err("Stopped.".to_owned());
     }
     let live = live.borrow();
@@ -366,14 +333,14 @@ async fn run_client(
     handler: Handler,
     deadline: f64,
     live: &RefCell<Live>,
-    stop: &Cell<bool>,
+    stop: &Control,
     failure: &RefCell<Option<String>>,
 ) {
     let mut rng = XorShift::new(client + 1);
     let think = |rng: &mut XorShift| (rng.next_u64() % (setup.think_ms + 1)) as u32;
     // Clients arrive spread over one think time, not all in the same instant.
     sleep(think(&mut rng)).await;
-    while now_ms() < deadline && !stop.get() {
+    while now_ms() < deadline && !stop.is_cancelled() {
         let sent = now_ms();
         {
             let mut live = live.borrow_mut();

@@ -9,7 +9,6 @@
 
 use gloo::timers::future::TimeoutFuture;
 use serde::Serialize;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::compute::concurrency::frames;
@@ -24,7 +23,7 @@ use crate::runtime::job::{run_in_pool, JobError};
 use crate::runtime::pool;
 use crate::ui::widgets::kit::fields::{buttons, parse_clamped, NumberField};
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::kit::run::Run;
+use crate::ui::widgets::kit::run::{use_run, Run};
 use crate::ui::widgets::round_ms;
 
 mod explain;
@@ -102,77 +101,52 @@ struct Report {
 /// pool again with the page drawing nothing.
 const STEPS: u8 = 6;
 
-/// Where the run stands: while it runs, how many of its [`STEPS`] are done
-/// and what runs now.
-type State = Run<(u8, &'static str), Box<Report>>;
+/// While it runs: how many of its [`STEPS`] are done, and what runs now.
+type Step = (u8, &'static str);
+
+/// What the run says first, before it reports its first step.
+const FIRST_STEP: Step = (
+    0,
+    "Watching the page idle, to learn the display's frame rate…",
+);
 
 #[function_component(OneWorkloadThreeWays)]
 pub fn one_workload_three_ways() -> Html {
-    let state = use_state(|| State::Idle);
+    let run_state = use_run::<Step, Box<Report>>();
     let size = use_state(|| DEFAULT_THOUSANDS.to_owned());
     let note = use_state(|| None::<String>);
-    let control = use_mut_ref(Control::new);
-    {
-        // Leaving the page stops the run: its freezes would land on the next.
-        let control = control.clone();
-        use_effect_with((), move |()| move || control.borrow().cancel());
-    }
     let dot = use_node_ref();
-    let running = state.is_running();
+    let running = run_state.is_running();
     let start = {
-        let (state, size, note, control, dot) = (
-            state.clone(),
-            size.clone(),
-            note.clone(),
-            control.clone(),
-            dot.clone(),
-        );
+        let (run_state, size, note, dot) =
+            (run_state.clone(), size.clone(), note.clone(), dot.clone());
         Callback::from(move |_| {
-            if state.is_running() {
+            if run_state.is_running() {
                 return;
             }
             let (thousands, clamped) =
                 match parse_clamped(&size, "Numbers (thousands)", MIN_THOUSANDS, MAX_THOUSANDS) {
                     Ok(parsed) => parsed,
-                    Err(why) => {
-                        state.set(State::Failed(why));
-                        return;
-                    }
+                    Err(why) => return run_state.refuse(why),
                 };
             note.set(clamped);
-            let fresh = Control::new();
-            *control.borrow_mut() = fresh.clone();
-            let (state, dot) = (state.clone(), dot.clone());
-            spawn_local(async move {
-                let numbers = (thousands * 1_000) as u32;
-                let stopped = fresh.clone();
-                let outcome = run(numbers, fresh, dot, |phase| {
-                    state.set(State::Running(phase))
-                })
-                .await;
-                state.set(match outcome {
-                    Ok(report) => State::Done(Box::new(report)),
-                    Err(_) if stopped.check().is_err() => State::Cancelled,
-                    Err(why) => State::Failed(why),
-                });
+            let dot = dot.clone();
+            let numbers = (thousands * 1_000) as u32;
+            run_state.start(FIRST_STEP, move |control, live| async move {
+                run(numbers, control, dot, move |step| live.show(step))
+                    .await
+                    .map(Box::new)
             });
         })
-    };
-    let cancel = {
-        let control = control.clone();
-        Callback::from(move |_| control.borrow().cancel())
     };
     let on_size = {
         let size = size.clone();
         Callback::from(move |text| size.set(text))
     };
-    let result = match &*state {
-        State::Done(report) => result_json(report),
-        _ => None,
-    };
+    let result = run_state.done().and_then(result_json);
     html! {
         <WidgetFrame kind={WidgetKind::OneWorkloadThreeWays} {result} busy={running}>
-            { buttons("Run it three ways", running, start, cancel) }
+            { buttons("Run it three ways", running, start, run_state.cancel()) }
             <div class="lab-controls">
                 <NumberField id="three-ways-size" label="Numbers to test, in thousands" value={(*size).clone()}
                              min={MIN_THOUSANDS} max={MAX_THOUSANDS} oninput={on_size} />
@@ -183,17 +157,17 @@ pub fn one_workload_three_ways() -> Html {
                 <div ref={dot} class="frame-meter-dot"></div>
             </div>
             <div class="widget-output" role="status" aria-live="polite">
-                { match &*state {
-                    State::Idle => html! { <p>{ "Counts the primes below the size three ways while the dot moves on every frame the page draws. The first way freezes the page on purpose." }</p> },
-                    State::Running((done, phase)) => html! {
+                { match run_state.state() {
+                    Run::Idle => html! { <p>{ "Counts the primes below the size three ways while the dot moves on every frame the page draws. The first way freezes the page on purpose." }</p> },
+                    Run::Running((done, phase)) => html! {
                         <>
                             <progress max={STEPS.to_string()} value={done.to_string()} aria-label="Steps of the run done" />
                             <p>{ *phase }</p>
                         </>
                     },
-                    State::Done(report) => explain(report),
-                    State::Cancelled => html! { <p>{ "Cancelled." }</p> },
-                    State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+                    Run::Done(report) => explain(report),
+                    Run::Cancelled => html! { <p>{ "Cancelled." }</p> },
+                    Run::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
                 } }
             </div>
         </WidgetFrame>
@@ -225,7 +199,7 @@ async fn run(
     numbers: u32,
     control: Control,
     dot: NodeRef,
-    phase: impl Fn((u8, &'static str)),
+    phase: impl Fn(Step),
 ) -> Result<Report, String> {
     let environment = Environment::detect();
     let meter = FrameMeter::start(move |time| {
@@ -242,10 +216,7 @@ async fn run(
     let primes = Primes::new(numbers);
     let cancelled = |_: Cancelled| "Cancelled.".to_owned();
 
-    phase((
-        0,
-        "Watching the page idle, to learn the display's frame rate…",
-    ));
+    phase(FIRST_STEP);
     let refresh_ms = steady_refresh(&meter).await.ok_or_else(|| {
         "This tab drew no steady frames for five seconds (the browser hides or throttles it), so a frozen page could not be seen: bring the tab to the front and start again.".to_owned()
     })?;

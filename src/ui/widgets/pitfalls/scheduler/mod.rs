@@ -8,6 +8,7 @@
 //! thread, well within a frame (and `explore` caps itself anyway).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -78,21 +79,20 @@ struct OutcomeJson<'a> {
     example: &'a [usize],
 }
 
-/// The "Be the scheduler" widget.
-pub struct BeTheScheduler {
-    levels: Vec<Level>,
+/// The game as the reader left it: the state of a reducer over [`Msg`].
+#[derive(Clone)]
+struct Game {
+    levels: Rc<[Level]>,
     expanded: bool,
     play: Play,
-    explored: Option<Explored>,
+    explored: Option<Rc<Explored>>,
     /// Why the permalink in the URL, or the last action, was refused.
     error: Option<String>,
 }
 
-impl Component for BeTheScheduler {
-    type Message = Msg;
-    type Properties = ();
-
-    fn create(_ctx: &Context<Self>) -> Self {
+impl Game {
+    /// The first level, or the run a permalink in the URL replays.
+    fn from_url() -> Self {
         let start = || Play::new(Level::default(), false);
         let (play, error) = match permalink_in_url()
             .map(|link| Replay::parse(&link).and_then(|replay| replay.play()))
@@ -106,246 +106,251 @@ impl Component for BeTheScheduler {
         };
         Self {
             expanded: play.expanded(),
-            levels: levels(),
+            levels: levels().into(),
             play,
             explored: None,
             error,
         }
     }
+}
 
-    fn update(&mut self, _ctx: &Context<Self>, msg: Self::Message) -> bool {
+impl Reducible for Game {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        let mut game = Rc::unwrap_or_clone(self);
         match msg {
             Msg::Explore => {
-                let level = self.play.level();
-                let exploration = explore(level, self.expanded);
-                let json = result_json(level.id(), self.expanded, &exploration);
-                self.explored = Some(Explored {
+                let level = game.play.level();
+                let exploration = explore(level, game.expanded);
+                let json = result_json(level.id(), game.expanded, &exploration);
+                game.explored = Some(Rc::new(Explored {
                     level: level.id(),
-                    expanded: self.expanded,
+                    expanded: game.expanded,
                     exploration,
                     json,
-                });
+                }));
             }
             Msg::SelectLevel(id) => {
-                let Some(level) = self.levels.iter().find(|l| l.id() == id) else {
-                    return false;
-                };
-                self.play = Play::new(level.clone(), self.expanded);
-                self.explored = None;
-                self.error = None;
+                if let Some(level) = game.levels.iter().find(|l| l.id() == id) {
+                    game.play = Play::new(level.clone(), game.expanded);
+                    game.explored = None;
+                    game.error = None;
+                }
             }
             Msg::SetExpanded(expanded) => {
-                self.expanded = expanded;
-                self.play = Play::new(self.play.level().clone(), expanded);
-                self.explored = None;
-                self.error = None;
+                game.expanded = expanded;
+                game.play = Play::new(game.play.level().clone(), expanded);
+                game.explored = None;
+                game.error = None;
             }
             Msg::Step(thread) => {
-                self.error = self.play.step(thread).err().map(|e| format!("{e}."));
+                game.error = game.play.step(thread).err().map(|e| format!("{e}."));
             }
             Msg::Undo => {
-                self.play.undo();
-                self.error = None;
+                game.play.undo();
+                game.error = None;
             }
             Msg::Reset => {
-                self.play.reset();
-                self.error = None;
+                game.play.reset();
+                game.error = None;
             }
             Msg::Load(choices) => {
                 let replay = Replay {
                     choices,
-                    ..self.play.replay()
+                    ..game.play.replay()
                 };
                 match replay.play() {
                     Ok(play) => {
-                        self.play = play;
-                        self.error = None;
+                        game.play = play;
+                        game.error = None;
                     }
-                    Err(refused) => self.error = Some(format!("{refused}.")),
+                    Err(refused) => game.error = Some(format!("{refused}.")),
                 }
             }
         }
-        true
-    }
-
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
-        let level = self.play.level();
-        let state = self.play.state();
-        let program = state.program();
-        let explored = self
-            .explored
-            .as_ref()
-            .filter(|e| e.level == level.id() && e.expanded == self.expanded);
-        let result = explored.map(|e| AttrValue::from(e.json.clone()));
-        let level_id = format!("{ID}-level");
-        let expand_id = format!("{ID}-expand");
-        let on_level = link.callback(|e: Event| Msg::SelectLevel(target_value(&e)));
-        let on_expand = link.callback(|e: Event| {
-            Msg::SetExpanded(
-                e.target_dyn_into::<web_sys::HtmlInputElement>()
-                    .is_some_and(|input| input.checked()),
-            )
-        });
-        let can_expand = level.program(false).has_non_atomic();
-        html! {
-            <WidgetFrame kind={WidgetKind::BeTheScheduler} {result}>
-                <div class="lab-controls" id={ANCHOR}>
-                    <button type="button" onclick={link.callback(|_| Msg::Explore)}>
-                        { "Explore all interleavings" }
-                    </button>
-                    <span class="field">
-                        <label for={level_id.clone()}>{ "Level" }</label>
-                        <select id={level_id} onchange={on_level}>
-                            { for self.levels.iter().enumerate().map(|(i, l)| html! {
-                                <option value={l.id()} selected={l.id() == level.id()}>
-                                    { format!("{}. {}", i + 1, l.title()) }
-                                </option>
-                            }) }
-                        </select>
-                    </span>
-                    <span class="field">
-                        <input id={expand_id.clone()} type="checkbox" checked={self.expanded}
-                               disabled={!can_expand} onchange={on_expand} />
-                        <label for={expand_id}>{ "expand non-atomic statements" }</label>
-                    </span>
-                </div>
-                <p class="scheduler-goal">{ level.goal() }</p>
-                if !can_expand {
-                    <p class="scheduler-note">{ "Every statement of this program is already one indivisible step: there is nothing to expand." }</p>
-                }
-                if let Some(message) = &self.error {
-                    <p class="error" role="alert">{ message.clone() }</p>
-                }
-                <div class="scheduler-threads">
-                    { for (0..program.threads()).map(|t| self.view_thread(ctx, state, t)) }
-                </div>
-                <div class="scheduler-controls">
-                    <button type="button" class="secondary" onclick={link.callback(|_| Msg::Undo)}
-                            disabled={self.play.choices().is_empty()}>{ "Undo" }</button>
-                    <button type="button" class="secondary" onclick={link.callback(|_| Msg::Reset)}
-                            disabled={self.play.choices().is_empty()}>{ "Reset" }</button>
-                    <a class="scheduler-permalink" href={permalink_href(&self.play.replay())}>
-                        { "Permalink" }
-                    </a>
-                    <code>{ self.play.replay().to_permalink() }</code>
-                </div>
-                { view_memory(state) }
-                <div class="widget-output" role="status" aria-live="polite">
-                    { match self.play.verdict() {
-                        Some(verdict) => view_verdict(&verdict, self.play.choices().len()),
-                        None => html! {
-                            <p>{ match self.play.choices().len() {
-                                0 => "No step yet. Pick the thread that runs first.".to_owned(),
-                                1 => "1 step so far. Pick the thread that runs next.".to_owned(),
-                                n => format!("{n} steps so far. Pick the thread that runs next."),
-                            } }</p>
-                        },
-                    } }
-                </div>
-                if let Some(explored) = explored {
-                    { self.view_exploration(ctx, explored) }
-                }
-            </WidgetFrame>
-        }
+        Rc::new(game)
     }
 }
 
-impl BeTheScheduler {
-    /// One thread: its code with the next line marked, what it waits for,
-    /// its register when it has one, and its step button.
-    fn view_thread(&self, ctx: &Context<Self>, state: &State, thread: usize) -> Html {
-        let program = state.program();
-        let pc = state.pc(thread);
-        let lines = program.lines(thread);
-        let enabled = state.enabled_threads().contains(&thread);
-        let number = thread + 1;
-        let status = format!("Thread {number} {}", state.describe(thread));
-        let title = if enabled {
-            format!("Run the highlighted line of thread {number}")
-        } else {
-            status.clone()
-        };
-        let uses_register = lines.iter().any(|line| line.is_expansion());
-        html! {
-            <div class="scheduler-thread">
-                <h5>{ format!("Thread {number}") }</h5>
-                <ol class="scheduler-code" aria-label={format!("Code of thread {number}")}>
-                    { for program.listing(thread).into_iter().enumerate().map(|(i, text)| {
-                        let current = pc == Some(i);
-                        let expansion = lines.get(i).is_some_and(|line| line.is_expansion());
+/// The "Be the scheduler" widget.
+#[function_component(BeTheScheduler)]
+pub fn be_the_scheduler() -> Html {
+    let game = use_reducer(Game::from_url);
+    let send = game.dispatcher().to_callback();
+    let level = game.play.level();
+    let state = game.play.state();
+    let program = state.program();
+    let explored = game
+        .explored
+        .as_ref()
+        .filter(|e| e.level == level.id() && e.expanded == game.expanded);
+    let result = explored.map(|e| AttrValue::from(e.json.clone()));
+    let level_id = format!("{ID}-level");
+    let expand_id = format!("{ID}-expand");
+    let on_level = send.reform(|e: Event| Msg::SelectLevel(target_value(&e)));
+    let on_expand = send.reform(|e: Event| {
+        Msg::SetExpanded(
+            e.target_dyn_into::<web_sys::HtmlInputElement>()
+                .is_some_and(|input| input.checked()),
+        )
+    });
+    let can_expand = level.program(false).has_non_atomic();
+    html! {
+        <WidgetFrame kind={WidgetKind::BeTheScheduler} {result}>
+            <div class="lab-controls" id={ANCHOR}>
+                <button type="button" onclick={send.reform(|_| Msg::Explore)}>
+                    { "Explore all interleavings" }
+                </button>
+                <span class="field">
+                    <label for={level_id.clone()}>{ "Level" }</label>
+                    <select id={level_id} onchange={on_level}>
+                        { for game.levels.iter().enumerate().map(|(i, l)| html! {
+                            <option value={l.id()} selected={l.id() == level.id()}>
+                                { format!("{}. {}", i + 1, l.title()) }
+                            </option>
+                        }) }
+                    </select>
+                </span>
+                <span class="field">
+                    <input id={expand_id.clone()} type="checkbox" checked={game.expanded}
+                           disabled={!can_expand} onchange={on_expand} />
+                    <label for={expand_id}>{ "expand non-atomic statements" }</label>
+                </span>
+            </div>
+            <p class="scheduler-goal">{ level.goal() }</p>
+            if !can_expand {
+                <p class="scheduler-note">{ "Every statement of this program is already one indivisible step: there is nothing to expand." }</p>
+            }
+            if let Some(message) = &game.error {
+                <p class="error" role="alert">{ message.clone() }</p>
+            }
+            <div class="scheduler-threads">
+                { for (0..program.threads()).map(|t| view_thread(&send, state, t)) }
+            </div>
+            <div class="scheduler-controls">
+                <button type="button" class="secondary" onclick={send.reform(|_| Msg::Undo)}
+                        disabled={game.play.choices().is_empty()}>{ "Undo" }</button>
+                <button type="button" class="secondary" onclick={send.reform(|_| Msg::Reset)}
+                        disabled={game.play.choices().is_empty()}>{ "Reset" }</button>
+                <a class="scheduler-permalink" href={permalink_href(&game.play.replay())}>
+                    { "Permalink" }
+                </a>
+                <code>{ game.play.replay().to_permalink() }</code>
+            </div>
+            { view_memory(state) }
+            <div class="widget-output" role="status" aria-live="polite">
+                { match game.play.verdict() {
+                    Some(verdict) => view_verdict(&verdict, game.play.choices().len()),
+                    None => html! {
+                        <p>{ match game.play.choices().len() {
+                            0 => "No step yet. Pick the thread that runs first.".to_owned(),
+                            1 => "1 step so far. Pick the thread that runs next.".to_owned(),
+                            n => format!("{n} steps so far. Pick the thread that runs next."),
+                        } }</p>
+                    },
+                } }
+            </div>
+            if let Some(explored) = explored {
+                { view_exploration(&send, &game.play, explored) }
+            }
+        </WidgetFrame>
+    }
+}
+
+/// One thread: its code with the next line marked, what it waits for,
+/// its register when it has one, and its step button.
+fn view_thread(send: &Callback<Msg>, state: &State, thread: usize) -> Html {
+    let program = state.program();
+    let pc = state.pc(thread);
+    let lines = program.lines(thread);
+    let enabled = state.enabled_threads().contains(&thread);
+    let number = thread + 1;
+    let status = format!("Thread {number} {}", state.describe(thread));
+    let title = if enabled {
+        format!("Run the highlighted line of thread {number}")
+    } else {
+        status.clone()
+    };
+    let uses_register = lines.iter().any(|line| line.is_expansion());
+    html! {
+        <div class="scheduler-thread">
+            <h5>{ format!("Thread {number}") }</h5>
+            <ol class="scheduler-code" aria-label={format!("Code of thread {number}")}>
+                { for program.listing(thread).into_iter().enumerate().map(|(i, text)| {
+                    let current = pc == Some(i);
+                    let expansion = lines.get(i).is_some_and(|line| line.is_expansion());
+                    html! {
+                        <li class={classes!(current.then_some("current"), expansion.then_some("expansion"))}
+                            aria-current={current.then_some(AttrValue::Static("step"))}>
+                            <code>{ text }</code>
+                        </li>
+                    }
+                }) }
+            </ol>
+            <p class="scheduler-status">{ status }</p>
+            if uses_register {
+                <p class="scheduler-register">{ format!("r = {}", state.register(thread).unwrap_or_default()) }</p>
+            }
+            <button type="button" onclick={send.reform(move |_| Msg::Step(thread))}
+                    disabled={!enabled} {title}>
+                { format!("Step thread {number}") }
+            </button>
+        </div>
+    }
+}
+
+/// Every outcome the model checker found, with a button to replay one.
+fn view_exploration(send: &Callback<Msg>, play: &Play, explored: &Explored) -> Html {
+    let e = &explored.exploration;
+    let names = play.state().program().var_names();
+    let mode = if explored.expanded {
+        "expanded"
+    } else {
+        "as written"
+    };
+    html! {
+        <>
+            <table class="results scheduler-outcomes">
+                <caption>{ format!(
+                    "{} interleavings of “{}” ({mode}) end in {} distinct outcomes",
+                    e.interleavings, play.level().title(), e.outcomes.len()
+                ) }</caption>
+                <thead><tr>
+                    <th scope="col">{ "final values" }</th>
+                    <th scope="col">{ "verdict" }</th>
+                    <th scope="col">{ "interleavings" }</th>
+                    <th scope="col">{ "example" }</th>
+                </tr></thead>
+                <tbody>
+                    { for e.outcomes.iter().map(|o| {
+                        let values = names
+                            .iter()
+                            .map(|n| format!("{n} = {}", o.values.get(*n).copied().unwrap_or_default()))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let share = if e.interleavings == 0 { 0.0 } else { 100.0 * o.count as f64 / e.interleavings as f64 };
+                        let example = o.example.clone();
                         html! {
-                            <li class={classes!(current.then_some("current"), expansion.then_some("expansion"))}
-                                aria-current={current.then_some(AttrValue::Static("step"))}>
-                                <code>{ text }</code>
-                            </li>
+                            <tr>
+                                <td><code>{ values.clone() }</code></td>
+                                <td class={classes!("verdict", format!("verdict-{}", o.verdict.kind()))}>{ verdict_words(&o.verdict) }</td>
+                                <td>{ format!("{} ({share:.0}%)", o.count) }</td>
+                                <td>
+                                    <button type="button" class="secondary"
+                                            aria-label={format!("Replay a schedule that ends with {values}")}
+                                            onclick={send.reform(move |_| Msg::Load(example.clone()))}>
+                                        { "Replay" }
+                                    </button>
+                                </td>
+                            </tr>
                         }
                     }) }
-                </ol>
-                <p class="scheduler-status">{ status }</p>
-                if uses_register {
-                    <p class="scheduler-register">{ format!("r = {}", state.register(thread).unwrap_or_default()) }</p>
-                }
-                <button type="button" onclick={ctx.link().callback(move |_| Msg::Step(thread))}
-                        disabled={!enabled} {title}>
-                    { format!("Step thread {number}") }
-                </button>
-            </div>
-        }
-    }
-
-    /// Every outcome the model checker found, with a button to replay one.
-    fn view_exploration(&self, ctx: &Context<Self>, explored: &Explored) -> Html {
-        let e = &explored.exploration;
-        let names = self.play.state().program().var_names();
-        let mode = if explored.expanded {
-            "expanded"
-        } else {
-            "as written"
-        };
-        html! {
-            <>
-                <table class="results scheduler-outcomes">
-                    <caption>{ format!(
-                        "{} interleavings of “{}” ({mode}) end in {} distinct outcomes",
-                        e.interleavings, self.play.level().title(), e.outcomes.len()
-                    ) }</caption>
-                    <thead><tr>
-                        <th scope="col">{ "final values" }</th>
-                        <th scope="col">{ "verdict" }</th>
-                        <th scope="col">{ "interleavings" }</th>
-                        <th scope="col">{ "example" }</th>
-                    </tr></thead>
-                    <tbody>
-                        { for e.outcomes.iter().map(|o| {
-                            let values = names
-                                .iter()
-                                .map(|n| format!("{n} = {}", o.values.get(*n).copied().unwrap_or_default()))
-                                .collect::<Vec<_>>()
-                                .join(", ");
-                            let share = if e.interleavings == 0 { 0.0 } else { 100.0 * o.count as f64 / e.interleavings as f64 };
-                            let example = o.example.clone();
-                            html! {
-                                <tr>
-                                    <td><code>{ values.clone() }</code></td>
-                                    <td class={classes!("verdict", format!("verdict-{}", o.verdict.kind()))}>{ verdict_words(&o.verdict) }</td>
-                                    <td>{ format!("{} ({share:.0}%)", o.count) }</td>
-                                    <td>
-                                        <button type="button" class="secondary"
-                                                aria-label={format!("Replay a schedule that ends with {values}")}
-                                                onclick={ctx.link().callback(move |_| Msg::Load(example.clone()))}>
-                                            { "Replay" }
-                                        </button>
-                                    </td>
-                                </tr>
-                            }
-                        }) }
-                    </tbody>
-                </table>
-                if e.capped {
-                    <p class="fallback">{ "The search stopped at its limit: these counts are lower bounds." }</p>
-                }
-            </>
-        }
+                </tbody>
+            </table>
+            if e.capped {
+                <p class="fallback">{ "The search stopped at its limit: these counts are lower bounds." }</p>
+            }
+        </>
     }
 }

@@ -4,19 +4,21 @@
 //! Gantt charts are drawn from the real timestamps.
 
 use serde::Serialize;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::compute::concurrency::timeline::{run_on_pool, tasks_from_lengths, TaskSpec, Timeline};
 use crate::content::directive::WidgetKind;
 use crate::runtime::clock::shared_ms;
-use crate::runtime::event_loop::run_interleaved;
 use crate::runtime::job::{run_in_pool, JobError};
 use crate::ui::widgets::kit::fields::{field_notes, parse_clamped, NumberField};
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
 use crate::ui::widgets::kit::gantt::Gantt;
-use crate::ui::widgets::kit::run::Run;
+use crate::ui::widgets::kit::run::{use_run, Run};
 use crate::ui::widgets::round_ms;
+
+pub mod interleave;
+
+use interleave::run_interleaved;
 
 /// What one arrangement of the tasks showed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,21 +65,22 @@ struct Outcome {
     pool: Option<Timeline>,
 }
 
-/// Where the run stands.
-type State = Run<(), Box<Outcome>>;
-
 #[function_component(InterleavingTimeline)]
 pub fn interleaving_timeline() -> Html {
-    let state = use_state(|| State::Idle);
+    let run_state = use_run::<(), Box<Outcome>>();
     let lengths = use_state(|| "8, 8, 8".to_owned());
     let steps = use_state(|| "4".to_owned());
     let notes = use_state(Vec::<String>::new);
-    let running = state.is_running();
+    let running = run_state.is_running();
     let start = {
-        let (state, lengths, steps, notes) =
-            (state.clone(), lengths.clone(), steps.clone(), notes.clone());
+        let (run_state, lengths, steps, notes) = (
+            run_state.clone(),
+            lengths.clone(),
+            steps.clone(),
+            notes.clone(),
+        );
         Callback::from(move |_| {
-            if state.is_running() {
+            if run_state.is_running() {
                 return;
             }
             let parsed =
@@ -89,26 +92,18 @@ pub fn interleaving_timeline() -> Html {
                 });
             let (tasks, found) = match parsed {
                 Ok(parsed) => parsed,
-                Err(why) => {
-                    state.set(State::Failed(why));
-                    return;
-                }
+                Err(why) => return run_state.refuse(why),
             };
             notes.set(found);
-            state.set(State::Running(()));
-            let state = state.clone();
-            spawn_local(async move {
-                state.set(match run(tasks).await {
-                    Ok(outcome) => State::Done(Box::new(outcome)),
-                    Err(why) => State::Failed(why),
-                });
-            });
+            run_state.start(
+                (),
+                move |_, _| async move { run(tasks).await.map(Box::new) },
+            );
         })
     };
-    let result = match &*state {
-        State::Done(outcome) => result_json(&outcome.report),
-        _ => None,
-    };
+    let result = run_state
+        .done()
+        .and_then(|outcome| result_json(&outcome.report));
     let on_lengths = {
         let lengths = lengths.clone();
         Callback::from(move |event: InputEvent| {
@@ -136,12 +131,12 @@ pub fn interleaving_timeline() -> Html {
             </div>
             { field_notes(&notes) }
             <div class="widget-output" role="status" aria-live="polite">
-                { match &*state {
+                { match run_state.state() {
                     // The timeline runs to its end: nothing cancels it.
-                    State::Idle | State::Cancelled => html! { <p>{ "Each step works (holds its thread) for its length, then the task awaits. Run to draw both timelines from real timestamps." }</p> },
-                    State::Running(()) => html! { <p>{ "Running the tasks on the main thread, then on the pool…" }</p> },
-                    State::Done(outcome) => explain(outcome),
-                    State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+                    Run::Idle | Run::Cancelled => html! { <p>{ "Each step works (holds its thread) for its length, then the task awaits. Run to draw both timelines from real timestamps." }</p> },
+                    Run::Running(()) => html! { <p>{ "Running the tasks on the main thread, then on the pool…" }</p> },
+                    Run::Done(outcome) => explain(outcome),
+                    Run::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
                 } }
             </div>
         </WidgetFrame>

@@ -1,9 +1,7 @@
 //! Memory overhead (seed §11, "High with many threads"): what one more Web
 //! Worker costs against what one more async task costs, both measured here.
 
-use std::cell::Cell;
 use std::future::Future;
-use std::rc::Rc;
 
 use book_compute::stats::Summary;
 use futures::channel::oneshot;
@@ -13,15 +11,20 @@ use serde::Serialize;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::compute::control::Control;
 use crate::content::directive::WidgetKind;
 
 use crate::runtime::clock::now_ms;
 use crate::runtime::environment::Environment;
 use crate::runtime::heap::thread_live_bytes;
-use crate::runtime::memory::{has_wait_async, measure_echo_workers, start_echo_worker};
 use crate::ui::widgets::kit::fields::{parse_clamped, NumberField};
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
+use crate::ui::widgets::kit::run::{use_run, Run};
 use crate::ui::widgets::round_ms;
+
+mod workers;
+
+use workers::{has_wait_async, measure_echo_workers, start_echo_worker};
 
 /// Async tasks the widget accepts: each is small, a hundred thousand is fine.
 const TASKS: std::ops::RangeInclusive<u64> = 1..=100_000;
@@ -79,12 +82,12 @@ struct Report {
 async fn limited<T>(
     work: impl Future<Output = T>,
     limit_ms: u32,
-    cancelled: &Rc<Cell<bool>>,
+    cancelled: &Control,
 ) -> Option<T> {
-    let cancelled = Rc::clone(cancelled);
+    let cancelled = cancelled.clone();
     let stop = async move {
         let mut waited = 0;
-        while waited < limit_ms && !cancelled.get() {
+        while waited < limit_ms && !cancelled.is_cancelled() {
             TimeoutFuture::new(100).await;
             waited += 100;
         }
@@ -97,7 +100,7 @@ async fn limited<T>(
 
 /// Spawns `n` tasks that each wait for a message, weighs them once they all
 /// wait, then lets them finish. `false` if cancelled.
-async fn weigh_tasks(n: usize, report: &mut Report, cancelled: &Rc<Cell<bool>>) -> bool {
+async fn weigh_tasks(n: usize, report: &mut Report, cancelled: &Control) -> bool {
     // The widget's own list of senders is allocated before the weighing starts.
     let mut senders = Vec::with_capacity(n);
     let before = thread_live_bytes();
@@ -117,7 +120,7 @@ async fn weigh_tasks(n: usize, report: &mut Report, cancelled: &Rc<Cell<bool>>) 
         spawning += now_ms() - started;
         // Let the page draw, and every task so far take its first step.
         TimeoutFuture::new(0).await;
-        if cancelled.get() {
+        if cancelled.is_cancelled() {
             return false;
         }
     }
@@ -146,7 +149,7 @@ async fn weigh_tasks(n: usize, report: &mut Report, cancelled: &Rc<Cell<bool>>) 
 }
 
 /// Starts `n` echo workers, times them, and weighs them where the browser can.
-async fn weigh_workers(n: usize, report: &mut Report, cancelled: &Rc<Cell<bool>>) {
+async fn weigh_workers(n: usize, report: &mut Report, cancelled: &Control) {
     let mut workers = Vec::with_capacity(n);
     for _ in 0..n {
         match limited(start_echo_worker(), WORKER_START_LIMIT_MS, cancelled).await {
@@ -155,7 +158,7 @@ async fn weigh_workers(n: usize, report: &mut Report, cancelled: &Rc<Cell<bool>>
                 report.worker_note = Some(why);
                 break;
             }
-            None if cancelled.get() => return,
+            None if cancelled.is_cancelled() => return,
             None => {
                 report.worker_note = Some(format!(
                     "a worker did not answer within {} s",
@@ -181,7 +184,7 @@ async fn weigh_workers(n: usize, report: &mut Report, cancelled: &Rc<Cell<bool>>
             );
         }
         Some(Err(why)) => report.worker_note = Some(why),
-        None if cancelled.get() => {}
+        None if cancelled.is_cancelled() => {}
         None => {
             report.worker_note = Some(format!(
                 "the browser did not measure within {} s",
@@ -196,21 +199,18 @@ async fn weigh_workers(n: usize, report: &mut Report, cancelled: &Rc<Cell<bool>>
 pub fn memory_widget() -> Html {
     let tasks = use_state(|| "10000".to_string());
     let workers = use_state(|| "4".to_string());
-    let report = use_state(|| None::<Rc<Report>>);
-    let running = use_state(|| false);
+    let run_state = use_run::<(), Report>();
     let message = use_state(|| None::<String>);
-    let cancelled = use_mut_ref(|| Rc::new(Cell::new(false)));
+    let running = run_state.is_running();
     let start = {
-        let (tasks, workers, report, running, message, cancelled) = (
+        let (tasks, workers, run_state, message) = (
             tasks.clone(),
             workers.clone(),
-            report.clone(),
-            running.clone(),
+            run_state.clone(),
             message.clone(),
-            cancelled.clone(),
         );
         Callback::from(move |_| {
-            if *running {
+            if run_state.is_running() {
                 return;
             }
             let most_tasks = if has_wait_async() {
@@ -225,7 +225,7 @@ pub fn memory_widget() -> Html {
                 });
             let ((t, t_note), (w, w_note)) = match parsed {
                 Ok(parsed) => parsed,
-                Err(refused) => return message.set(Some(refused)),
+                Err(refused) => return run_state.refuse(refused),
             };
             let mut notes: Vec<String> = [t_note, w_note].into_iter().flatten().collect();
             if most_tasks < *TASKS.end() {
@@ -234,51 +234,43 @@ pub fn memory_widget() -> Html {
                 ));
             }
             message.set((!notes.is_empty()).then(|| notes.join(" ")));
-            running.set(true);
-            let flag = Rc::new(Cell::new(false));
-            *cancelled.borrow_mut() = Rc::clone(&flag);
-            let (report, running) = (report.clone(), running.clone());
-            spawn_local(async move {
+            run_state.start((), move |control, _| async move {
                 let mut figures = Report {
                     widget: "memory-overhead",
                     ..Report::default()
                 };
-                if weigh_tasks(t as usize, &mut figures, &flag).await {
-                    weigh_workers(w as usize, &mut figures, &flag).await;
+                if weigh_tasks(t as usize, &mut figures, &control).await {
+                    weigh_workers(w as usize, &mut figures, &control).await;
                 }
-                if !flag.get() {
-                    figures.machine = Some(Environment::detect());
-                    report.set(Some(Rc::new(figures)));
-                }
-                running.set(false);
+                figures.machine = Some(Environment::detect());
+                Ok(figures)
             });
         })
     };
-    let cancel = {
-        let cancelled = cancelled.clone();
-        Callback::from(move |_| cancelled.borrow().set(true))
-    };
-    let result = report.as_ref().and_then(|r| result_json(&**r));
+    let result = run_state.done().and_then(result_json);
     html! {
-        <WidgetFrame kind={WidgetKind::MemoryOverhead} {result} busy={*running}>
+        <WidgetFrame kind={WidgetKind::MemoryOverhead} {result} busy={running}>
             <div class="lab-controls">
-                <button type="button" onclick={start} disabled={*running}>{ if *running { "Weighing…" } else { "Weigh them" } }</button>
-                <button type="button" class="secondary" onclick={cancel} disabled={!*running}>{ "Cancel" }</button>
+                <button type="button" onclick={start} disabled={running}>{ if running { "Weighing…" } else { "Weigh them" } }</button>
+                <button type="button" class="secondary" onclick={run_state.cancel()} disabled={!running}>{ "Cancel" }</button>
                 <NumberField id="memory-tasks" label="Async tasks" value={(*tasks).clone()} min={*TASKS.start()} max={*TASKS.end()}
                              oninput={let s = tasks.clone(); Callback::from(move |v| s.set(v))} />
                 <NumberField id="memory-workers" label="Web Workers" value={(*workers).clone()} min={*WORKERS.start()} max={*WORKERS.end()}
                              oninput={let s = workers.clone(); Callback::from(move |v| s.set(v))} />
             </div>
             if let Some(text) = &*message {
-                <p class="note" role="alert">{ text.clone() }</p>
+                <p class="note">{ text.clone() }</p>
             }
             <div class="widget-output" role="status" aria-live="polite">
-                if *running {
-                    <p>{ "Spawning tasks, then starting workers. Chromium measures the page's memory at its next garbage collection, which can take up to 20 seconds." }</p>
-                }
-                if let Some(report) = &*report {
-                    { view_report(report) }
-                }
+                { match run_state.state() {
+                    Run::Idle => Html::default(),
+                    Run::Running(()) => html! {
+                        <p>{ "Spawning tasks, then starting workers. Chromium measures the page's memory at its next garbage collection, which can take up to 20 seconds." }</p>
+                    },
+                    Run::Done(report) => view_report(report),
+                    Run::Cancelled => html! { <p>{ "Cancelled." }</p> },
+                    Run::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+                } }
             </div>
         </WidgetFrame>
     }

@@ -1,11 +1,11 @@
 //! The parallelism lab as one job inside the worker pool: the page awaits it,
 //! reads its progress from shared memory and can cancel it.
 
-use super::clock::now_ms;
-use super::job::{run_in_pool, JobError};
 use crate::compute::control::Control;
 use crate::compute::lab::{self, LabError, LabRequest, LabResult};
 use crate::compute::simd::lab::{self as simd_lab, KernelResult, SimdRequest};
+use crate::runtime::clock::now_ms;
+use crate::runtime::job::{run_in_pool, JobError};
 
 /// Why a lab run has no figures: the job failed, or the lab said why.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,25 +1,21 @@
 //! The actor model (§10): a chat room of user actors on this page's event
-//! loop (`runtime::actors`). Each actor has a mailbox and shares no memory;
+//! loop ([`engine`]). Each actor has a mailbox and shares no memory;
 //! the live chart shows the mailboxes' depths, a slow user's mailbox grows,
 //! and a faulty user fails now and then and its supervisor restarts it.
 
-use std::rc::Rc;
-
 use serde::Serialize;
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
-use crate::runtime::actors::{run, ChatOutcome, ChatRoom};
 use crate::ui::widgets::kit::depth_chart;
-use crate::ui::widgets::kit::fields::{
-    buttons, field_notes, initial_texts, parse_fields, Field, FieldSet,
-};
+use crate::ui::widgets::kit::fields::{buttons, use_form, Field};
 use crate::ui::widgets::kit::frame::{result_json, WidgetFrame};
-use crate::ui::widgets::kit::run::Run;
-use crate::ui::widgets::kit::stop::use_stop;
-
+use crate::ui::widgets::kit::run::{use_run, Run};
 use crate::ui::widgets::round_ms;
+
+pub mod engine;
+
+use engine::{run, ChatOutcome, ChatRoom};
 
 /// The figures a run writes to `data-result`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,9 +40,6 @@ struct Report {
 
 type Sample = (f64, usize, usize, usize);
 type Samples = Vec<Sample>;
-
-/// Where the run stands: the mailboxes' depths as they are sampled.
-type State = Run<Samples, (Box<Report>, Samples)>;
 
 /// The numbers the reader sets.
 const FIELDS: [Field; 5] = [
@@ -89,26 +82,20 @@ const FIELDS: [Field; 5] = [
 
 #[function_component(ActorsChatRoom)]
 pub fn actors_chat_room() -> Html {
-    let state = use_state(|| State::Idle);
-    let fields = use_state(|| initial_texts(&FIELDS));
-    let notes = use_state(Vec::<String>::new);
-    let stop = use_stop();
-    let running = state.is_running();
+    // While it runs: the mailboxes' depths as they are sampled.
+    let run_state = use_run::<Samples, (Box<Report>, Samples)>();
+    let form = use_form(&FIELDS);
+    let running = run_state.is_running();
     let start = {
-        let (state, fields, notes, stop) =
-            (state.clone(), fields.clone(), notes.clone(), stop.clone());
+        let (run_state, form) = (run_state.clone(), form.clone());
         Callback::from(move |_| {
-            if state.is_running() {
+            if run_state.is_running() {
                 return;
             }
-            let (values, found) = match parse_fields(&FIELDS, &fields) {
-                Ok(parsed) => parsed,
-                Err(why) => {
-                    state.set(State::Failed(why));
-                    return;
-                }
+            let values = match form.read() {
+                Ok(values) => values,
+                Err(why) => return run_state.refuse(why),
             };
-            notes.set(found);
             let room = ChatRoom {
                 users: values[0] as usize,
                 messages: values[1],
@@ -116,43 +103,29 @@ pub fn actors_chat_room() -> Html {
                 slow_ms: values[3] as u32,
                 crash_every: values[4],
             };
-            let flag = stop.arm();
-            state.set(State::Running(Vec::new()));
-            let state = state.clone();
-            spawn_local(async move {
-                let live = state.clone();
-                let outcome = run(room, Rc::clone(&flag), move |samples: &[Sample]| {
-                    live.set(State::Running(samples.to_vec()))
+            run_state.start(Vec::new(), move |control, live| async move {
+                let outcome = run(room, control, move |samples: &[Sample]| {
+                    live.show(samples.to_vec())
                 })
                 .await;
-                if flag.get() {
-                    state.set(State::Cancelled);
-                    return;
-                }
                 let samples = outcome.samples.clone();
-                state.set(State::Done((Box::new(report(room, &outcome)), samples)));
+                Ok((Box::new(report(room, &outcome)), samples))
             });
         })
     };
-    let cancel = stop.cancel();
-    let result = match &*state {
-        State::Done((report, _)) => result_json(report),
-        _ => None,
-    };
+    let result = run_state.done().and_then(|(report, _)| result_json(report));
     html! {
         <WidgetFrame kind={WidgetKind::ActorsChatRoom} {result} busy={running}>
-            { buttons("Open the chat room", running, start, cancel) }
-            <div class="lab-controls">
-                <FieldSet fields={FIELDS.to_vec()} texts={fields.clone()} />
-            </div>
-            { field_notes(&notes) }
+            { buttons("Open the chat room", running, start, run_state.cancel()) }
+            <div class="lab-controls">{ form.inputs() }</div>
+            { form.notes() }
             <div class="widget-output" role="status" aria-live="polite">
-                { match &*state {
-                    State::Idle => html! { <p>{ "A room actor forwards every chat message to each user actor's mailbox; each actor handles its mail one message at a time, on this page's one thread." }</p> },
-                    State::Running(samples) => chart(samples),
-                    State::Done((report, samples)) => html! { <>{ chart(samples) }{ explain(report) }</> },
-                    State::Cancelled => html! { <p>{ "Stopped." }</p> },
-                    State::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
+                { match run_state.state() {
+                    Run::Idle => html! { <p>{ "A room actor forwards every chat message to each user actor's mailbox; each actor handles its mail one message at a time, on this page's one thread." }</p> },
+                    Run::Running(samples) => chart(samples),
+                    Run::Done((report, samples)) => html! { <>{ chart(samples) }{ explain(report) }</> },
+                    Run::Cancelled => html! { <p>{ "Stopped." }</p> },
+                    Run::Failed(why) => html! { <p class="error" role="alert">{ why.clone() }</p> },
                 } }
             </div>
         </WidgetFrame>

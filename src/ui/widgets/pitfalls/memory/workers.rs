@@ -6,8 +6,8 @@ use gloo::events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::clock::now_ms;
-use super::js_error::describe;
+use crate::runtime::clock::now_ms;
+use crate::runtime::js_error::describe;
 
 /// The smallest worker there is: it answers every message and does nothing
 /// else (`www/echo-worker.js`, next to the page).

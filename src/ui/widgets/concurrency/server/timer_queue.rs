@@ -17,7 +17,7 @@ use std::task::{Context, Poll, Waker};
 
 use gloo::timers::callback::Timeout;
 
-use super::clock::now_ms;
+use crate::runtime::clock::now_ms;
 
 /// One registered wait: when it is due, and how to wake its task.
 struct Entry {

@@ -13,10 +13,11 @@ use std::rc::Rc;
 use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use futures::StreamExt;
 use gloo::timers::future::TimeoutFuture;
-use yew::platform::spawn_local;
+use wasm_bindgen_futures::spawn_local;
 
-use super::clock::now_ms;
-use super::event_loop::{poll_together, TurnBudget};
+use crate::compute::control::Control;
+use crate::runtime::clock::now_ms;
+use crate::runtime::event_loop::{poll_together, TurnBudget};
 
 /// The chat room as the reader sets it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,11 +79,11 @@ struct Tally {
     done: Cell<bool>,
 }
 
-/// Runs the room until every message is handled or lost, or `stop` is set;
+/// Runs the room until every message is handled or lost, or `stop` is cancelled;
 /// `on_sample` sees the depths as they change.
 pub async fn run(
     room: ChatRoom,
-    stop: Rc<Cell<bool>>,
+    stop: Control,
     on_sample: impl Fn(&[(f64, usize, usize, usize)]),
 ) -> ChatOutcome {
     let started = now_ms();
@@ -115,9 +116,9 @@ pub async fn run(
     // The clients: one chat message every interval.
     {
         let (room_depth, room_peak) = (Rc::clone(&room_depth), Rc::clone(&room_peak));
-        let stop = Rc::clone(&stop);
+        let stop = stop.clone();
         spawn_local(async move {
-            for message in (1..=room.messages).take_while(|_| !stop.get()) {
+            for message in (1..=room.messages).take_while(|_| !stop.is_cancelled()) {
                 if room_sender.unbounded_send(message).is_ok() {
                     room_depth.set(room_depth.get() + 1);
                     room_peak.set(room_peak.get().max(room_depth.get()));
@@ -131,7 +132,7 @@ pub async fn run(
     // Sample until every delivery is handled or lost, or a minute passes.
     while tally.handled.get() + tally.lost.get() < expected
         && now_ms() - started < 60_000.0
-        && !stop.get()
+        && !stop.is_cancelled()
     {
         let typical = addresses
             .iter()
