@@ -7,8 +7,8 @@ use std::process::Command;
 
 use crate::{run, Result};
 
-/// The nightly that builds std with atomics (see `../shared/notes/toolchain.md`).
-pub const NIGHTLY: &str = "nightly-2026-05-19";
+/// The file that pins the toolchain, for rustup and for xtask.
+const TOOLCHAIN_FILE: &str = "rust-toolchain.toml";
 const TRUNK_VERSION: &str = "0.22.1";
 /// Debian's wasm-opt (108) cannot read this compiler's output; binaryen 132 can.
 const BINARYEN_VERSION: &str = "132.0.0";
@@ -20,6 +20,8 @@ const GECKODRIVER_VERSION: &str = "0.37.1";
 /// The tools a build uses, with the PATH that puts the right versions first.
 pub struct BuildTools {
     path: String,
+    /// The pinned nightly, from [`TOOLCHAIN_FILE`].
+    nightly: String,
 }
 
 /// Chromium and its WebDriver.
@@ -139,7 +141,7 @@ impl BuildTools {
         let mut command = Command::new("cargo");
         command
             .current_dir(root)
-            .env("RUSTUP_TOOLCHAIN", NIGHTLY)
+            .env("RUSTUP_TOOLCHAIN", &self.nightly)
             .env("PATH", &self.path)
             .env_remove("CARGO")
             .env_remove("RUSTC")
@@ -160,7 +162,7 @@ impl BuildTools {
         let mut command = Command::new("trunk");
         command
             .current_dir(crate::root())
-            .env("RUSTUP_TOOLCHAIN", NIGHTLY)
+            .env("RUSTUP_TOOLCHAIN", &self.nightly)
             .env("PATH", &self.path)
             .env("CARGO_UNSTABLE_BUILD_STD", "panic_abort,std")
             .env_remove("CARGO")
@@ -171,7 +173,8 @@ impl BuildTools {
 
 /// The nightly with `rust-src`, Trunk, wasm-bindgen-cli at Cargo.lock's version, and wasm-opt.
 pub fn ensure_build_tools() -> Result<BuildTools> {
-    ensure_nightly()?;
+    let nightly = nightly()?;
+    ensure_nightly(&nightly)?;
     let cargo_bin = home()?.join(".cargo").join("bin");
     let binaryen_bin = ensure_npm_package("binaryen", BINARYEN_VERSION)?
         .join("node_modules")
@@ -182,7 +185,7 @@ pub fn ensure_build_tools() -> Result<BuildTools> {
     .map_err(|e| format!("cannot build PATH: {e}"))?
     .to_string_lossy()
     .into_owned();
-    let tools = BuildTools { path };
+    let tools = BuildTools { path, nightly };
     let wasm_bindgen = wasm_bindgen_version()?;
     ensure_cargo_tool(&tools, "trunk", "trunk", TRUNK_VERSION, &["--locked"])?;
     ensure_cargo_tool(
@@ -269,9 +272,27 @@ fn home() -> Result<PathBuf> {
         .ok_or_else(|| "HOME is not set".to_owned())
 }
 
-fn ensure_nightly() -> Result {
+/// The channel `rust-toolchain.toml` pins: the one place its date is written.
+pub fn nightly() -> Result<String> {
+    let path = crate::root().join(TOOLCHAIN_FILE);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    channel(&text).ok_or_else(|| format!("{TOOLCHAIN_FILE} names no `channel = \"…\"`"))
+}
+
+/// The `channel` of a toolchain file's text.
+fn channel(text: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let value = line.trim().strip_prefix("channel")?.trim_start();
+        let quoted = value.strip_prefix('=')?.trim();
+        let name = quoted.strip_prefix('"')?.split('"').next()?;
+        (!name.is_empty()).then(|| name.to_owned())
+    })
+}
+
+fn ensure_nightly(nightly: &str) -> Result {
     let installed = Command::new("rustup")
-        .args(["run", NIGHTLY, "rustc", "--print", "sysroot"])
+        .args(["run", nightly, "rustc", "--print", "sysroot"])
         .output()
         .ok()
         .filter(|o| o.status.success())
@@ -286,11 +307,11 @@ fn ensure_nightly() -> Result {
     if has_everything {
         return Ok(());
     }
-    println!("xtask: installing the {NIGHTLY} toolchain with rust-src, rustfmt and clippy");
+    println!("xtask: installing the {nightly} toolchain with rust-src, rustfmt and clippy");
     run(Command::new("rustup").args([
         "toolchain",
         "install",
-        NIGHTLY,
+        nightly,
         "--profile",
         "minimal",
         "--component",
@@ -423,5 +444,20 @@ mod tests {
             set(&command, "SAFARIDRIVER"),
             Some(Some("/usr/bin/webkit-driver".to_owned()))
         );
+    }
+
+    #[test]
+    fn the_nightly_comes_from_the_toolchain_file() {
+        assert_eq!(
+            channel("[toolchain]\nchannel = \"nightly-2026-05-19\"\nprofile = \"minimal\"\n"),
+            Some("nightly-2026-05-19".to_owned())
+        );
+        assert_eq!(
+            channel("# channel = \"x\" in a comment\n[toolchain]\n"),
+            None
+        );
+        assert_eq!(channel("channel = \"\"\n"), None);
+        let pinned = nightly().expect("rust-toolchain.toml names a channel");
+        assert!(pinned.starts_with("nightly-20"), "{pinned}");
     }
 }
