@@ -30,6 +30,9 @@ commands:
                              site in Chromium, Firefox, WebKit, and WebKit without
                              SharedArrayBuffer; --browser NAME (chromium, firefox, webkit)
                              runs the wasm and end-to-end tests in that browser only
+  generate                   write the files the site fetches (pages, search index,
+                             questions) from content/ to target/generated; Trunk's
+                             pre-build hook runs it before every build
   lint                       the tidy check, cargo fmt --check, and clippy for the host and
                              wasm targets
   bench [--sweep] [--write]  every kernel natively (rayon) and in headless Chromium (worker
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(),
         Some("dist") => dist_command(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("generate") => site::write_generated(),
         Some("lint") => lint(),
         Some("bench") => bench::Options::parse(&args[1..]).and_then(bench::bench),
         Some("help" | "--help" | "-h") => {
@@ -84,7 +88,6 @@ fn run(command: &mut Command) -> Result {
 
 fn serve() -> Result {
     let tools = tools::ensure_build_tools()?;
-    site::write_generated()?;
     let mut trunk = tools.trunk_command();
     trunk.args(["serve", "--release"]);
     println!("xtask: serving the book on http://127.0.0.1:8080/ (Ctrl-C to stop)");

@@ -23,7 +23,6 @@ use crate::{run, Result};
 pub fn build(tools: &BuildTools, public_url: &str, site_url: Option<&str>, out: &Path) -> Result {
     let public_url = normalise(public_url)?;
     let site_url = site_url.map(normalise_site_url).transpose()?;
-    write_generated()?;
     run(tools
         .trunk_command()
         .args(["build", "--release", "--public-url", &public_url, "--dist"])
@@ -191,8 +190,10 @@ fn normalise_site_url(site_url: &str) -> Result<String> {
 const GENERATED: &str = "target/generated";
 
 /// Writes the files the site fetches: each page's HTML, the search index,
-/// built from the content, and each section's questions. Trunk copies them into the site
-/// (`index.html` links them), for `dist` and `serve` alike.
+/// built from the content, and each section's questions. Trunk's pre-build
+/// hook (`Trunk.toml`) runs this before every build, so a page edited while
+/// `trunk serve` runs is served anew; Trunk then copies them into the site
+/// (`index.html` links them).
 pub fn write_generated() -> Result {
     let folder = crate::root().join(GENERATED);
     let questions = folder.join("questions");
