@@ -29,7 +29,7 @@ pub mod job;
 mod view;
 
 use job::RunError;
-use view::view_state;
+use view::{view_state, Reveal};
 
 #[derive(Properties, PartialEq)]
 pub struct LabProps {
@@ -64,47 +64,6 @@ struct ResultJson<'a> {
     fallback: Option<&'a str>,
     user_agent: &'a str,
     sweeps: &'a [Sweep],
-}
-
-/// A finished report appears in steps, each in a task of its own after the
-/// browser has drawn the one before: the figures, the chart's axes, each
-/// measured curve, then the pictures. The first report on a page runs code
-/// the engine has not compiled yet, and drawn in one turn (or three) it can
-/// hold a slower engine's main thread past 50 ms: a freeze in a widget whose
-/// point is that the page stays responsive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Reveal {
-    Figures,
-    /// The chart with this many of its curves drawn.
-    Chart {
-        curves: usize,
-    },
-    Pictures,
-}
-
-impl Reveal {
-    /// Everything shown: the last step, and the state between reports.
-    const WHOLE: Reveal = Reveal::Pictures;
-
-    /// The step after this one, for a report with `curves` curves.
-    fn next(self, curves: usize) -> Self {
-        match self {
-            Reveal::Figures => Reveal::Chart { curves: 0 },
-            Reveal::Chart { curves: drawn } if drawn < curves => {
-                Reveal::Chart { curves: drawn + 1 }
-            }
-            Reveal::Chart { .. } | Reveal::Pictures => Reveal::Pictures,
-        }
-    }
-
-    /// How many of the chart's curves this step shows.
-    fn curves(self) -> usize {
-        match self {
-            Reveal::Figures => 0,
-            Reveal::Chart { curves } => curves,
-            Reveal::Pictures => usize::MAX,
-        }
-    }
 }
 
 /// A parallelism lab widget. A run is one job in the pool (or, without a

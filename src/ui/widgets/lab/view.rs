@@ -3,6 +3,47 @@
 
 use super::*;
 
+/// A finished report appears in steps, each in a task of its own after the
+/// browser has drawn the one before: the figures, the chart's axes, each
+/// measured curve, then the pictures. The first report on a page runs code
+/// the engine has not compiled yet, and drawn in one turn (or three) it can
+/// hold a slower engine's main thread past 50 ms: a freeze in a widget whose
+/// point is that the page stays responsive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Reveal {
+    Figures,
+    /// The chart with this many of its curves drawn.
+    Chart {
+        curves: usize,
+    },
+    Pictures,
+}
+
+impl Reveal {
+    /// Everything shown: the last step, and the state between reports.
+    pub(super) const WHOLE: Reveal = Reveal::Pictures;
+
+    /// The step after this one, for a report with `curves` curves.
+    pub(super) fn next(self, curves: usize) -> Self {
+        match self {
+            Reveal::Figures => Reveal::Chart { curves: 0 },
+            Reveal::Chart { curves: drawn } if drawn < curves => {
+                Reveal::Chart { curves: drawn + 1 }
+            }
+            Reveal::Chart { .. } | Reveal::Pictures => Reveal::Pictures,
+        }
+    }
+
+    /// How many of the chart's curves this step shows.
+    pub(super) fn curves(self) -> usize {
+        match self {
+            Reveal::Figures => 0,
+            Reveal::Chart { curves } => curves,
+            Reveal::Pictures => usize::MAX,
+        }
+    }
+}
+
 /// What the widget shows below its controls: `percent` done while it runs,
 /// and a finished report as far as `reveal` has come.
 pub(super) fn view_state(
