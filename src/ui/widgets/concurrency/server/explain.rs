@@ -26,12 +26,12 @@ pub(super) fn live(progress: &Progress) -> Html {
 }
 
 /// What this run's clients asked of the one thread, in CPU seconds a second.
-fn cpu_asked_per_second(report: &Report) -> f64 {
+fn cpu_asked_per_second(setup: &Setup) -> f64 {
     server::cpu_asked_per_second(
-        report.clients,
-        report.think_ms,
-        report.io.mean_ms,
-        report.cpu_ms,
+        setup.clients,
+        setup.think_ms,
+        setup.io.mean_ms,
+        setup.cpu_ms,
     )
 }
 
@@ -45,7 +45,7 @@ pub(super) fn rounded(tail: Tail) -> Tail {
 }
 
 pub(super) fn explain(report: &Report) -> Html {
-    let setup = report;
+    let setup = &report.setup;
     let lag = report.event_loop_lag.map_or(f64::NAN, |lag| lag.p99_ms);
     let (p50, p99) = report
         .latency

@@ -42,8 +42,9 @@ use timer_queue::sleep;
 /// The lag probe's period.
 const PROBE_MS: f64 = 10.0;
 
-/// The run as the reader set it, within the limits.
-#[derive(Debug, Clone, PartialEq)]
+/// The run as the reader set it, within the limits; in a [`Report`], with
+/// the handler the CPU work really ran on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 struct Setup {
     clients: u64,
     seconds: u64,
@@ -53,16 +54,12 @@ struct Setup {
     handler: Handler,
 }
 
-/// The figures a run writes to `data-result`.
+/// The figures a run writes to `data-result`: its setup's fields, then
+/// what it measured.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 struct Report {
-    clients: u64,
-    seconds: u64,
-    io: Latency,
-    think_ms: u64,
-    cpu_ms: u64,
-    /// Where the CPU work ran.
-    handler: Handler,
+    #[serde(flatten)]
+    setup: Setup,
     requests: usize,
     throughput_per_s: f64,
     /// The mean, for Little's law (the tail's percentiles do not give it).
@@ -314,12 +311,7 @@ async fn serve(setup: Setup, stop: Control, progress: impl Fn(Progress)) -> Resu
         pool_threads,
         fallback,
         hardware_concurrency: environment.hardware_concurrency,
-        clients: setup.clients,
-        seconds: setup.seconds,
-        io: setup.io,
-        think_ms: setup.think_ms,
-        cpu_ms: setup.cpu_ms,
-        handler,
+        setup: Setup { handler, ..setup },
     })
 }
 
