@@ -179,6 +179,7 @@ pub fn ensure_build_tools() -> Result<BuildTools> {
     let binaryen_bin = ensure_npm_package("binaryen", BINARYEN_VERSION)?
         .join("node_modules")
         .join(".bin");
+    link_into_trunk_cache(&binaryen_bin.join("wasm-opt"))?;
     let path = std::env::join_paths([binaryen_bin, cargo_bin].into_iter().chain(
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
     ))
@@ -196,6 +197,37 @@ pub fn ensure_build_tools() -> Result<BuildTools> {
         &[],
     )?;
     Ok(tools)
+}
+
+/// Trunk's name for the pinned wasm-opt, as `Trunk.toml`'s `[tools]` gives it.
+fn trunk_wasm_opt_version() -> String {
+    let major = BINARYEN_VERSION
+        .split('.')
+        .next()
+        .unwrap_or(BINARYEN_VERSION);
+    format!("version_{major}")
+}
+
+/// Links the pinned wasm-opt where Trunk keeps the tools it downloads, so a
+/// plain `trunk serve` finds it without xtask's PATH (and never tries to
+/// download one, which fails offline).
+fn link_into_trunk_cache(wasm_opt: &Path) -> Result {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .map_or_else(|| home().map(|home| home.join(".cache")), Ok)?;
+    let folder = cache
+        .join("trunk")
+        .join(format!("wasm-opt-{}", trunk_wasm_opt_version()))
+        .join("bin");
+    let link = folder.join("wasm-opt");
+    if std::fs::read_link(&link).is_ok_and(|target| target == wasm_opt) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(wasm_opt, &link)
+        .map_err(|e| format!("cannot link {}: {e}", link.display()))
 }
 
 /// Debian's `chromium` and `chromium-driver`, installed with apt when absent.
@@ -459,5 +491,31 @@ mod tests {
         assert_eq!(channel("channel = \"\"\n"), None);
         let pinned = nightly().expect("rust-toolchain.toml names a channel");
         assert!(pinned.starts_with("nightly-20"), "{pinned}");
+    }
+
+    /// `Trunk.toml` pins the same tools xtask installs: one version each.
+    #[test]
+    fn trunk_pins_the_tools_xtask_installs() {
+        let trunk = std::fs::read_to_string(crate::root().join("Trunk.toml")).expect("Trunk.toml");
+        let pin = |tool: &str| {
+            trunk.lines().find_map(|line| {
+                let value = line
+                    .trim()
+                    .strip_prefix(tool)?
+                    .trim_start()
+                    .strip_prefix('=')?;
+                Some(value.trim().trim_matches('"').to_owned())
+            })
+        };
+        assert_eq!(
+            pin("wasm_bindgen"),
+            Some(wasm_bindgen_version().expect("Cargo.lock")),
+            "Trunk.toml's wasm_bindgen is Cargo.lock's wasm-bindgen"
+        );
+        assert_eq!(
+            pin("wasm_opt"),
+            Some(trunk_wasm_opt_version()),
+            "binaryen {BINARYEN_VERSION}"
+        );
     }
 }
