@@ -39,6 +39,15 @@ pub struct Page {
     pub questions: Option<&'static str>,
 }
 
+/// The pages' Rust examples as doctests (written by `build.rs`): each
+/// compiles, and one marked `compile_fail` is refused, with the error code
+/// it names, so the book never shows code that does not do what it says.
+#[cfg(doctest)]
+#[allow(non_camel_case_types)]
+mod prose_examples {
+    include!(concat!(env!("OUT_DIR"), "/prose_examples.rs"));
+}
+
 /// Every page's title, in reading order, as `build.rs` read them from the files.
 const TITLES: [&str; 15] = include!(concat!(env!("OUT_DIR"), "/titles.rs"));
 

@@ -7,7 +7,7 @@
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
-use super::directive::{self, DirectiveError, WidgetDirective};
+use super::directive::{self, DirectiveError, WidgetDirective, WidgetKind};
 
 /// A piece of a rendered page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +18,112 @@ pub enum Block {
     Widget(WidgetDirective),
     /// A `widget` block that names no known widget: shown as an error box.
     BadWidget(DirectiveError),
+}
+
+/// What marks a widget's code panel's place: see [`code_place`].
+const CODE_MARK: &str = "<!--code:";
+
+/// Where the code panel of `widget` goes: a run of its own, right after the
+/// widget, holding only this comment. The build (`cargo xtask generate`)
+/// puts the widget's highlighted Rust there, in the served page and in the
+/// page file the app fetches alike; elsewhere (the print page, the browser
+/// tests' embedded pages) it stays an empty comment.
+pub fn code_place(widget: WidgetKind) -> String {
+    format!("{CODE_MARK}{}-->", widget.id())
+}
+
+/// The widget whose code panel's place `run` is, if it is one.
+pub fn code_place_of(run: &str) -> Option<WidgetKind> {
+    let id = run.strip_prefix(CODE_MARK)?.strip_suffix("-->")?;
+    WidgetKind::from_id(id)
+}
+
+/// A ```` ```rust ```` block of a page: real code, which the tests compile
+/// (as doctests of this crate, see `prose_examples`), and which the build
+/// highlights and, for one that must not compile, follows with the
+/// compiler's own error (xtask's `code` module). Lines starting with `# `
+/// are compiled but not shown, as in rustdoc and mdBook: the `use` lines
+/// and stand-ins an example needs and the reader does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustExample {
+    /// The info string as written: `rust`, `rust,compile_fail,E0277`, ...
+    pub info: String,
+    /// Every line, the hidden ones without their `# `: what is compiled.
+    pub code: String,
+    /// The lines the reader sees.
+    pub shown: String,
+}
+
+impl RustExample {
+    /// Whether a fenced block with this info string is a Rust example.
+    pub fn is_rust(info: &str) -> bool {
+        info.split(',').next().map(str::trim) == Some("rust")
+    }
+
+    /// The example of a block with `info` and `body`.
+    pub fn new(info: &str, body: &str) -> Self {
+        let mut code = Vec::new();
+        let mut shown = Vec::new();
+        for line in body.lines() {
+            let trimmed = line.trim_start();
+            if trimmed == "#" {
+                code.push("");
+            } else if let Some(hidden) = trimmed.strip_prefix("# ") {
+                code.push(hidden);
+            } else {
+                code.push(line);
+                shown.push(line);
+            }
+        }
+        Self {
+            info: info.trim().to_owned(),
+            code: code.join("\n"),
+            shown: shown.join("\n"),
+        }
+    }
+
+    /// Whether the example is there to be refused by the compiler.
+    pub fn compile_fail(&self) -> bool {
+        self.info.split(',').any(|tag| tag.trim() == "compile_fail")
+    }
+
+    /// The error code it must be refused with, when the info names one.
+    pub fn error_code(&self) -> Option<&str> {
+        self.info.split(',').map(str::trim).find(|tag| {
+            tag.len() == 5 && tag.starts_with('E') && tag[1..].chars().all(|c| c.is_ascii_digit())
+        })
+    }
+
+    /// The example as the renderer writes it: its shown lines, plain. The
+    /// build replaces exactly this with the highlighted example.
+    pub fn html(&self) -> String {
+        format!(
+            "<pre class=\"rust-example\"><code class=\"language-rust\">{}</code></pre>",
+            escape(&self.shown)
+        )
+    }
+}
+
+/// Every Rust example of a page, in order.
+pub fn rust_examples(source: &str) -> Vec<RustExample> {
+    let mut examples = Vec::new();
+    let mut events = Parser::new_ext(source, options());
+    while let Some(event) = events.next() {
+        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = event {
+            if RustExample::is_rust(&info) {
+                let body: String = events
+                    .by_ref()
+                    .take_while(|inner| !matches!(inner, Event::End(TagEnd::CodeBlock)))
+                    .filter_map(|inner| match inner {
+                        Event::Text(text) => Some(text.into_string()),
+                        _ => None,
+                    })
+                    .collect();
+                examples.push(RustExample::new(&info, &body));
+            }
+        }
+    }
+    examples
 }
 
 /// A heading of a page, for its outline and its links.
@@ -70,10 +176,26 @@ pub fn render(source: &str, page_path: &str) -> Vec<Block> {
                             }
                         }
                         flush(&mut pending, &mut blocks);
-                        blocks.push(match parsed {
-                            Ok(widget) => Block::Widget(widget),
-                            Err(error) => Block::BadWidget(error),
-                        });
+                        match parsed {
+                            Ok(widget) => {
+                                let place = code_place(widget.kind);
+                                blocks.push(Block::Widget(widget));
+                                blocks.push(Block::Html(place));
+                            }
+                            Err(error) => blocks.push(Block::BadWidget(error)),
+                        }
+                    }
+                    None if RustExample::is_rust(&info) => {
+                        let body: String = events
+                            .by_ref()
+                            .take_while(|inner| !matches!(inner, Event::End(TagEnd::CodeBlock)))
+                            .filter_map(|inner| match inner {
+                                Event::Text(text) => Some(text.into_string()),
+                                _ => None,
+                            })
+                            .collect();
+                        let example = RustExample::new(&info, &body);
+                        pending.push(Event::Html(CowStr::from(example.html())));
                     }
                     None => match info.strip_prefix(DETAILS) {
                         Some(summary) => {
@@ -414,8 +536,16 @@ mod tests {
     #[test]
     fn widget_blocks_split_the_page() {
         let blocks = render("before\n\n```widget threads-check\n```\n\nafter\n", "/");
-        assert_eq!(blocks.len(), 3);
+        assert_eq!(blocks.len(), 4);
         assert!(matches!(&blocks[1], Block::Widget(w) if w.kind.id() == "threads-check"));
+        // The widget's code panel goes in a run of its own, right after it.
+        assert_eq!(blocks[2], Block::Html(code_place(WidgetKind::ThreadsCheck)));
+        assert!(matches!(&blocks[3], Block::Html(after) if after.contains("after")));
+        assert_eq!(
+            code_place_of(&code_place(WidgetKind::ThreadsCheck)),
+            Some(WidgetKind::ThreadsCheck)
+        );
+        assert_eq!(code_place_of("<p>after</p>"), None);
     }
 
     #[test]
