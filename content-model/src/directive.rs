@@ -93,6 +93,21 @@ impl WidgetKind {
         WidgetKind::SimdGpu,
     ];
 
+    /// Whether this is one of the parallelism lab's kernel widgets, which
+    /// share one component and one shape of report.
+    pub fn is_parallelism_lab(self) -> bool {
+        matches!(
+            self,
+            WidgetKind::Mandelbrot
+                | WidgetKind::Matmul
+                | WidgetKind::Blur
+                | WidgetKind::Sort
+                | WidgetKind::Primes
+                | WidgetKind::PoolWorkers
+                | WidgetKind::SpeedupSweep
+        )
+    }
+
     /// The id written in markdown and in the root's `data-widget` attribute.
     pub fn id(self) -> &'static str {
         match self {

@@ -4,7 +4,6 @@
 //! and the long-task watch those checks rely on.
 
 use concurrency_book::content::book;
-use concurrency_book::content::directive::WidgetKind;
 use concurrency_book::content::markdown::{self, Block};
 
 use super::server::Hosting;
@@ -16,16 +15,7 @@ fn lab_widgets() -> Vec<(&'static str, &'static str)> {
     for page in book().pages() {
         for block in markdown::render(page.source, "/") {
             if let Block::Widget(directive) = block {
-                if matches!(
-                    directive.kind,
-                    WidgetKind::Mandelbrot
-                        | WidgetKind::Matmul
-                        | WidgetKind::Blur
-                        | WidgetKind::Sort
-                        | WidgetKind::Primes
-                        | WidgetKind::PoolWorkers
-                        | WidgetKind::SpeedupSweep
-                ) {
+                if directive.kind.is_parallelism_lab() {
                     found.push((page.slug, directive.kind.id()));
                 }
             }
@@ -268,5 +258,77 @@ async fn a_cancelled_sweep_leaves_the_widget_ready_for_another_run() {
         "times under a tenth of a millisecond read in µs: {caption}"
     );
     browser.assert_clean_console("cancel and run again").await;
+    reader.finish().await;
+}
+
+/// Under a widget, "The code that ran": the kernel's own source, cut and
+/// highlighted at build time (`xtask/src/code.rs`), its lines numbered as in
+/// the file, and what the parallel version changes; one panel per widget,
+/// readable in both themes.
+#[tokio::test]
+async fn the_code_that_ran_opens_under_its_widget() {
+    let (slug, _) = lab_widgets()
+        .into_iter()
+        .find(|(_, id)| *id == "mandelbrot")
+        .expect("mandelbrot");
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let browser = &reader.browser;
+    reader.open(slug).await;
+    browser
+        .wait_for("[data-widget=mandelbrot] button", 20)
+        .await;
+    let seen = browser
+        .eval(
+            "const widget = document.querySelector('[data-widget=mandelbrot]');
+             const panels = [...document.querySelectorAll('details.code-panel')];
+             const panel = panels.find((p) => widget.compareDocumentPosition(p) & Node.DOCUMENT_POSITION_FOLLOWING);
+             panel.open = true;
+             panel.scrollIntoView({block: 'center'});
+             const keyword = panel.querySelector('.hl-k');
+             return {
+               panels: panels.length,
+               widgets: document.querySelectorAll('[data-widget]').length,
+               text: panel.textContent,
+               first_number: panel.querySelector('.line-number').textContent,
+               added: panel.querySelectorAll('.code-diff .line.added').length,
+               keyword: getComputedStyle(keyword).color,
+               plain: getComputedStyle(panel.querySelector('pre')).color,
+             };",
+        )
+        .await;
+    assert_eq!(
+        seen["panels"], seen["widgets"],
+        "one panel per widget: {seen}"
+    );
+    let text = seen["text"].as_str().unwrap_or_default();
+    for expected in [
+        "Mandelbrot::parallel",
+        "par_chunks_mut",
+        "compute/src/mandelbrot.rs",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} not in the panel: {text}"
+        );
+    }
+    let first: usize = seen["first_number"]
+        .as_str()
+        .and_then(|n| n.trim().parse().ok())
+        .expect("lines numbered from the file");
+    assert!(first > 1, "the file's own line numbers, not 1: {first}");
+    assert!(
+        seen["added"].as_u64() > Some(0),
+        "the diff marks the added lines: {seen}"
+    );
+    assert_ne!(
+        seen["keyword"], seen["plain"],
+        "keywords are highlighted: {seen}"
+    );
+    let url = reader.url(slug);
+    browser.assert_accessible(&url).await;
+    browser
+        .eval("document.documentElement.dataset.theme = 'dark'; return true")
+        .await;
+    browser.assert_accessible(&format!("{url} (dark)")).await;
     reader.finish().await;
 }

@@ -51,3 +51,55 @@ async fn the_dark_theme_is_accessible_too() {
     browser.assert_clean_console("the dark theme").await;
     reader.finish().await;
 }
+
+/// §6's Rust examples are highlighted, show no hidden line, and each one
+/// that must not compile is followed by rustc's own error.
+#[tokio::test]
+async fn the_texts_rust_examples_come_with_rustcs_own_errors() {
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let browser = &reader.browser;
+    reader
+        .open("programming-language-and-runtime-support")
+        .await;
+    browser.wait_for("pre.rust-example", 20).await;
+    let seen = browser
+        .eval(
+            "const examples = [...document.querySelectorAll('pre.rust-example')];
+             const errors = [...document.querySelectorAll('figure.compiler-error')];
+             return {
+               examples: examples.length,
+               highlighted: examples.every((e) => e.querySelector('[class*=hl-]') !== null),
+               shown: examples.map((e) => e.textContent).join('\\n'),
+               errors: errors.map((e) => e.textContent),
+             };",
+        )
+        .await;
+    assert!(seen["examples"].as_u64() >= Some(3), "{seen}");
+    assert_eq!(seen["highlighted"], true, "{seen}");
+    let shown = seen["shown"].as_str().unwrap_or_default();
+    assert!(!shown.contains("# use"), "a hidden line is shown: {shown}");
+    assert!(shown.contains("tokio::spawn(async move"), "{shown}");
+    let errors: Vec<&str> = seen["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.as_str())
+        .collect();
+    assert!(errors.len() >= 3, "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("error[E0277]: `Rc<i32>` cannot be sent between threads safely")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("future cannot be sent between threads safely")),
+        "{errors:?}"
+    );
+    browser
+        .assert_accessible(&reader.url("programming-language-and-runtime-support"))
+        .await;
+    reader.finish().await;
+}

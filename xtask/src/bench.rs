@@ -70,7 +70,7 @@ pub fn bench(options: Options) -> Result {
 
     println!("xtask: [2/3] release site");
     let site_dir = root.join("target").join("bench-site");
-    site::build(&tools, "/", None, &site_dir)?;
+    site::build(&tools, &site::Addresses::at("/"), &site_dir)?;
 
     println!("xtask: [3/3] headless Chromium: the book's full sweep on its worker pool");
     let figures = root.join("target").join("bench-wasm.json");

@@ -5,6 +5,7 @@
 
 mod bench;
 mod budget;
+mod code;
 mod site;
 mod tidy;
 mod tools;
@@ -24,7 +25,9 @@ commands:
   serve                      build and serve the book on http://127.0.0.1:8080 (COOP/COEP on)
   dist [--public-url PATH]   write the release site to dist/ (or --out DIR); PATH like /book/;
        [--out DIR]           prints the first page's and the widgets module's weights;
-       [--site-url URL]      URL like https://example.org: absolute page links and sitemap.xml
+       [--site-url URL]      URL like https://example.org: absolute page links and sitemap.xml;
+       [--repo-url URL]      URL like https://github.com/owner/book: the code panels link
+                             each item to its lines there, at the commit built
   test [--browser NAME]      install what is missing, then run every test: host, wasm in
                              Chromium, Firefox and WebKit, and end-to-end on the built
                              site in Chromium, Firefox, WebKit, and WebKit without
@@ -98,6 +101,7 @@ fn dist_command(args: &[String]) -> Result {
     let mut public_url = "/".to_owned();
     let mut out = root().join("dist");
     let mut site_url = None;
+    let mut repo_url = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -106,11 +110,19 @@ fn dist_command(args: &[String]) -> Result {
             "--site-url" => {
                 site_url = Some(args.next().ok_or("--site-url needs an address")?.clone())
             }
+            "--repo-url" => {
+                repo_url = Some(args.next().ok_or("--repo-url needs an address")?.clone())
+            }
             other => return Err(format!("unknown option {other}\n\n{USAGE}")),
         }
     }
     let tools = tools::ensure_build_tools()?;
-    site::build(&tools, &public_url, site_url.as_deref(), &out)?;
+    let addresses = site::Addresses {
+        public_url: &public_url,
+        site_url: site_url.as_deref(),
+        repo_url: repo_url.as_deref(),
+    };
+    site::build(&tools, &addresses, &out)?;
     // The weights `cargo xtask test` holds to their budgets, for the builder.
     budget::first_page(&out, &public_url)?.print("first page", budget::FIRST_PAGE_LIMIT);
     budget::widgets_module(&out)?.print("widgets module", budget::WIDGETS_MODULE_LIMIT);
@@ -286,8 +298,8 @@ fn test(args: &[String]) -> Result {
     println!("\nxtask: [3/4] release builds of the site, at / and under /book/");
     let at_root = root.join("target").join("e2e-site-root");
     let under_book = root.join("target").join("e2e-site-book");
-    site::build(&tools, "/", None, &at_root)?;
-    site::build(&tools, "/book/", None, &under_book)?;
+    site::build(&tools, &site::Addresses::at("/"), &at_root)?;
+    site::build(&tools, &site::Addresses::at("/book/"), &under_book)?;
     let first_page = budget::first_page(&at_root, "/")?;
     first_page.print("first page", budget::FIRST_PAGE_LIMIT);
     let widgets = budget::widgets_module(&at_root)?;

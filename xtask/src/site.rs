@@ -14,19 +14,53 @@ use concurrency_book::prerendered::{
 };
 use sha2::{Digest, Sha256};
 
+use crate::code::{Code, Repo, REPO_URL_VARIABLE};
 use crate::tools::BuildTools;
 use crate::{run, Result};
 
-/// Builds the site for `public_url` (`/` or a sub-path like `/book/`) into
-/// `out`; with `site_url` (`https://example.org`) the pages' links for
-/// search engines and shared previews are absolute, and a `sitemap.xml` lists them.
-pub fn build(tools: &BuildTools, public_url: &str, site_url: Option<&str>, out: &Path) -> Result {
-    let public_url = normalise(public_url)?;
-    let site_url = site_url.map(normalise_site_url).transpose()?;
+/// Where the site lives and what it links to.
+pub struct Addresses<'a> {
+    /// `/` or a sub-path like `/book/`.
+    pub public_url: &'a str,
+    /// `https://example.org`: the pages' links for search engines and
+    /// shared previews are absolute, and a `sitemap.xml` lists them.
+    pub site_url: Option<&'a str>,
+    /// `https://github.com/owner/book`: the code panels link each item to
+    /// its lines there, at the commit built.
+    pub repo_url: Option<&'a str>,
+}
+
+impl<'a> Addresses<'a> {
+    /// A site at `public_url`, with relative links and no code links.
+    pub fn at(public_url: &'a str) -> Self {
+        Self {
+            public_url,
+            site_url: None,
+            repo_url: None,
+        }
+    }
+}
+
+/// Builds the site into `out`.
+pub fn build(tools: &BuildTools, addresses: &Addresses, out: &Path) -> Result {
+    let public_url = normalise(addresses.public_url)?;
+    let site_url = addresses.site_url.map(normalise_site_url).transpose()?;
+    let repo_url = addresses.repo_url.map(normalise_repo_url).transpose()?;
     run(tools
         .trunk_command()
+        // For Trunk's pre-build hook (`cargo xtask generate`), whose pages
+        // must link the same way as those written below.
+        .env(REPO_URL_VARIABLE, repo_url.as_deref().unwrap_or_default())
         .args(["build", "--release", "--public-url", &public_url, "--dist"])
         .arg(out))?;
+    let repo = match repo_url {
+        Some(url) => Some(Repo {
+            url,
+            commit: Repo::commit(&crate::root())?,
+        }),
+        None => None,
+    };
+    let code = Code::build(&crate::root(), repo.as_ref())?;
     // Trunk's lock file is not part of the site.
     let _ = fs::remove_file(out.join(".trunk-lock"));
     let index = out.join("index.html");
@@ -41,6 +75,7 @@ pub fn build(tools: &BuildTools, public_url: &str, site_url: Option<&str>, out: 
         shell: &shell,
         public_url: &public_url,
         site_url: site_url.as_deref(),
+        code: &code,
     };
     for page in SitePage::all() {
         let path = page.path().unwrap_or_default();
@@ -68,6 +103,8 @@ struct Pages<'a> {
     shell: &'a str,
     public_url: &'a str,
     site_url: Option<&'a str>,
+    /// Each widget's code panel and each example, highlighted.
+    code: &'a Code,
 }
 
 impl Pages<'_> {
@@ -75,14 +112,14 @@ impl Pages<'_> {
     fn html(&self, page: SitePage) -> Result<String> {
         let extra = match page {
             SitePage::Glossary => GLOSSARY_HTML.to_owned(),
-            SitePage::Print => print::html(book()),
+            SitePage::Print => self.code.fill(print::html(book())),
             _ => String::new(),
         };
         let blocks = match page {
-            SitePage::Section(section) => markdown::render(
+            SitePage::Section(section) => self.code.with_panels(markdown::render(
                 section.source,
                 &static_page::page_path(section, self.public_url),
-            ),
+            )),
             _ => Vec::new(),
         };
         let body = static_page::body(page, self.public_url, &blocks, &extra);
@@ -185,6 +222,20 @@ fn normalise_site_url(site_url: &str) -> Result<String> {
     Ok(trimmed.to_owned())
 }
 
+/// `https://github.com/owner/book/` becomes `https://github.com/owner/book`:
+/// the panels add `/blob/<commit>/<file>#L…`.
+fn normalise_repo_url(repo_url: &str) -> Result<String> {
+    let trimmed = repo_url.trim_end_matches('/');
+    let scheme_ok = trimmed.starts_with("https://") || trimmed.starts_with("http://");
+    let rest = trimmed.split_once("://").map_or("", |(_, rest)| rest);
+    if !scheme_ok || rest.is_empty() || rest.contains(['?', '#', '"', '<', '>', ' ']) {
+        return Err(format!(
+            "--repo-url takes the repository's web address, such as https://github.com/owner/book, not {repo_url:?}"
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
 /// Where `index.html`'s `copy-file` and `copy-dir` links find the files the
 /// browser fetches rather than carrying them in the WebAssembly.
 const GENERATED: &str = "target/generated";
@@ -196,6 +247,8 @@ const GENERATED: &str = "target/generated";
 /// (`index.html` links them).
 pub fn write_generated() -> Result {
     let folder = crate::root().join(GENERATED);
+    let repo = Repo::from_environment(&crate::root())?;
+    let code = Code::build(&crate::root(), repo.as_ref())?;
     let questions = folder.join("questions");
     fs::create_dir_all(&questions)
         .map_err(|e| format!("cannot create {}: {e}", questions.display()))?;
@@ -211,7 +264,7 @@ pub fn write_generated() -> Result {
         let runs: Vec<String> = markdown::render(page.source, markdown::PAGE_PATH_MARK)
             .into_iter()
             .filter_map(|block| match block {
-                Block::Html(html) => Some(html),
+                Block::Html(html) => Some(code.fill(html)),
                 _ => None,
             })
             .collect();
@@ -223,7 +276,7 @@ pub fn write_generated() -> Result {
     let path = folder.join(GLOSSARY_PATH);
     fs::write(&path, GLOSSARY_HTML).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let path = folder.join(PRINT_PATH);
-    fs::write(&path, print::html(book()))
+    fs::write(&path, code.fill(print::html(book())))
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     for page in book().sections() {
         let json = page
@@ -544,10 +597,12 @@ mod tests {
 
     #[test]
     fn each_page_names_its_canonical_address_under_the_public_url() {
+        let code = Code::none();
         let pages = Pages {
             shell: "",
             public_url: "/book/",
             site_url: None,
+            code: &code,
         };
         let section = SitePage::Section(&book().pages()[1]);
         let head = pages.head(section);
