@@ -10,6 +10,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Serialize;
 
+/// The event a widget's root sends when a run finishes, its `detail` the
+/// run's JSON: the book listens for it to keep the figures here and count
+/// the progress. Here, below both, so that neither the widgets nor the shell
+/// reach into the other for it.
+pub const RUN_FINISHED_EVENT: &str = "book-widget-finished";
+
 /// The stored and linked format; another version is refused with a reason.
 pub const VERSION: u32 = 1;
 

@@ -30,10 +30,6 @@ mod your_machine;
 
 pub use app::App;
 
-/// The event a widget's root sends when a run finishes, its `detail` the
-/// run's JSON: the book listens for it to keep the figures and the progress.
-pub const RUN_FINISHED_EVENT: &str = "book-widget-finished";
-
 pub use route::Route;
 pub use theme::Theme;
 

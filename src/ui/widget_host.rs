@@ -15,8 +15,8 @@ use yew::prelude::*;
 
 use super::reader_state::{record_result, use_progress_dispatch, ProgressAction};
 use super::scroll_anchor;
-use super::RUN_FINISHED_EVENT;
 use crate::content::directive::WidgetKind;
+use crate::reader::results::RUN_FINISHED_EVENT;
 
 #[derive(Properties, PartialEq)]
 pub struct WidgetHostProps {

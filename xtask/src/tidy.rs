@@ -109,6 +109,12 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
                 problems.push(format!("{name}: uses `{forbidden}`, but {why}"));
             }
         }
+        if name.starts_with(WIDGETS) && reaches_the_shell(&text) {
+            problems.push(format!(
+                "{name}: uses the shell (`crate::ui::` outside `crate::ui::widgets`), \
+                 but the widgets module reaches the book only through DOM events"
+            ));
+        }
     }
     problems.extend(missing_in_architecture(root)?);
     for doc in markdown_files(root)? {
@@ -152,6 +158,17 @@ fn imports(text: &str, path: &str) -> bool {
                     |c: Option<char>| !c.is_some_and(|c| c.is_alphanumeric() || c == '_');
                 boundary(before) && boundary(after)
             })
+        })
+}
+
+/// Whether a widget's `text` names anything of `crate::ui` but the widgets.
+fn reaches_the_shell(text: &str) -> bool {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|line| !line.starts_with("//"))
+        .any(|line| {
+            line.match_indices("crate::ui::")
+                .any(|(at, found)| !line[at + found.len()..].starts_with("widgets"))
         })
 }
 
@@ -268,6 +285,10 @@ mod tests {
             "//! UI.\nuse yew::prelude::*;\n",
         );
         write(
+            "src/ui/widgets/upward.rs",
+            "//! Up.\nuse crate::ui::widgets::kit::run::Run;\nuse crate::ui::RUN_FINISHED_EVENT;\n",
+        );
+        write(
             "content-model/src/page.rs",
             "//! Page.\nlet window = web_sys::window();\n",
         );
@@ -288,6 +309,7 @@ mod tests {
             "src/ui/widgets/big.rs: 402 lines, over 400 for a widget",
             "src/runtime/up.rs: uses `crate::ui`",
             "src/runtime/framework.rs: uses `yew`",
+            "src/ui/widgets/upward.rs: uses the shell",
             "content-model/src/page.rs: uses `web_sys`",
             "compute/src/web.rs: uses `web_sys`",
             "names `src/gone.rs`",

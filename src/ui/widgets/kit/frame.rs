@@ -10,9 +10,9 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
+use crate::reader::results::RUN_FINISHED_EVENT;
 use crate::runtime::clipboard;
 use crate::runtime::event_loop::yield_turn;
-use crate::ui::RUN_FINISHED_EVENT;
 
 #[derive(Properties, PartialEq)]
 pub struct FrameProps {
