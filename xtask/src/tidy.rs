@@ -182,7 +182,7 @@ fn missing_in_architecture(root: &Path) -> Result<Vec<String>> {
         .filter(|name| !name.starts_with('.') && name != "target")
         .collect();
     let mut missing = Vec::new();
-    for span in text.split('`').skip(1).step_by(2) {
+    for span in code_spans(&text) {
         let path = span.trim_end_matches('/');
         let first = path.split('/').next().unwrap_or_default();
         // Only paths from the root: `frame.rs` alone could be anywhere.
@@ -198,6 +198,45 @@ fn missing_in_architecture(root: &Path) -> Result<Vec<String>> {
         }
     }
     Ok(missing)
+}
+
+/// The code spans of markdown `text`, as CommonMark reads them: a run of n
+/// backticks opens one and the next run of exactly n closes it, so a span
+/// that shows backticks (```` ```widget ````) does not shift the others.
+fn code_spans(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let run_end = |mut at: usize| {
+        while at < bytes.len() && bytes[at] == b'`' {
+            at += 1;
+        }
+        at
+    };
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] != b'`' {
+            at += 1;
+            continue;
+        }
+        let opened = run_end(at);
+        let width = opened - at;
+        let mut look = opened;
+        at = opened;
+        while look < bytes.len() {
+            if bytes[look] != b'`' {
+                look += 1;
+                continue;
+            }
+            let closed = run_end(look);
+            if closed - look == width {
+                spans.push(text[opened..look].trim());
+                at = closed;
+                break;
+            }
+            look = closed;
+        }
+    }
+    spans
 }
 
 fn rust_files(root: &Path) -> Result<Vec<PathBuf>> {
@@ -298,7 +337,8 @@ mod tests {
         );
         write(
             "ARCHITECTURE.md",
-            "`src/lib.rs` and `src/gone.rs`, `frame.rs`, `src/<slug>/`\n",
+            "`src/lib.rs` and `src/gone.rs`, `frame.rs`, `src/<slug>/`, \
+             then ```` ```widget <id> ```` and `src/after.rs`\n",
         );
         write("docs/story.md", "In the last run the suite passed.\n");
         let found = problems(&root).expect("a readable tree");
@@ -313,6 +353,7 @@ mod tests {
             "content-model/src/page.rs: uses `web_sys`",
             "compute/src/web.rs: uses `web_sys`",
             "names `src/gone.rs`",
+            "names `src/after.rs`",
             "docs/story.md: says \"last run\"",
         ];
         for expected in expect {
