@@ -14,7 +14,8 @@
 //
 // A page fetches its text, questions, search index and widgets module from
 // its own build's folder, `build/<id>/`: those files never change, so they are
-// served from the cache first, from whichever build's cache holds them. The
+// served from the cache first, from whichever build's cache holds them; so
+// are the files Trunk names by their content's hash. The
 // previous build's cache is kept, so a tab opened before a deploy goes on
 // reading its own build until it reloads (src/runtime/build.rs).
 //
@@ -81,11 +82,22 @@ function isBuildFile(url) {
   return url.pathname.startsWith(`${scope.pathname}build/`);
 }
 
+// A file Trunk names by its content's hash (`book-<16 hex>.css`,
+// `concurrency-book-<16 hex>_bg.wasm`): as with a build file, the same name
+// always holds the same bytes.
+function isHashed(url) {
+  return /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(url.pathname);
+}
+
 async function respond(event) {
   const request = event.request;
   const url = new URL(request.url);
-  if (isBuildFile(url)) {
+  if (isBuildFile(url) || isHashed(url)) {
     // This build's cache or the previous one's: an open tab of either build.
+    // Never the network for a file the cache holds: WebKit sometimes fails
+    // the page's read of a response this worker streams from the network
+    // while it also writes it to the cache ("Load failed"), and the book's
+    // WebAssembly, right after the isolation reload, was such a file.
     const kept = await caches.match(request);
     if (kept) return isolated(kept);
   }
