@@ -111,14 +111,7 @@ pub fn rust_examples(source: &str) -> Vec<RustExample> {
     while let Some(event) = events.next() {
         if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = event {
             if RustExample::is_rust(&info) {
-                let body: String = events
-                    .by_ref()
-                    .take_while(|inner| !matches!(inner, Event::End(TagEnd::CodeBlock)))
-                    .filter_map(|inner| match inner {
-                        Event::Text(text) => Some(text.into_string()),
-                        _ => None,
-                    })
-                    .collect();
+                let body = code_block_body(&mut events);
                 examples.push(RustExample::new(&info, &body));
             }
         }
@@ -186,27 +179,13 @@ pub fn render(source: &str, page_path: &str) -> Vec<Block> {
                         }
                     }
                     None if RustExample::is_rust(&info) => {
-                        let body: String = events
-                            .by_ref()
-                            .take_while(|inner| !matches!(inner, Event::End(TagEnd::CodeBlock)))
-                            .filter_map(|inner| match inner {
-                                Event::Text(text) => Some(text.into_string()),
-                                _ => None,
-                            })
-                            .collect();
+                        let body = code_block_body(&mut events);
                         let example = RustExample::new(&info, &body);
                         pending.push(Event::Html(CowStr::from(example.html())));
                     }
                     None => match info.strip_prefix(DETAILS) {
                         Some(summary) => {
-                            let body: String = events
-                                .by_ref()
-                                .take_while(|inner| !matches!(inner, Event::End(TagEnd::CodeBlock)))
-                                .filter_map(|inner| match inner {
-                                    Event::Text(text) => Some(text.into_string()),
-                                    _ => None,
-                                })
-                                .collect();
+                            let body = code_block_body(&mut events);
                             pending.push(Event::Html(CowStr::from(details(summary, &body))));
                         }
                         None => {
@@ -392,6 +371,18 @@ pub fn first_paragraph(source: &str) -> Option<String> {
 /// escaped, so this is how a page tucks away the "how this is measured" detail
 /// a curious reader may open and others can skip.
 const DETAILS: &str = "details ";
+
+/// The text of the fenced block whose start `events` has just given, up to
+/// and including its end.
+fn code_block_body<'a>(events: &mut impl Iterator<Item = Event<'a>>) -> String {
+    events
+        .take_while(|inner| !matches!(inner, Event::End(TagEnd::CodeBlock)))
+        .filter_map(|inner| match inner {
+            Event::Text(text) => Some(text.into_string()),
+            _ => None,
+        })
+        .collect()
+}
 
 fn details(summary: &str, body: &str) -> String {
     let mut inner = String::new();
