@@ -13,6 +13,7 @@ mod cpu_time;
 mod server;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use concurrency_book::content::book;
 use concurrency_book::content::directive::WidgetKind;
@@ -20,6 +21,10 @@ use concurrency_book::content::markdown::{self, Block};
 
 use browser::Browser;
 use server::{Hosting, StaticHost};
+
+/// How long one browser session may last: the full sweep alone may take
+/// 20 minutes on a slow machine (see `run_widget` below).
+const BROWSER_SESSION_LIMIT: Duration = Duration::from_secs(30 * 60);
 
 #[tokio::test]
 async fn measure_every_kernel_in_chromium() {

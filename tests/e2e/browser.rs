@@ -12,6 +12,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
 use super::cpu_time::{MainThreadClock, MainThreadRun};
+use super::BROWSER_SESSION_LIMIT;
 
 /// The engine under test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +59,47 @@ pub struct Browser {
     driver: Child,
     /// The page's main-thread run time, while a test watches for long tasks.
     main_thread: std::sync::Mutex<Option<MainThreadClock>>,
+    /// Dropped with the browser, which tells its [`Watchdog`] to stand down.
+    _watchdog: Watchdog,
+}
+
+/// Ends a browser session that outlives [`BROWSER_SESSION_LIMIT`].
+///
+/// A driver command has no time limit of its own: fantoccini waits for the
+/// driver's answer, and a driver whose browser stopped answering (a hung
+/// web process) never gives one. Killing the driver's process group closes
+/// the connection, so the waiting command fails and the test with it,
+/// instead of the suite waiting until CI gives up on the whole run.
+struct Watchdog {
+    /// Never sent on: dropping it wakes the watchdog's thread early.
+    _stand_down: std::sync::mpsc::Sender<()>,
+}
+
+impl Watchdog {
+    /// Kills process group `group` once `limit` has passed, unless the
+    /// watchdog is dropped first.
+    fn guard(group: u32, limit: Duration) -> Self {
+        let (stand_down, dropped) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if dropped.recv_timeout(limit) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                eprintln!(
+                    "the browser session ran past {} s: ending its driver and browser",
+                    limit.as_secs_f64()
+                );
+                kill_group(group);
+            }
+        });
+        Watchdog {
+            _stand_down: stand_down,
+        }
+    }
+}
+
+/// Kills process group `group`: a driver and the browser it started.
+fn kill_group(group: u32) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{group}")])
+        .status();
 }
 
 impl Browser {
@@ -116,11 +158,13 @@ impl Browser {
             // Chromium gets its size from a flag.
             let _ = client.set_window_size(1280, 900).await;
         }
+        let _watchdog = Watchdog::guard(driver.id(), BROWSER_SESSION_LIMIT);
         Self {
             client,
             engine,
             driver,
             main_thread: std::sync::Mutex::new(None),
+            _watchdog,
         }
     }
 
@@ -550,10 +594,7 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // The whole group: ChromeDriver and the browser it started.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.driver.id())])
-            .status();
+        kill_group(self.driver.id());
         let _ = self.driver.wait();
     }
 }
@@ -658,5 +699,54 @@ impl WebDriverCompatibleCommand for ChromeDriverPost {
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
         (http::Method::POST, Some(self.body.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A process standing in for a driver: `sleep`, in a group of its own.
+    fn hung_driver() -> Child {
+        Command::new("sleep")
+            .arg("600")
+            .process_group(0)
+            .spawn()
+            .expect("start sleep")
+    }
+
+    /// Whether `child` has ended within `within`.
+    fn ends_within(child: &mut Child, within: Duration) -> bool {
+        let started = Instant::now();
+        while started.elapsed() < within {
+            if matches!(child.try_wait(), Ok(Some(_))) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    #[test]
+    fn a_session_past_its_limit_is_ended() {
+        let mut driver = hung_driver();
+        let _watchdog = Watchdog::guard(driver.id(), Duration::from_millis(200));
+        assert!(
+            ends_within(&mut driver, Duration::from_secs(10)),
+            "the watchdog left the hung driver running"
+        );
+    }
+
+    #[test]
+    fn a_session_that_ends_in_time_stands_the_watchdog_down() {
+        let mut driver = hung_driver();
+        drop(Watchdog::guard(driver.id(), Duration::from_millis(200)));
+        let ended = ends_within(&mut driver, Duration::from_millis(600));
+        kill_group(driver.id());
+        let _ = driver.wait();
+        assert!(
+            !ended,
+            "the watchdog killed a session that had ended in time"
+        );
     }
 }

@@ -32,12 +32,17 @@ mod text_first;
 mod threads;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use concurrency_book::content::{book, Page};
 use serde_json::Value;
 
 use browser::Browser;
 use server::{Hosting, StaticHost};
+
+/// How long one browser session may last before its watchdog ends it: far
+/// above the slowest test's whole run, so only a hung browser meets it.
+const BROWSER_SESSION_LIMIT: Duration = Duration::from_secs(8 * 60);
 
 fn site(variable: &str) -> PathBuf {
     let path = std::env::var_os(variable)
