@@ -24,6 +24,9 @@
 pub use book_compute as compute;
 /// The text and its model (the `book-content` crate in `content-model/`).
 pub use book_content as content;
+/// Litmus tests under three memory models (the `book-memory-models` crate
+/// in `memory-models/`).
+pub use book_memory_models as memory_models;
 pub mod prerendered;
 pub mod reader;
 

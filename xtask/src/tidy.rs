@@ -21,9 +21,10 @@ pub const MAX_WIDGET_LINES: usize = 400;
 const WIDGETS: &str = "src/ui/widgets/";
 
 /// Where the Rust sources live, relative to the repository's root.
-const SOURCE_ROOTS: [&str; 8] = [
+const SOURCE_ROOTS: [&str; 9] = [
     "src",
     "compute/src",
+    "memory-models/src",
     "content-model/src",
     "content-model/build.rs",
     "xtask/src",
@@ -33,7 +34,7 @@ const SOURCE_ROOTS: [&str; 8] = [
 ];
 
 /// Imports a layer may not make: (folder, forbidden text, why).
-const FORBIDDEN_IMPORTS: [(&str, &str, &str); 7] = [
+const FORBIDDEN_IMPORTS: [(&str, &str, &str); 10] = [
     (
         "compute/src",
         "web_sys",
@@ -45,6 +46,21 @@ const FORBIDDEN_IMPORTS: [(&str, &str, &str); 7] = [
         "the kernels are pure Rust, testable on the host",
     ),
     ("compute/src", "yew", "the kernels know nothing of the UI"),
+    (
+        "memory-models/src",
+        "web_sys",
+        "the memory models are pure Rust, testable on the host",
+    ),
+    (
+        "memory-models/src",
+        "wasm_bindgen",
+        "the memory models are pure Rust, testable on the host",
+    ),
+    (
+        "memory-models/src",
+        "yew",
+        "the memory models know nothing of the UI",
+    ),
     (
         "src/runtime",
         "crate::ui",
