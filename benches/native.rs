@@ -6,13 +6,16 @@
 //! (or on 1..=N with `--sweep`), and prints a markdown table, or one JSON
 //! `Sweep` per line for `cargo xtask bench`. With `--simd` it measures the
 //! SIMD lab's kernels instead (scalar and SIMD, on one thread and on N), with
-//! the host's own four-lane instructions (SSE2 on x86-64).
+//! the host's own four-lane instructions (SSE2 on x86-64). With `--litmus`
+//! it runs the memory-ordering lab's litmus tests on two threads, pinned to
+//! two cores where the OS allows, and prints how often each outcome appeared.
 
 use std::time::Instant;
 
 use concurrency_book::compute::control::Control;
 use concurrency_book::compute::kernel::{KernelKind, KernelRequest};
 use concurrency_book::compute::lab::{self, LabRequest, Split};
+use concurrency_book::compute::litmus::{self as litmus_run, Plan as LitmusPlan, Shape};
 use concurrency_book::compute::measure::Plan;
 use concurrency_book::compute::simd::{lab as simd_lab, lanes};
 
@@ -25,6 +28,9 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    if flag("--litmus") {
+        return litmus(flag("--json"));
+    }
     let thread_counts: Vec<usize> = if flag("--sweep") {
         (1..=threads).collect()
     } else {
@@ -127,4 +133,71 @@ fn simd(pool: &rayon::ThreadPool, clock: &(dyn Fn() -> f64 + Sync), json: bool) 
             );
         }
     }
+}
+
+/// Iterations of each litmus test natively.
+const LITMUS_ITERATIONS: usize = 1_000_000;
+
+/// Every real litmus shape with its orderings all `Relaxed`, then with
+/// `Release`/`Acquire`, then `SeqCst`, on a pool of two pinned threads.
+fn litmus(json: bool) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .start_handler(pin_to_core)
+        .build()
+        .expect("a pool of two threads");
+    use std::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
+    if !json {
+        println!("| test | store | load | iterations | 0,0 | 0,1 | 1,0 | 1,1 |");
+        println!("|---|---|---|---|---|---|---|---|");
+    }
+    for shape in Shape::ALL {
+        for (store, load) in [(Relaxed, Relaxed), (Release, Acquire), (SeqCst, SeqCst)] {
+            let plan = LitmusPlan {
+                shape,
+                store,
+                load,
+                iterations: LITMUS_ITERATIONS,
+            };
+            let counts = pool
+                .install(|| litmus_run::run_on_pool(plan, &Control::new()))
+                .unwrap_or_else(|e| panic!("the native litmus run failed: {e}"));
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "test": shape.slug(),
+                        "store": litmus_run::ordering_name(store),
+                        "load": litmus_run::ordering_name(load),
+                        "iterations": LITMUS_ITERATIONS,
+                        "counts": counts.counts,
+                    })
+                );
+            } else {
+                let [a, b, c, d] = counts.counts;
+                println!(
+                    "| {} | {} | {} | {LITMUS_ITERATIONS} | {a} | {b} | {c} | {d} |",
+                    shape.slug(),
+                    litmus_run::ordering_name(store),
+                    litmus_run::ordering_name(load)
+                );
+            }
+        }
+    }
+}
+
+/// Pins rayon thread `index` to core `index`, so the two sides of a litmus
+/// test run on two cores at once; where the OS refuses, the thread runs
+/// where the scheduler puts it.
+fn pin_to_core(index: usize) {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `set` is a zeroed, then filled, cpu_set_t of the size passed;
+    // pid 0 is the calling thread.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(index, &mut set);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = index;
 }

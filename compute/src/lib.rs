@@ -15,6 +15,7 @@ pub mod control;
 pub mod gpu;
 pub mod kernel;
 pub mod lab;
+pub mod litmus;
 pub mod mandelbrot;
 pub mod matmul;
 pub mod measure;

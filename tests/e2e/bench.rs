@@ -79,9 +79,25 @@ async fn measure_every_kernel_in_chromium() {
     browser.assert_clean_console("the SIMD bench").await;
     browser.finish().await;
 
+    result["litmus"] = count_the_litmus_outcomes(&host).await;
     result["lab"] = measure_the_concurrency_lab(&host).await;
     result["first_text"] = measure_first_text(&site).await;
     std::fs::write(&out, result.to_string()).expect("write BENCH_OUT");
+}
+
+/// §11's litmus tests on two workers, at the native run's iterations: the
+/// browser's counts for the table beside the native ones.
+async fn count_the_litmus_outcomes(host: &StaticHost) -> serde_json::Value {
+    let browser = Browser::start().await;
+    browser
+        .open(&format!("{}/common-pitfalls/", host.origin))
+        .await;
+    browser.set_number("litmus-iterations", "1000000").await;
+    let litmus = browser.run_widget("litmus-run", 600).await;
+    assert!(litmus["problem"].is_null(), "{litmus}");
+    browser.assert_clean_console("the litmus bench").await;
+    browser.finish().await;
+    litmus
 }
 
 /// How many cold loads each first-text figure is the median of.

@@ -20,16 +20,19 @@ pub struct Options {
     pub sweep: bool,
     /// Write the report into `docs/measurements.md` (curves included).
     pub write: bool,
+    /// Only the native litmus tests (with `--write`, only their file).
+    pub litmus: bool,
 }
 
 impl Options {
-    /// Reads `--sweep` and `--write`; anything else is refused.
+    /// Reads `--sweep`, `--write` and `--litmus`; anything else is refused.
     pub fn parse(args: &[String]) -> Result<Self> {
         let mut options = Self::default();
         for arg in args {
             match arg.as_str() {
                 "--sweep" => options.sweep = true,
                 "--write" => options.write = true,
+                "--litmus" => options.litmus = true,
                 other => return Err(format!("bench: unknown option {other}")),
             }
         }
@@ -63,10 +66,23 @@ pub fn bench(options: Options) -> Result {
     let browser = tools::ensure_browser()?;
     let root = root();
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if options.litmus {
+        println!("xtask: native litmus tests on two pinned threads");
+        let rows = crate::litmus::native(&tools, &root)?;
+        for line in crate::litmus::table(&rows, None) {
+            println!("{line}");
+        }
+        return if options.write {
+            crate::litmus::write(&root, &rows)
+        } else {
+            Ok(())
+        };
+    }
 
-    println!("xtask: [1/3] native: every kernel sequentially and on {threads} rayon threads");
+    println!("xtask: [1/3] native: every kernel sequentially and on {threads} rayon threads, and the litmus tests");
     let native = native_sweeps(&tools, &root, threads, false)?;
     let native_simd: Vec<KernelResult> = native_lines(&tools, &root, threads, &["--simd"])?;
+    let native_litmus = crate::litmus::native(&tools, &root)?;
 
     println!("xtask: [2/3] release site");
     let site_dir = root.join("target").join("bench-site");
@@ -139,6 +155,11 @@ pub fn bench(options: Options) -> Result {
     }
     out.line("\nMedians of 5 timed runs after a warm-up; every parallel result was checked against the sequential one first.");
     simd_table(&mut out, &native_simd, &report["simd"])?;
+    out.line("\n### Litmus tests: how often each outcome came, natively and in the browser\n");
+    out.line("Natively: two rayon threads pinned to two cores. In the browser: two workers of the pool. Each row's four counts are of (r0, r1) = (0,0), (0,1), (1,0), (1,1).\n");
+    for line in crate::litmus::table(&native_litmus, Some(&report["litmus"])) {
+        out.line(line);
+    }
     lab_tables(&mut out, &report["lab"]);
     out.line("\n### The release site\n");
     let weights = crate::budget::first_page(&site_dir, "/")?
@@ -184,6 +205,7 @@ pub fn bench(options: Options) -> Result {
         }
     }
     if options.write {
+        crate::litmus::write(&root, &native_litmus)?;
         let path = root.join(MEASUREMENTS);
         let doc = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -237,7 +259,7 @@ fn heading(root: &Path, threads: usize) -> String {
 }
 
 /// The processor's name from `/proc/cpuinfo`'s text.
-fn cpu_model(info: &str) -> Option<String> {
+pub(crate) fn cpu_model(info: &str) -> Option<String> {
     info.lines()
         .find_map(|line| line.strip_prefix("model name")?.split_once(':'))
         .map(|(_, name)| name.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -246,7 +268,7 @@ fn cpu_model(info: &str) -> Option<String> {
 
 /// `days` since 1970-01-01 as `YYYY-MM-DD` (Howard Hinnant's civil-from-days;
 /// hand-written to keep a date crate out of the tooling for one line).
-fn civil_date(days: u64) -> String {
+pub(crate) fn civil_date(days: u64) -> String {
     let z = days + 719_468;
     let era = z / 146_097;
     let day_of_era = z % 146_097;
@@ -545,7 +567,16 @@ mod tests {
             Options::parse(&args(&["--write"])),
             Ok(Options {
                 sweep: false,
-                write: true
+                write: true,
+                litmus: false,
+            })
+        );
+        assert_eq!(
+            Options::parse(&args(&["--litmus", "--write"])),
+            Ok(Options {
+                sweep: false,
+                write: true,
+                litmus: true,
             })
         );
         assert!(Options::parse(&args(&["--wirte"])).is_err());

@@ -6,6 +6,7 @@
 mod bench;
 mod budget;
 mod code;
+mod litmus;
 mod site;
 mod tidy;
 mod tools;
@@ -41,7 +42,10 @@ commands:
   bench [--sweep] [--write]  every kernel natively (rayon) and in headless Chromium (worker
                              pool), printed as a markdown table; --sweep adds native 1..N;
                              --write also puts the report, curves included, in
-                             docs/measurements.md
+                             docs/measurements.md and the litmus counts in
+                             content/measured/litmus-native.json
+  bench --litmus [--write]   only the memory-ordering litmus tests, natively on two
+                             pinned threads; --write puts them in their file
 ";
 
 fn main() -> ExitCode {
