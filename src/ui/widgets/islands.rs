@@ -35,7 +35,7 @@ thread_local! {
 /// [`unmount`] takes; an unknown id is refused with the reason.
 pub fn mount(host: &Element, kind_id: &str) -> Result<u32, String> {
     let kind =
-        WidgetKind::from_id(kind_id).ok_or_else(|| format!("no widget has the id {kind_id:?}"))?;
+        WidgetKind::from_id(kind_id).ok_or_else(|| format!("no widget has the id “{kind_id}”"))?;
     step_past_the_book_trees(host);
     let app =
         yew::Renderer::<Island>::with_root_and_props(host.clone(), IslandProps { kind }).render();

@@ -9,6 +9,8 @@
 //!   the one state machine every widget's view matches on, and
 //!   [`run::use_run`], the one hook that starts, watches and cancels a run,
 //!   on the event loop or in the pool.
+//! - [`permalink`]: a widget's state in this page's URL, and a `<select>`'s
+//!   value from its event.
 //! - [`chart`], [`gantt`], [`depth_chart`] and [`image_view`] draw results:
 //!   speedup curves and bars, spans on lanes, queue depths, a kernel's image.
 
@@ -18,4 +20,5 @@ pub mod fields;
 pub mod frame;
 pub mod gantt;
 pub mod image_view;
+pub mod permalink;
 pub mod run;

@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::Serialize;
-use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::content::directive::WidgetKind;
@@ -22,10 +21,11 @@ use crate::compute::pitfalls::scheduler::{
 use crate::ui::widgets::kit::frame::WidgetFrame;
 
 mod view;
-use view::{
-    permalink_href, permalink_in_url, result_json, target_value, verdict_words, view_memory,
-    view_verdict,
-};
+use crate::ui::widgets::kit::permalink;
+use view::{result_json, verdict_words, view_memory, view_verdict};
+
+/// The query parameter that holds a replayed run.
+const PARAMETER: &str = "play";
 
 /// The widget's id, also the prefix of its form controls' ids.
 const ID: &str = "be-the-scheduler";
@@ -94,7 +94,7 @@ impl Game {
     /// The first level, or the run a permalink in the URL replays.
     fn from_url() -> Self {
         let start = || Play::new(Level::default(), false);
-        let (play, error) = match permalink_in_url()
+        let (play, error) = match permalink::in_url(PARAMETER)
             .map(|link| Replay::parse(&link).and_then(|replay| replay.play()))
         {
             Some(Ok(play)) => (play, None),
@@ -188,7 +188,7 @@ pub fn be_the_scheduler() -> Html {
     let result = explored.map(|e| AttrValue::from(e.json.clone()));
     let level_id = format!("{ID}-level");
     let expand_id = format!("{ID}-expand");
-    let on_level = send.reform(|e: Event| Msg::SelectLevel(target_value(&e)));
+    let on_level = send.reform(|e: Event| Msg::SelectLevel(permalink::target_value(&e)));
     let on_expand = send.reform(|e: Event| {
         Msg::SetExpanded(
             e.target_dyn_into::<web_sys::HtmlInputElement>()
@@ -233,7 +233,7 @@ pub fn be_the_scheduler() -> Html {
                         disabled={game.play.choices().is_empty()}>{ "Undo" }</button>
                 <button type="button" class="secondary" onclick={send.reform(|_| Msg::Reset)}
                         disabled={game.play.choices().is_empty()}>{ "Reset" }</button>
-                <a class="scheduler-permalink" href={permalink_href(&game.play.replay())}>
+                <a class="scheduler-permalink" href={permalink::href(PARAMETER, &game.play.replay().to_permalink(), ANCHOR)}>
                     { "Permalink" }
                 </a>
                 <code>{ game.play.replay().to_permalink() }</code>

@@ -78,37 +78,3 @@ pub(super) fn result_json(level: &str, expanded: bool, exploration: &Exploration
     })
     .unwrap_or_default()
 }
-
-/// This page with `?play=<permalink>`, and a fragment that brings the reader
-/// back to the widget.
-pub(super) fn permalink_href(replay: &Replay) -> String {
-    let path = gloo::utils::window()
-        .location()
-        .pathname()
-        .unwrap_or_default();
-    format!("{path}?play={}#{ANCHOR}", replay.to_permalink())
-}
-
-/// The `play` parameter of this page's URL, percent-decoded, if there is one.
-pub(super) fn permalink_in_url() -> Option<String> {
-    let search = gloo::utils::window().location().search().ok()?;
-    let query = search.strip_prefix('?').unwrap_or(&search);
-    let raw = query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("play="))?;
-    Some(
-        js_sys::decode_uri_component(raw)
-            .map(String::from)
-            .unwrap_or_else(|_| raw.to_owned()),
-    )
-}
-
-/// The `value` of the element an event came from (a `<select>` here; the
-/// book's web-sys features leave out `HtmlSelectElement`).
-pub(super) fn target_value(event: &Event) -> String {
-    event
-        .target()
-        .and_then(|target| js_sys::Reflect::get(target.as_ref(), &JsValue::from_str("value")).ok())
-        .and_then(|value| value.as_string())
-        .unwrap_or_default()
-}
