@@ -62,11 +62,16 @@ pub enum WidgetKind {
     /// The three kinds of hardware parallelism on one kernel: cores, SIMD
     /// lanes and the GPU.
     SimdGpu,
+    /// Litmus tests with per-access orderings, every outcome under three
+    /// memory models, a witness for each, and programs to make correct.
+    MemoryModel,
+    /// The litmus tests on two real workers, counted, beside native counts.
+    LitmusRun,
 }
 
 impl WidgetKind {
     /// All kinds, for documentation and tests.
-    pub const ALL: [WidgetKind; 24] = [
+    pub const ALL: [WidgetKind; 26] = [
         WidgetKind::Environment,
         WidgetKind::ThreadsCheck,
         WidgetKind::Mandelbrot,
@@ -91,6 +96,8 @@ impl WidgetKind {
         WidgetKind::EventLoopStepper,
         WidgetKind::ActorsChatRoom,
         WidgetKind::SimdGpu,
+        WidgetKind::MemoryModel,
+        WidgetKind::LitmusRun,
     ];
 
     /// Whether this is one of the parallelism lab's kernel widgets, which
@@ -135,6 +142,8 @@ impl WidgetKind {
             WidgetKind::EventLoopStepper => "event-loop-stepper",
             WidgetKind::ActorsChatRoom => "actors",
             WidgetKind::SimdGpu => "simd-gpu",
+            WidgetKind::MemoryModel => "memory-model",
+            WidgetKind::LitmusRun => "litmus-run",
         }
     }
 
@@ -181,6 +190,8 @@ impl WidgetKind {
             WidgetKind::SimdGpu => {
                 "Cores, SIMD lanes and the GPU: one kernel, every kind of parallelism"
             }
+            WidgetKind::MemoryModel => "Happens-before: what each memory model lets a thread see",
+            WidgetKind::LitmusRun => "Litmus tests on real threads: the browser and the CPU",
         }
     }
 
@@ -211,6 +222,8 @@ impl WidgetKind {
             WidgetKind::Backpressure => "It feeds a slow consumer from a fast producer under four policies and shows the queue, the drops and the waits.",
             WidgetKind::EventLoopStepper => "It steps short async programs through a model of the browser's event loop, showing the call stack, the microtask queue, the task queue and the console.",
             WidgetKind::ActorsChatRoom => "It runs a chat room of actors with mailboxes, one slow member and one that fails and is restarted.",
+            WidgetKind::MemoryModel => "It lists every outcome of a small multi-threaded program under sequential consistency, x86's store buffers and the Rust memory model, for the atomic orderings you pick, with a step-by-step witness for each allowed outcome.",
+            WidgetKind::LitmusRun => "It runs store buffering, message passing and load buffering many thousand times on two workers sharing memory and counts each outcome, beside the counts the same tests gave natively on an x86 CPU.",
             WidgetKind::SimdGpu => "It times a Mandelbrot set and a matrix multiply, scalar and in SIMD lanes, on one thread and on the pool, plus the Mandelbrot on the GPU, as speedups over scalar.",
         }
     }

@@ -20,6 +20,7 @@ mod emoji;
 mod inputs;
 mod islands;
 mod lab;
+mod memory_model;
 mod navigation;
 mod offline;
 mod pages;

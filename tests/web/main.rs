@@ -15,6 +15,7 @@ mod actors;
 mod copy;
 mod hand_over;
 mod lab;
+mod memory_model;
 mod run;
 mod simd;
 mod storage;

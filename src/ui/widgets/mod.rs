@@ -61,5 +61,7 @@ fn view(kind: WidgetKind) -> Html {
         WidgetKind::EventLoopStepper => html! { <concurrency::stepper::EventLoopStepper /> },
         WidgetKind::ActorsChatRoom => html! { <concurrency::actors::ActorsChatRoom /> },
         WidgetKind::SimdGpu => html! { <simd_gpu::SimdGpu /> },
+        WidgetKind::MemoryModel => html! { <pitfalls::memory_model::MemoryModelWidget /> },
+        WidgetKind::LitmusRun => html! { <pitfalls::litmus_run::LitmusRunWidget /> },
     }
 }

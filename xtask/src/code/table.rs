@@ -10,7 +10,7 @@ pub type Item = (&'static str, &'static str);
 /// repository's root, and `name` (a free function, or a struct or enum) or
 /// `Type::name` (a method). Every widget has at least one; a test checks
 /// that each resolves to exactly one item.
-pub const CODE: [(WidgetKind, &[Item]); 24] = [
+pub const CODE: [(WidgetKind, &[Item]); 26] = [
     // The widget shows what the runtime detects: this is the detection.
     (
         WidgetKind::Environment,
@@ -261,6 +261,26 @@ pub const CODE: [(WidgetKind, &[Item]); 24] = [
             ("compute/src/simd/mandelbrot.rs", "MandelbrotF32::row_simd"),
             ("compute/src/simd/mandelbrot.rs", "MandelbrotF32::parallel"),
             ("compute/src/gpu.rs", "mandelbrot_wgsl"),
+        ],
+    ),
+    // The Rust model's relations (synchronises-with, happens-before) and its axioms; a thread's step on x86-TSO, its store buffer included; one on SC.
+    (
+        WidgetKind::MemoryModel,
+        &[
+            ("memory-models/src/rust.rs", "Relations::new"),
+            ("memory-models/src/rust.rs", "Relations::coherent"),
+            ("memory-models/src/rust.rs", "Relations::sc_acyclic"),
+            ("memory-models/src/tso.rs", "Tso::run"),
+        ],
+    ),
+    // One iteration of each side; the rendezvous before it; the two sides on the pool.
+    (
+        WidgetKind::LitmusRun,
+        &[
+            ("compute/src/litmus.rs", "Arena::body"),
+            ("compute/src/litmus.rs", "Arena::meet"),
+            ("compute/src/litmus.rs", "run_on_pool"),
+            ("src/ui/widgets/pitfalls/litmus_run.rs", "measure"),
         ],
     ),
 ];

@@ -79,6 +79,10 @@ pub struct ThreadedProps {
     #[prop_or_default]
     pub fields: Vec<Field>,
     pub pitfall: Pitfall,
+    /// Why this widget needs real threads, said when the pool cannot start;
+    /// by default, that one thread cannot race or deadlock with itself.
+    #[prop_or_default]
+    pub why_threads: Option<AttrValue>,
     /// Shown between the controls and the output (code, a note).
     #[prop_or_default]
     pub children: Html,
@@ -92,6 +96,7 @@ impl PartialEq for ThreadedProps {
             && self.start == other.start
             && self.running == other.running
             && self.fields == other.fields
+            && self.why_threads == other.why_threads
             && self.children == other.children
     }
 }
@@ -158,7 +163,7 @@ pub fn threaded(props: &ThreadedProps) -> Html {
                         </>
                     },
                     Run::Done(Ended::Finished(finished)) => (props.pitfall.view)(&*finished.report),
-                    Run::Done(Ended::NoPool(reason)) => no_pool(reason),
+                    Run::Done(Ended::NoPool(reason)) => no_pool(reason, props.why_threads.as_deref()),
                     Run::Cancelled => html! { <p>{ "Cancelled. Every worker let go of its locks and returned; run it again whenever you like." }</p> },
                     Run::Failed(message) => html! { <p class="error" role="alert">{ message.clone() }</p> },
                 } }
@@ -168,14 +173,15 @@ pub fn threaded(props: &ThreadedProps) -> Html {
 }
 
 /// Why a threaded pitfall cannot run here, and how the reader can fix it.
-fn no_pool(reason: &str) -> Html {
+fn no_pool(reason: &str, why_threads: Option<&str>) -> Html {
     html! {
         <div class="fallback">
             <p>
                 <strong>{ "This one needs real threads. " }</strong>
                 { format!("The worker pool could not start: {reason} ") }
-                { "One thread cannot race or deadlock with itself at the instruction level, so there is nothing honest to show on the main thread. \
-                   The one-thread versions further down this page need no worker: they run here as they are." }
+                { why_threads.unwrap_or(
+                    "One thread cannot race or deadlock with itself at the instruction level, so there is nothing honest to show on the main thread. \
+                     The one-thread versions further down this page need no worker: they run here as they are.") }
             </p>
         </div>
     }
