@@ -7,10 +7,13 @@
 //! while message passing never shows the flag without its data (x86 is TSO).
 //! In WebAssembly every atomic access is sequentially consistent, whatever
 //! `Ordering` the Rust source names, so in the browser no test shows an
-//! outcome that sequential consistency forbids.
+//! outcome that sequential consistency forbids (unless the compiler reorders
+//! a `Relaxed` access first).
 //!
 //! Each iteration uses two fresh locations, so nothing is reset between
-//! iterations, and starts with a rendezvous: each side says it has arrived
+//! iterations (sixteen iterations' locations share a cache line: padding
+//! each to its own line would take 128 MB at the most iterations), and
+//! starts with a rendezvous: each side says it has arrived
 //! and spins until the other has too, which lines the two threads up within
 //! a cache-line transfer of each other. A side that waits longer than
 //! [`RENDEZVOUS_SPINS`] for the other gives up: on a pool whose other
@@ -148,6 +151,12 @@ impl std::fmt::Display for RunError {
     }
 }
 
+/// A counter alone on a 128-byte line (two 64-byte lines, which some
+/// Intel cores fetch in pairs).
+#[derive(Debug, Default)]
+#[repr(align(128))]
+struct Padded(AtomicUsize);
+
 /// The memory the two sides share: fresh locations for every iteration and
 /// the rendezvous counters.
 #[derive(Debug)]
@@ -155,8 +164,9 @@ pub struct Arena {
     plan: Plan,
     x: Vec<AtomicU32>,
     y: Vec<AtomicU32>,
-    /// How many iterations each side has started.
-    arrived: [AtomicUsize; 2],
+    /// How many iterations each side has started, each on its own cache
+    /// line so that one side's arrival does not evict the other's counter.
+    arrived: [Padded; 2],
     /// Raised by a side that gave up waiting, so that the other stops too.
     abandoned: AtomicBool,
 }
@@ -183,7 +193,7 @@ impl Arena {
             plan,
             x: fresh(),
             y: fresh(),
-            arrived: [AtomicUsize::new(0), AtomicUsize::new(0)],
+            arrived: [Padded::default(), Padded::default()],
             abandoned: AtomicBool::new(false),
         })
     }
@@ -219,9 +229,9 @@ impl Arena {
 
     /// The rendezvous before iteration `i`.
     fn meet(&self, side: usize, i: usize) -> Result<(), RunError> {
-        self.arrived[side].store(i + 1, Ordering::SeqCst);
+        self.arrived[side].0.store(i + 1, Ordering::SeqCst);
         let mut spins = 0u32;
-        while self.arrived[1 - side].load(Ordering::SeqCst) < i + 1 {
+        while self.arrived[1 - side].0.load(Ordering::SeqCst) < i + 1 {
             spins += 1;
             if spins >= RENDEZVOUS_SPINS || self.abandoned.load(Ordering::Relaxed) {
                 self.abandoned.store(true, Ordering::Relaxed);

@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 use super::check::op_ordering;
 use super::graph::Graph;
 use super::relation::Relation;
-use super::rust::{fits, Event, Program, Relations};
+use super::rust::{fits, outcome_of, Event, Program, Relations};
 use super::{Op, Ordering, Test};
 
 /// Sentences explaining a Rust-model witness of `test`: which reads
@@ -52,7 +52,12 @@ pub fn explain(test: &Test, graph: &Graph) -> Vec<String> {
         }
     }
     if let Some(cycle) = shortest_cycle(&words.order_graph()) {
-        sentences.extend(words.cycle(&cycle));
+        // The cycle proves this execution is no interleaving; the outcome
+        // is none only if no other execution with it is one either.
+        let outcome = outcome_of(test, &program, &graph.execution);
+        let interleaving_gives_it = super::sc::outcomes(test)
+            .map_or(true, |allowed| allowed.iter().any(|a| a.outcome == outcome));
+        sentences.extend(words.cycle(&cycle, interleaving_gives_it));
     }
     sentences
 }
@@ -210,13 +215,39 @@ impl Words<'_> {
         );
         let head = format!("{} reads the value {} wrote", self.name(r), self.name(w));
         match (self.release_side(w), self.acquire_side(r)) {
-            (Ok(release), Ok(acquire)) => Some(format!(
-                "{head}; {release} and {acquire}, so T{reader} synchronises with T{writer} \
-                 there: everything T{writer} did before the {} happens-before everything \
-                 T{reader} does after the {}.",
-                self.noun(w),
-                self.noun(r)
-            )),
+            (Ok(release), Ok(acquire)) => {
+                // The edge starts where the release is: the write itself, a
+                // Release fence before it, or the head of the release
+                // sequence the write carries on, perhaps in another thread.
+                let start = (0..self.program.events.len())
+                    .find(|&e| self.relations.releases.has(e, w))
+                    .unwrap_or(w);
+                let from = self.thread(start).map_or(writer, |t| t);
+                let before = if self.event(start).is_fence() {
+                    format!("its {} fence", self.ordering(start))
+                } else {
+                    format!("its {}", self.noun(start))
+                };
+                let after = if self.event(r).is_acquire() {
+                    format!("its {}", self.noun(r))
+                } else {
+                    (0..self.program.events.len())
+                        .find(|&f| {
+                            self.program.sb.has(r, f)
+                                && self.event(f).is_fence()
+                                && self.event(f).is_acquire()
+                        })
+                        .map_or_else(
+                            || format!("its {}", self.noun(r)),
+                            |f| format!("its {} fence", self.ordering(f)),
+                        )
+                };
+                Some(format!(
+                    "{head}; {release} and {acquire}, so T{reader} synchronises with T{from} \
+                     there: everything T{from} did before {before} happens-before everything \
+                     T{reader} does after {after}."
+                ))
+            }
             (release, acquire) => {
                 let before = self.earlier_accesses(w);
                 if before.is_empty() {
@@ -303,14 +334,19 @@ impl Words<'_> {
     }
 
     /// The cycle in words, and why Rust does not rule it out.
-    fn cycle(&self, cycle: &[usize]) -> Vec<String> {
+    fn cycle(&self, cycle: &[usize], interleaving_gives_it: bool) -> Vec<String> {
         let steps: Vec<String> = cycle
             .iter()
             .zip(cycle.iter().cycle().skip(1))
             .map(|(&a, &b)| self.order_step(a, b))
             .collect();
+        let what = if interleaving_gives_it {
+            "this execution"
+        } else {
+            "this outcome"
+        };
         let mut sentences = vec![format!(
-            "No interleaving of the threads gives this outcome, because it needs a cycle: {}.",
+            "No interleaving of the threads gives {what}, because it needs a cycle: {}.",
             join_and(&steps, "; ", "; and ")
         )];
         // A read that fails to synchronise with a write the cycle reaches
@@ -331,7 +367,7 @@ impl Words<'_> {
         if unsynchronised {
             sentences.push(
                 "Rust allows the cycle: a read that does not synchronise with the write it reads \
-                 orders nothing around it."
+                 orders none of the other locations' accesses around it."
                     .into(),
             );
         } else if !weak.is_empty() {

@@ -9,13 +9,14 @@
 //!   threads' steps (what the scheduler game assumes);
 //! - [`Model::X86Tso`]: the program as compiled for x86 and run on x86-TSO,
 //!   each thread with a FIFO store buffer (a `SeqCst` store is an `xchg`, a
-//!   `SeqCst` fence an `mfence`, a swap is `lock`ed; every other ordering
-//!   compiles to a plain `mov` and costs nothing);
+//!   `SeqCst` fence an `mfence`, a swap is `lock`ed; every other load or
+//!   store is a plain `mov`, and every other fence compiles to nothing);
 //! - [`Model::Rust`]: the Rust (C++20) model as the RC11 axioms state it:
 //!   happens-before from program order and synchronises-with, coherence per
-//!   location, atomic swaps, and the partial SC order; without RC11's
-//!   no-thin-air axiom, which no test here needs, since every store writes a
-//!   constant.
+//!   location, atomic swaps, and the partial SC order, with C++20's release
+//!   sequences; without RC11's no-thin-air axiom, which would forbid load
+//!   buffering, which C++20 allows (every store here writes a constant, so
+//!   no value can appear out of thin air).
 //!
 //! Everything here is deterministic, bounded and host-tested against the
 //! published results of the classic tests; the widget only draws it. What a

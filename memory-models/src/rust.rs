@@ -6,7 +6,7 @@
 //! (`rf`), and for every location the order of its writes (`mo`, the
 //! initial write first). The axioms then keep the candidates a Rust
 //! program may produce: coherence, atomic swaps, and acyclic partial SC
-//! order. RC11's fifth axiom, no-thin-air (`sb ∪ rf` acyclic), is left out
+//! order. RC11's fourth axiom, no-thin-air (`sb ∪ rf` acyclic), is left out
 //! as the module doc says, so load buffering stays allowed as in C++20.
 //!
 //! A swap is one event that both reads and writes (RC11 splits it in two,
@@ -14,6 +14,8 @@
 //! edge to itself, `(rf ; rmw)*` becomes `rf` into swaps, and atomicity says
 //! a swap reads from the write just before it in `mo`, which also rules out
 //! the one cycle the split form catches through the swap's internal `sb`.
+//! Release sequences are C++20's, not RC11's C++11 ones (see
+//! `Relations::new`).
 
 use std::collections::BTreeMap;
 
@@ -208,10 +210,11 @@ impl Relations {
         let writes = program.only(Event::is_write);
         let sb = &program.sb;
 
-        // rs = [W] ; (sb ∩ =loc)? ; [W] ; (rf ; [RMW])*
-        let sb_loc = sb.filter(|a, b| program.same_loc(a, b));
-        let rs_head = writes.then(&sb_loc.union(&identity)).then(&writes);
-        let rs = rs_head.then(&rf.then(&program.only(Event::is_rmw)).closure().reflexive());
+        // rs = [W] ; (rf ; [RMW])*: C++20's release sequence (P0982R1), the
+        // write and the unbroken run of read-modify-writes after it. RC11
+        // states C++11's, which also runs through the same thread's later
+        // stores to the location.
+        let rs = writes.then(&rf.then(&program.only(Event::is_rmw)).closure().reflexive());
         // sw = [E⊒rel] ; ([F] ; sb)? ; rs ; rf ; [R] ; (sb ; [F])? ; [E⊒acq]
         let release = program.only(Event::is_release);
         let fence = program.only(Event::is_fence);

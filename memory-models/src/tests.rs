@@ -387,7 +387,7 @@ fn coherence_holds_in_every_model_even_relaxed() {
 
 /// T0 publishes data with a Release store to flag; T1 overwrites flag with
 /// `write` (Relaxed); T2 reads flag's second value with Acquire, then data.
-fn release_sequence(write: Op) -> Test {
+pub(super) fn release_sequence(write: Op) -> Test {
     test(
         "rs",
         "Release sequence",
@@ -420,7 +420,8 @@ fn a_swap_carries_on_a_release_sequence_and_a_store_does_not() {
     swap_read_init.asks.registers = vec![2, 0, 0];
     assert!(allowed(&swap_read_init, Model::Rust));
     // A plain store by another thread, after T0's in flag's order (flag
-    // ends at 2), ends the release sequence (C++20): T2 may miss data.
+    // ends at 2), ends the release sequence (C++11 and C++20 alike): T2 may
+    // miss data.
     let mut through_store = release_sequence(store(1, 2));
     through_store.asks.memory = vec![1, 2];
     assert!(allowed(&through_store, Model::Rust));
@@ -429,9 +430,65 @@ fn a_swap_carries_on_a_release_sequence_and_a_store_does_not() {
 }
 
 #[test]
+fn a_later_store_of_the_releasing_thread_ends_its_release_sequence() {
+    // T0: data = 1; flag.store(1, Release); flag.store(2, Relaxed)
+    // T1: r0 = flag.load(Acquire); r1 = data.load(Relaxed)
+    // Reading 2, T1 synchronises with nothing in C++20 (P0982R1 took the
+    // releasing thread's later stores out of release sequences), so it may
+    // miss data; under RC11's C++11 sequences it could not.
+    let test = Test {
+        slug: "rs-same-thread".into(),
+        name: "release sequence, same thread".into(),
+        locations: vec!["data".into(), "flag".into()],
+        registers: vec!["r0".into(), "r1".into()],
+        threads: vec![
+            vec![
+                Op::Store {
+                    loc: 0,
+                    value: 1,
+                    ord: Relaxed,
+                },
+                Op::Store {
+                    loc: 1,
+                    value: 1,
+                    ord: Release,
+                },
+                Op::Store {
+                    loc: 1,
+                    value: 2,
+                    ord: Relaxed,
+                },
+            ],
+            vec![
+                Op::Load {
+                    loc: 1,
+                    reg: 0,
+                    ord: Acquire,
+                },
+                Op::Load {
+                    loc: 0,
+                    reg: 1,
+                    ord: Relaxed,
+                },
+            ],
+        ],
+        asks: Outcome {
+            registers: vec![2, 0],
+            memory: Vec::new(),
+        },
+    };
+    assert!(allowed(&test, Model::Rust));
+    assert!(!allowed(&test, Model::X86Tso));
+    // Reading the Release store itself still synchronises.
+    let mut reads_one = test.clone();
+    reads_one.asks.registers = vec![1, 0];
+    assert!(!allowed(&reads_one, Model::Rust));
+}
+
+#[test]
 fn rc11_repairs_mixing_seq_cst_fences_and_accesses() {
     // SB with SeqCst accesses on one side and a SeqCst fence on the other:
-    // forbidden in RC11 (C11 allowed it).
+    // forbidden in RC11 (C11 forbade it too).
     let sb = find("sb+fences");
     let mixed = Test {
         threads: vec![
@@ -443,7 +500,8 @@ fn rc11_repairs_mixing_seq_cst_fences_and_accesses() {
     let mixed = with(&mixed, &[(0, 0, SeqCst), (0, 1, SeqCst)]);
     assert!(!allowed(&mixed, Model::Rust));
     assert!(allowed(&with(&mixed, &[(1, 1, AcqRel)]), Model::Rust));
-    // IRIW with SeqCst fences between the reads, everything else Relaxed.
+    // IRIW with SeqCst fences between the reads, everything else Relaxed:
+    // allowed by C11, forbidden by RC11 and C++20.
     let iriw = find("iriw");
     let fenced = Test {
         threads: vec![

@@ -129,4 +129,40 @@ mod tests {
         }
         assert!(file["date"].as_str().is_some_and(|d| d.len() == 10));
     }
+
+    /// §11 says in words what the native table shows; a new measurement
+    /// that shows otherwise (on an Arm bench machine, say) must change the
+    /// text with it.
+    #[test]
+    fn the_committed_native_counts_show_what_section_11_says_of_them() {
+        let text = std::fs::read_to_string(crate::root().join(NATIVE_FILE))
+            .expect("the native litmus file is committed");
+        let file: Value = serde_json::from_str(&text).expect("it is JSON");
+        assert_eq!(file["arch"], "x86_64", "§11 calls the bench machine x86-64");
+        let surprises = |test: &str, store: &str| -> u64 {
+            let row = file["rows"]
+                .as_array()
+                .and_then(|rows| {
+                    rows.iter()
+                        .find(|r| r["test"] == test && r["store"] == store)
+                })
+                .unwrap_or_else(|| panic!("no {test} row at {store}"));
+            let at = match test {
+                "sb" => 0,
+                "mp" => 2,
+                _ => 3,
+            };
+            row["counts"][at].as_u64().expect("a count")
+        };
+        assert!(surprises("sb", "Relaxed") > 0, "store buffering, Relaxed");
+        assert!(
+            surprises("sb", "Release") > 0,
+            "store buffering, Release/Acquire"
+        );
+        assert_eq!(surprises("sb", "SeqCst"), 0, "store buffering, SeqCst");
+        for store in ["Relaxed", "Release", "SeqCst"] {
+            assert_eq!(surprises("mp", store), 0, "message passing, {store}");
+            assert_eq!(surprises("lb", store), 0, "load buffering, {store}");
+        }
+    }
 }

@@ -136,7 +136,7 @@ fn explanations_name_the_missing_synchronisation() {
              T0's store of 1 to flag wrote; T1 loads flag before it loads data; and T1's load of \
              data reads a value older than T0's store of 1 to data.",
             "Rust allows the cycle: a read that does not synchronise with the write it reads \
-             orders nothing around it.",
+             orders none of the other locations' accesses around it.",
         ]
     );
     let half = explained(&with(&find("mp"), &[(0, 1, Release)]), &[1, 0]);
@@ -400,4 +400,40 @@ fn one_step_weaker_follows_the_lattice_within_what_rust_accepts() {
     }
     assert!(is_weaker(Relaxed, Acquire) && is_weaker(Release, AcqRel));
     assert!(!is_weaker(Release, Acquire) && !is_weaker(SeqCst, SeqCst));
+}
+
+#[test]
+fn a_synchronising_read_names_where_the_edge_starts_and_ends() {
+    // Message passing with a Release fence before the flag's store and an
+    // Acquire fence after its load: the edge runs fence to fence.
+    let mp = classic_test("mp").expect("mp");
+    let fenced = Test {
+        threads: vec![
+            vec![mp.threads[0][0], fence(Release), mp.threads[0][1]],
+            vec![mp.threads[1][0], fence(Acquire), mp.threads[1][1]],
+        ],
+        ..mp.clone()
+    };
+    let said = explain(&fenced, &rust_graph(&fenced, &[1, 1])).join(" ");
+    assert!(
+        said.contains(
+            "T1 synchronises with T0 there: everything T0 did before its Release fence \
+             happens-before everything T1 does after its Acquire fence."
+        ),
+        "{said}"
+    );
+
+    // Through another thread's swap: the edge starts at T0's Release store,
+    // not in the swapping thread.
+    let through_swap = Test {
+        registers: classic::names(&["r0", "r1", "r2"]),
+        asks: Outcome {
+            registers: vec![2, 1, 1],
+            memory: Vec::new(),
+        },
+        ..super::release_sequence(swap(1, 2, 2))
+    };
+    let said = explain(&through_swap, &rust_graph(&through_swap, &[2, 1, 1])).join(" ");
+    assert!(said.contains("T2 synchronises with T0 there"), "{said}");
+    assert!(!said.contains("synchronises with T1"), "{said}");
 }

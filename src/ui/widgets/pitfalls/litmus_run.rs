@@ -177,7 +177,7 @@ fn native_table() -> Html {
     match serde_json::from_str::<Native>(NATIVE) {
         Ok(native) => table(
             format!(
-                "Natively on the bench machine ({}, {}), two pinned threads, measured {}",
+                "Natively on the bench machine ({}, {}), two threads pinned where the OS allows, measured {}",
                 native.cpu, native.arch, native.date
             ),
             &native.rows,
@@ -187,27 +187,30 @@ fn native_table() -> Html {
 }
 
 fn view_report(report: &LitmusReport) -> Html {
-    let sb_relaxed = report
-        .rows
-        .iter()
-        .find(|r| r.test == "sb" && r.store == "Relaxed")
-        .and_then(Row::surprises);
+    let complete =
+        report.problem.is_none() && report.rows.len() == Shape::ALL.len() * ORDERINGS.len();
+    let surprises: u64 = report.rows.iter().filter_map(Row::surprises).sum();
     html! {
         <>
             { table(format!("In this browser, two workers of a pool of {}", report.pool_threads), &report.rows) }
             if let Some(problem) = &report.problem {
                 <p class="error" role="alert">{ format!("The runs stopped early: {problem}.") }</p>
             }
-            <p class="explanation">{ match sb_relaxed {
-                Some(0) => "Not one surprise, whatever ordering the Rust source names: WebAssembly has only sequentially consistent atomics, \
-                            so the compiler turns every Relaxed, Release and Acquire into the same SeqCst instruction. \
-                            Natively (the table above), store buffering with Relaxed or Release/Acquire shows r0 = r1 = 0: \
-                            each store waits in its core's store buffer while the load runs. Message passing never fails there, because x86 keeps stores in order (TSO); \
-                            on an Arm phone natively it could.",
-                Some(_) => "This browser showed the store-buffering surprise: its atomics are weaker than WebAssembly's sequential consistency promises. \
-                            Please report it with your browser's name and version.",
-                None => "The store-buffering test did not run, so there is nothing to compare.",
-            } }</p>
+            <p class="explanation">{
+                if !complete {
+                    "Not every test ran, so there is nothing to compare yet; run it again."
+                } else if surprises == 0 {
+                    "Not one surprise, whatever ordering the Rust source names: WebAssembly has only sequentially consistent atomics, \
+                     so the compiler emits the same instructions for Relaxed, Release and Acquire as for SeqCst. \
+                     Natively (the table above), store buffering with Relaxed or Release/Acquire shows r0 = r1 = 0: \
+                     each store waits in its core's store buffer while the load runs. Message passing did not fail there: \
+                     x86 keeps stores in order and loads in order (TSO), though with Relaxed the compiler could still reorder them; \
+                     on an Arm phone natively it can fail."
+                } else {
+                    "A surprise appeared in this browser: the engine or the compiler reordered accesses that WebAssembly's \
+                     sequentially consistent atomics keep in order. Please report it with your browser's name and version."
+                }
+            }</p>
         </>
     }
 }

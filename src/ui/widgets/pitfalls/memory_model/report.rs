@@ -175,7 +175,7 @@ pub fn view_grade(test: &Test, grade: &Result<Grade, CheckError>) -> Html {
             <p class="litmus-grade"><strong>{ "Correct, but stronger than it needs to be. " }</strong>
                 { format!("Every bad outcome is forbidden, and still would be with thread {thread}'s ", ) }
                 <code>{ test.threads.get(*thread).and_then(|ops| ops.get(*op)).map(|o| op_text(test, o)).unwrap_or_default() }</code>
-                { format!(" weakened to {could_be}. Stronger orderings can cost fences on Arm and POWER.") }</p>
+                { format!(" weakened to {could_be}. Stronger orderings can cost extra instructions: an xchg instead of a mov for a SeqCst store on x86, ordered loads and stores or barriers on Arm, sync fences on POWER.") }</p>
         },
         Grade::Weakest => html! {
             <p class="litmus-grade"><strong>{ "Correct, with the weakest orderings that are. " }</strong>

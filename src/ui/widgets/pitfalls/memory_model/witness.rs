@@ -73,7 +73,25 @@ fn store_buffers(test: &Test, steps: &[TsoStep]) -> Html {
                                 op_text(test, op)
                             )
                         }
-                        _ => format!("Thread {thread}: {}", op_text(test, op)),
+                        Op::Store { .. } => format!(
+                            "Thread {thread}: {}, an xchg: it waits for its buffer to empty, then writes memory",
+                            op_text(test, op)
+                        ),
+                        Op::Swap { .. } => format!(
+                            "Thread {thread}: {}, a lock xchg: it waits for its buffer to empty, then reads and writes memory in one step",
+                            op_text(test, op)
+                        ),
+                        Op::Fence {
+                            ord: Ordering::SeqCst,
+                        } => format!(
+                            "Thread {thread}: {}, an mfence: it waits for its buffer to empty",
+                            op_text(test, op)
+                        ),
+                        Op::Fence { .. } => format!(
+                            "Thread {thread}: {}, which compiles to nothing on x86",
+                            op_text(test, op)
+                        ),
+                        Op::Load { .. } => format!("Thread {thread}: {}", op_text(test, op)),
                     }
                 }
                 TsoStep::Drain { thread, loc, value } => {
@@ -222,7 +240,7 @@ fn execution(test: &Test, graph: &Graph) -> Html {
         .join("; ");
     html! {
         <>
-            <p>{ "One execution the Rust model accepts: each box an event (W write, R read, F fence, with its ordering: rlx, rel, acq, sc), each arrow a relation between two events." }</p>
+            <p>{ "One execution the Rust model accepts: each box an event (W write, R read, RMW a swap's read and write, F fence, with its ordering: rlx, rel, acq, acq_rel, sc), each arrow a relation between two events." }</p>
             <svg class="litmus-graph" role="img" viewBox={format!("0 -8 {width:.0} {height:.0}")}
                  aria-label={format!("The execution graph: {description}")}>
                 <defs>
