@@ -219,3 +219,66 @@ async fn without_the_pool_the_litmus_run_says_why_and_the_model_still_checks() {
         .await;
     reader.finish().await;
 }
+
+#[tokio::test]
+async fn on_x86_store_buffers_the_scheduler_lets_both_flagged_threads_in() {
+    let reader = Reader::start(Site::Root, Hosting::ISOLATED).await;
+    let browser = &reader.browser;
+    // A permalink to the schedule: both stores wait in their buffers while
+    // both loads read 0, then the buffers are flushed.
+    browser
+        .open(&format!(
+            "{}?play=flags-x86.s.010011aabb#be-the-scheduler-play",
+            reader.url(PAGE)
+        ))
+        .await;
+    let verdict = browser
+        .wait_for("[data-widget=be-the-scheduler] .widget-output p", 10)
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(verdict.contains("Broken invariant"), "{verdict}");
+
+    let explored = browser.run_widget("be-the-scheduler", 30).await;
+    assert_eq!(explored["level"], "flags-x86", "{explored}");
+    let verdicts = |result: &Value| -> Vec<String> {
+        result["outcomes"]
+            .as_array()
+            .map(|o| {
+                o.iter()
+                    .filter_map(|o| o["verdict"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(
+        verdicts(&explored).iter().any(|v| v == "broken-invariant"),
+        "{explored}"
+    );
+
+    // With a fence between each store and its load, no schedule gets both in.
+    choose(&reader, "#be-the-scheduler-level", "flags-x86-fenced").await;
+    browser.click("[data-widget=be-the-scheduler] button").await;
+    browser
+        .wait_until(
+            "JSON.parse(document.querySelector('[data-widget=be-the-scheduler]').getAttribute('data-result') || '{}').level === 'flags-x86-fenced'",
+            "the fenced level explored",
+        )
+        .await;
+    let fenced: Value = serde_json::from_str(
+        browser
+            .eval("return document.querySelector('[data-widget=be-the-scheduler]').getAttribute('data-result')")
+            .await
+            .as_str()
+            .unwrap_or_default(),
+    )
+    .expect("JSON");
+    let fenced_verdicts = verdicts(&fenced);
+    assert!(!fenced_verdicts.is_empty(), "{fenced}");
+    assert!(fenced_verdicts.iter().all(|v| v == "correct"), "{fenced}");
+    browser
+        .assert_clean_console("the store-buffer levels")
+        .await;
+    reader.finish().await;
+}

@@ -20,8 +20,10 @@ pub struct OutcomeCount {
     pub verdict: Verdict,
     /// How many interleavings end here.
     pub count: usize,
-    /// One schedule (thread indices, from 0) that reproduces it, the first in
-    /// the search order: the page's "replay" button loads it.
+    /// One schedule (thread indices from 0, and [`DRAIN`](super::DRAIN)
+    /// plus a thread's index for a store leaving its buffer) that
+    /// reproduces it, the first in the search order: the page's "replay"
+    /// button loads it.
     pub example: Vec<usize>,
 }
 
@@ -38,7 +40,8 @@ pub struct Exploration {
 }
 
 /// The book's own model checker: a depth-first search through every choice
-/// of thread at every step, down to every terminal state. It counts paths
+/// of thread (and of store buffer to write to memory, where the program
+/// has them) at every step, down to every terminal state. It counts paths
 /// (schedules), not states, because "how many of the possible interleavings
 /// lose an update" is the figure the reader should see.
 pub fn explore(level: &Level, expanded: bool) -> Exploration {
@@ -112,12 +115,12 @@ impl Search<'_> {
             self.capped = true;
             return;
         }
-        for thread in state.enabled_threads() {
+        for choice in state.choices() {
             let mut next = state.clone();
             // Only a malformed program refuses an enabled step; the tests
             // prove every level well formed.
-            if next.step(thread).is_ok() {
-                self.path.push(thread);
+            if next.step(choice).is_ok() {
+                self.path.push(choice);
                 self.visit(&next);
                 self.path.pop();
             }

@@ -79,6 +79,12 @@ enum Check {
         expected: i64,
         rule: &'static str,
     },
+    /// `a` and `b` must not both end at 1; `rule` says why, in words.
+    NotBoth {
+        a: usize,
+        b: usize,
+        rule: &'static str,
+    },
     /// Finishing is all that is asked (the bug to find is a deadlock).
     Finishes,
 }
@@ -119,6 +125,13 @@ impl Level {
         }
     }
 
+    /// The same level with every store reaching memory at once: what the
+    /// tests compare a store-buffer level with.
+    #[cfg(test)]
+    pub(super) fn without_store_buffers(&mut self) {
+        Arc::make_mut(&mut self.program).store_buffers = false;
+    }
+
     /// The first state of a run.
     pub fn start(&self, expanded: bool) -> State {
         State::new(self.program(expanded))
@@ -151,6 +164,13 @@ impl Level {
                 value(var),
                 self.program.var(var)
             )),
+            Check::NotBoth { a, b, rule } if value(a) == 1 && value(b) == 1 => {
+                Verdict::BrokenInvariant(format!(
+                    "{} == 1 and {} == 1, but {rule}",
+                    self.program.var(a),
+                    self.program.var(b)
+                ))
+            }
             _ => Verdict::Correct,
         })
     }
@@ -168,6 +188,7 @@ pub(super) fn program(
         locks: locks.to_vec(),
         cvs: cvs.to_vec(),
         threads,
+        store_buffers: false,
     })
 }
 
@@ -314,6 +335,55 @@ pub fn levels() -> Vec<Level> {
         )
     };
 
+    // Dekker's entry: raise my flag, then enter only if the other's is
+    // down. flag1 (0), flag2 (1), in1 (2), in2 (3).
+    let flags = |store_buffers: bool, fenced: bool| -> Arc<Program> {
+        let entry = |mine: usize, theirs: usize, inside: usize| {
+            let mut lines = vec![step(
+                0,
+                Store {
+                    var: mine,
+                    value: Value::Const(1),
+                },
+            )];
+            if fenced {
+                lines.push(step(0, Fence));
+            }
+            let close = lines.len() + 2;
+            lines.push(step(
+                0,
+                Branch {
+                    var: theirs,
+                    equals: 0,
+                    looping: false,
+                    otherwise: close,
+                },
+            ));
+            lines.push(step(
+                1,
+                Store {
+                    var: inside,
+                    value: Value::Const(1),
+                },
+            ));
+            lines.push(Line::close(0));
+            lines
+        };
+        let mut flags = program(
+            &[("flag1", 0), ("flag2", 0), ("in1", 0), ("in2", 0)],
+            &[],
+            &[],
+            vec![entry(0, 1, 2), entry(1, 0, 3)],
+        );
+        Arc::make_mut(&mut flags).store_buffers = store_buffers;
+        flags
+    };
+    let one_inside = Check::NotBoth {
+        a: 2,
+        b: 3,
+        rule: "at most one thread may be inside at a time",
+    };
+
     let counts_to = |expected| Check::Total { var: X, expected };
     vec![
         Level {
@@ -386,13 +456,28 @@ pub fn levels() -> Vec<Level> {
             program: wake(careful_waiter),
             check: Check::Finishes,
         },
+        Level {
+            id: "flags-x86",
+            title: "Two flags on x86",
+            goal: "Each thread raises its flag, then goes in only if the other's is down: no interleaving gets both in. \
+                   On x86 a store waits in its thread's store buffer until you flush it: get both threads in.",
+            program: flags(true, false),
+            check: one_inside.clone(),
+        },
+        Level {
+            id: "flags-x86-fenced",
+            title: "Two flags and a fence",
+            goal: "fence(SeqCst), an mfence, empties the thread's store buffer before its load: try to get both in now.",
+            program: flags(true, true),
+            check: one_inside,
+        },
     ]
 }
 
 impl Default for Level {
     /// The first level, where a reader without a permalink starts.
     fn default() -> Level {
-        // `levels()` is a literal list of ten levels, never empty.
+        // `levels()` is a literal list of levels, never empty.
         levels().swap_remove(0)
     }
 }

@@ -35,6 +35,12 @@ pub use state::{State, StepError, ThreadStatus};
 /// follows: every level finishes far sooner, so this only guards the page.
 pub const MAX_STEPS: usize = 256;
 
+/// Where a program has store buffers, the scheduler's choices from this
+/// number on write a thread's oldest buffered store to memory: choice
+/// `DRAIN + t` for thread `t` (a permalink writes it as a letter, `a` for
+/// thread 1). Below it, a choice is a thread's next step.
+pub const DRAIN: usize = 10;
+
 /// `explore` stops after this many complete interleavings, so that a larger
 /// program can never freeze the page; the levels stay far below it.
 pub const MAX_INTERLEAVINGS: usize = 1_000_000;

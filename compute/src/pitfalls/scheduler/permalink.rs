@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::levels::{level, levels, Level};
 use super::play::Play;
 use super::state::StepError;
-use super::MAX_STEPS;
+use super::{DRAIN, MAX_STEPS};
 
 /// A schedule to share: level, expansion and the threads picked, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,7 +41,8 @@ impl fmt::Display for PermalinkError {
                 f,
                 "“{link}” is not a schedule: a permalink reads like counter.e.0110 \
                  (the level, e for expanded or s for as written, then one digit per step \
-                 naming the thread, 0 for thread 1)"
+                 naming the thread, 0 for thread 1, or a letter for a thread's store \
+                 leaving its buffer, a for thread 1)"
             ),
             PermalinkError::UnknownLevel(id) => write!(
                 f,
@@ -65,6 +66,10 @@ impl fmt::Display for PermalinkError {
 
 impl std::error::Error for PermalinkError {}
 
+/// A choice is one character: a digit for a thread's step, a letter (`a`
+/// for thread 1) for its oldest buffered store leaving the buffer.
+const CHOICE_RADIX: u32 = (DRAIN as u32) * 2;
+
 /// The longest piece of a bad link quoted back in an error message.
 const QUOTE_LIMIT: usize = 40;
 
@@ -86,7 +91,7 @@ impl Replay {
         let digits: String = self
             .choices
             .iter()
-            .map(|&c| char::from_digit(c as u32, 10).unwrap_or('?'))
+            .map(|&c| char::from_digit(c as u32, CHOICE_RADIX).unwrap_or('?'))
             .collect();
         if digits.is_empty() {
             format!("{}.{mode}", self.level)
@@ -121,7 +126,7 @@ impl Replay {
         }
         let choices = digits
             .chars()
-            .map(|c| c.to_digit(10).map(|d| d as usize))
+            .map(|c| c.to_digit(CHOICE_RADIX).map(|d| d as usize))
             .collect::<Option<Vec<usize>>>()
             .ok_or_else(bad)?;
         let replay = Replay {

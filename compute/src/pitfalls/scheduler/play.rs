@@ -43,17 +43,19 @@ impl Play {
         &self.history[self.history.len() - 1]
     }
 
-    /// The threads picked so far, from 0: the permalink's digits.
+    /// The choices taken so far (see `State::step`): the permalink's
+    /// characters.
     pub fn choices(&self) -> &[usize] {
         &self.choices
     }
 
-    /// Lets `thread` take the next step, or says why it cannot.
-    pub fn step(&mut self, thread: usize) -> Result<(), StepError> {
+    /// Takes the scheduler's choice (see `State::step`): a thread's next
+    /// step or a store leaving a buffer; or says why it cannot.
+    pub fn step(&mut self, choice: usize) -> Result<(), StepError> {
         let mut next = self.state().clone();
-        next.step(thread)?;
+        next.step(choice)?;
         self.history.push(next);
-        self.choices.push(thread);
+        self.choices.push(choice);
         Ok(())
     }
 

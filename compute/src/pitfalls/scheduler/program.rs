@@ -39,6 +39,9 @@ pub(super) enum Op {
     },
     /// The `}` that closes a `while`: back to the loop's test.
     Jump(usize),
+    /// `fence(SeqCst);`: an x86 `mfence`, which first writes the thread's
+    /// store buffer to memory; nothing where stores reach memory at once.
+    Fence,
 }
 
 /// One line of a thread's listing: a step, or a closing `}` that is only shown.
@@ -82,6 +85,10 @@ pub struct Program {
     pub(super) locks: Vec<&'static str>,
     pub(super) cvs: Vec<&'static str>,
     pub(super) threads: Vec<Vec<Line>>,
+    /// Whether each thread's plain stores wait in a store buffer, as on x86
+    /// (`state` gives them their meaning); otherwise every store reaches
+    /// memory at once, and every thread sees it.
+    pub(super) store_buffers: bool,
 }
 
 impl Program {
@@ -120,6 +127,12 @@ impl Program {
     /// The condition variables' names, in index order.
     pub fn condvar_names(&self) -> &[&'static str] {
         &self.cvs
+    }
+
+    /// Whether plain stores wait in per-thread store buffers (x86-TSO) until
+    /// the scheduler, or a fence or lock, writes them to memory.
+    pub fn has_store_buffers(&self) -> bool {
+        self.store_buffers
     }
 
     /// Whether expanding changes anything: the page disables its checkbox
@@ -262,6 +275,7 @@ impl Program {
                 self.var(var)
             ),
             Op::Jump(_) => "}".to_owned(),
+            Op::Fence => "fence(SeqCst);".to_owned(),
         }
     }
 }

@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::program::{Op, Program, Value};
+use super::DRAIN;
 
 /// Where a thread is besides its program counter: running its code, asleep
 /// on a condition variable, or woken and about to take its lock back.
@@ -84,6 +85,9 @@ pub struct State {
     owners: Vec<Option<usize>>,
     /// Sleepers on each condition variable, longest-waiting first.
     waiters: Vec<Vec<usize>>,
+    /// Each thread's store buffer, oldest store first: `(variable, value)`.
+    /// Always empty unless the program has store buffers.
+    buffers: Vec<Vec<(usize, i64)>>,
 }
 
 impl State {
@@ -101,6 +105,7 @@ impl State {
             threads,
             owners: vec![None; program.locks.len()],
             waiters: vec![Vec::new(); program.cvs.len()],
+            buffers: vec![Vec::new(); program.threads()],
             program,
         }
     }
@@ -193,16 +198,84 @@ impl State {
         }
     }
 
-    /// The threads that can take a step now: the choices a scheduler has.
+    /// The threads that can take a step now.
     pub fn enabled_threads(&self) -> Vec<usize> {
         (0..self.threads.len())
             .filter(|&t| self.status(t) == Some(ThreadStatus::Runnable))
             .collect()
     }
 
-    /// No thread can step: the run is over, finished or deadlocked.
+    /// Each thread's store buffer, oldest store first, as `(name, value)`;
+    /// empty for every thread of a program without store buffers.
+    pub fn store_buffer(&self, thread: usize) -> Vec<(&'static str, i64)> {
+        self.buffers.get(thread).map_or_else(Vec::new, |buffer| {
+            buffer
+                .iter()
+                .map(|&(var, value)| (self.program.var(var), value))
+                .collect()
+        })
+    }
+
+    /// Every choice the scheduler has now: a thread's next step (its
+    /// index), or writing a thread's oldest buffered store to memory
+    /// ([`DRAIN`] plus its index).
+    pub fn choices(&self) -> Vec<usize> {
+        let drains = (0..self.buffers.len())
+            .filter(|&t| !self.buffers[t].is_empty())
+            .map(|t| DRAIN + t);
+        self.enabled_threads().into_iter().chain(drains).collect()
+    }
+
+    /// Nothing can happen any more: the run is over, finished or
+    /// deadlocked, every store buffer written to memory.
     pub fn is_terminal(&self) -> bool {
-        self.enabled_threads().is_empty()
+        self.choices().is_empty()
+    }
+
+    /// The value of `var` as `thread` reads it: its own newest buffered
+    /// store to `var` if it has one (x86 forwards it), else memory.
+    fn read(&self, thread: usize, var: usize) -> i64 {
+        self.buffers[thread]
+            .iter()
+            .rev()
+            .find(|&&(v, _)| v == var)
+            .map_or(self.values[var], |&(_, value)| value)
+    }
+
+    /// A plain store: into the thread's store buffer where the program
+    /// has them, else straight to memory.
+    fn write(&mut self, thread: usize, var: usize, value: i64) {
+        if self.program.has_store_buffers() {
+            self.buffers[thread].push((var, value));
+        } else {
+            self.values[var] = value;
+        }
+    }
+
+    /// Writes the thread's whole store buffer to memory, oldest first, as a
+    /// locked instruction or an `mfence` does before it goes on.
+    fn drain_all(&mut self, thread: usize) {
+        for (var, value) in std::mem::take(&mut self.buffers[thread]) {
+            self.values[var] = value;
+        }
+    }
+
+    /// Writes the thread's oldest buffered store to memory: the scheduler's
+    /// other kind of choice where there are store buffers.
+    fn drain(&mut self, thread: usize) -> Result<(), StepError> {
+        let threads = self.threads.len();
+        let Some(buffer) = self.buffers.get_mut(thread) else {
+            return Err(StepError::NoSuchThread { thread, threads });
+        };
+        if buffer.is_empty() {
+            return Err(StepError::NotEnabled {
+                thread,
+                why: "has no store in its store buffer".to_owned(),
+            });
+        }
+        let (var, value) = buffer.remove(0);
+        self.values[var] = value;
+        Ok(())
     }
 
     /// Over, with some thread unfinished: each one waits for something only
@@ -229,8 +302,15 @@ impl State {
             .collect()
     }
 
-    /// Lets `thread` take one step, or says why it cannot.
-    pub fn step(&mut self, thread: usize) -> Result<(), StepError> {
+    /// Takes one of the scheduler's [`choices`](Self::choices): thread
+    /// `choice`'s next step, or from [`DRAIN`] on, writing thread
+    /// `choice - DRAIN`'s oldest buffered store to memory; or says why it
+    /// cannot.
+    pub fn step(&mut self, choice: usize) -> Result<(), StepError> {
+        if let Some(thread) = choice.checked_sub(DRAIN) {
+            return self.drain(thread);
+        }
+        let thread = choice;
         let threads = self.threads.len();
         match self.status(thread) {
             None => return Err(StepError::NoSuchThread { thread, threads }),
@@ -264,17 +344,34 @@ impl State {
             lock: program.lock(lock).to_owned(),
         };
         let mut pc_after = next;
+        // A locked instruction, and every lock and condition variable
+        // operation built on one, first empties the thread's store buffer.
+        if matches!(
+            op,
+            Op::FetchAdd { .. }
+                | Op::Lock(_)
+                | Op::Unlock(_)
+                | Op::Wait { .. }
+                | Op::Notify(_)
+                | Op::Fence
+        ) {
+            self.drain_all(thread);
+        }
         match op {
-            Op::Load { var } => self.threads[thread].register = self.values[var],
+            Op::Load { var } => self.threads[thread].register = self.read(thread, var),
             Op::Store { var, value } => {
-                self.values[var] = match value {
+                let value = match value {
                     Value::Const(c) => c,
                     Value::RegisterPlus(c) => self.threads[thread].register.wrapping_add(c),
-                }
+                };
+                self.write(thread, var, value);
             }
-            Op::Increment { var, by } | Op::FetchAdd { var, by } => {
-                self.values[var] = self.values[var].wrapping_add(by)
+            Op::Increment { var, by } => {
+                let value = self.read(thread, var).wrapping_add(by);
+                self.write(thread, var, value);
             }
+            Op::FetchAdd { var, by } => self.values[var] = self.values[var].wrapping_add(by),
+            Op::Fence => {}
             Op::Lock(lock) => self.owners[lock] = Some(thread),
             Op::Unlock(lock) => {
                 if self.owners[lock] != Some(thread) {
@@ -305,7 +402,7 @@ impl State {
                 otherwise,
                 ..
             } => {
-                if self.values[var] != equals {
+                if self.read(thread, var) != equals {
                     pc_after = program.skip_to_step(thread, otherwise);
                 }
             }

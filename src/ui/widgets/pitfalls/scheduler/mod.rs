@@ -16,7 +16,7 @@ use yew::prelude::*;
 use crate::content::directive::WidgetKind;
 
 use crate::compute::pitfalls::scheduler::{
-    explore, levels, Exploration, Level, Play, Replay, State, Verdict,
+    explore, levels, Exploration, Level, Play, Replay, State, Verdict, DRAIN,
 };
 use crate::ui::widgets::kit::frame::WidgetFrame;
 
@@ -41,7 +41,8 @@ pub enum Msg {
     SelectLevel(String),
     /// Split (or join) the non-atomic statements; the run starts over.
     SetExpanded(bool),
-    /// Let this thread take the next step.
+    /// Take this choice: a thread's next step, or (from `DRAIN` on) a
+    /// thread's oldest buffered store written to memory.
     Step(usize),
     Undo,
     Reset,
@@ -244,6 +245,7 @@ pub fn be_the_scheduler() -> Html {
                     Some(verdict) => view_verdict(&verdict, game.play.choices().len()),
                     None => html! {
                         <p>{ match game.play.choices().len() {
+                            0 if program.has_store_buffers() => "No step yet. Pick the thread that runs first; a store waits in its thread's buffer until you flush it, or a fence does.".to_owned(),
                             0 => "No step yet. Pick the thread that runs first.".to_owned(),
                             1 => "1 step so far. Pick the thread that runs next.".to_owned(),
                             n => format!("{n} steps so far. Pick the thread that runs next."),
@@ -296,7 +298,32 @@ fn view_thread(send: &Callback<Msg>, state: &State, thread: usize) -> Html {
                     disabled={!enabled} {title}>
                 { format!("Step thread {number}") }
             </button>
+            if program.has_store_buffers() {
+                { view_store_buffer(send, state, thread) }
+            }
         </div>
+    }
+}
+
+/// A thread's store buffer, oldest store first, and the scheduler's other
+/// choice: writing the oldest one to memory.
+fn view_store_buffer(send: &Callback<Msg>, state: &State, thread: usize) -> Html {
+    let number = thread + 1;
+    let buffer = state.store_buffer(thread);
+    let entries = buffer
+        .iter()
+        .map(|(name, value)| format!("{name} = {value}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    html! {
+        <>
+            <p class="scheduler-register">{ format!("store buffer: [{entries}]") }</p>
+            <button type="button" class="secondary" disabled={buffer.is_empty()}
+                    onclick={send.reform(move |_| Msg::Step(DRAIN + thread))}
+                    title={format!("Write thread {number}'s oldest buffered store to memory")}>
+                { format!("Flush thread {number}'s oldest store") }
+            </button>
+        </>
     }
 }
 
