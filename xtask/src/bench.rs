@@ -156,7 +156,7 @@ pub fn bench(options: Options) -> Result {
     out.line("\nMedians of 5 timed runs after a warm-up; every parallel result was checked against the sequential one first.");
     simd_table(&mut out, &native_simd, &report["simd"])?;
     out.line("\n### Litmus tests: how often each outcome came, natively and in the browser\n");
-    out.line("Natively: two rayon threads pinned to two cores. In the browser: two workers of the pool. Each row's four counts are of (r0, r1) = (0,0), (0,1), (1,0), (1,1).\n");
+    out.line("Natively: two rayon threads pinned to two logical CPUs where the OS allows. In the browser: two workers of the pool. Each row's four counts are of (r0, r1) = (0,0), (0,1), (1,0), (1,1).\n");
     for line in crate::litmus::table(&native_litmus, Some(&report["litmus"])) {
         out.line(line);
     }
