@@ -66,6 +66,11 @@ impl Shape {
         }
     }
 
+    /// The shape whose [`slug`](Self::slug) is `slug`.
+    pub fn from_slug(slug: &str) -> Option<Shape> {
+        Shape::ALL.into_iter().find(|shape| shape.slug() == slug)
+    }
+
     /// The outcome the test is named for, as `(r0, r1)`.
     pub fn surprise(self) -> (u32, u32) {
         match self {

@@ -14,20 +14,30 @@ pub fn document() -> Document {
     gloo::utils::document()
 }
 
-/// Mounts the app at `path` into a fresh element.
-pub fn mount_at(path: &str) -> (yew::AppHandle<App>, Element) {
-    let window = gloo::utils::window();
-    window
+/// Puts `path` in the address bar, as a link to it would.
+pub fn go_to(path: &str) {
+    gloo::utils::window()
         .history()
         .expect("history")
         .push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path))
         .expect("pushState");
+}
+
+/// A fresh element at the end of the page's body, to mount into.
+pub fn fresh_host() -> Element {
     let host = document().create_element("div").expect("a div");
     document()
         .body()
         .expect("body")
         .append_child(&host)
         .expect("append");
+    host
+}
+
+/// Mounts the app at `path` into a fresh element.
+pub fn mount_at(path: &str) -> (yew::AppHandle<App>, Element) {
+    go_to(path);
+    let host = fresh_host();
     let handle = yew::Renderer::<App>::with_root(host.clone()).render();
     (handle, host)
 }

@@ -10,21 +10,8 @@ use super::*;
 
 /// The widget mounted on a page whose URL has `search`.
 async fn mount_with(search: &str) -> (yew::AppHandle<MemoryModelWidget>, Element) {
-    gloo::utils::window()
-        .history()
-        .expect("history")
-        .push_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("/{search}")),
-        )
-        .expect("pushState");
-    let host = document().create_element("div").expect("a div");
-    document()
-        .body()
-        .expect("a body")
-        .append_child(&host)
-        .expect("append");
+    go_to(&format!("/{search}"));
+    let host = fresh_host();
     let handle = yew::Renderer::<MemoryModelWidget>::with_root(host.clone()).render();
     wait_for(
         &host,

@@ -76,12 +76,7 @@ fn counter(props: &CounterProps) -> Html {
 
 /// The counter, mounted and drawn.
 async fn mount_counter(seen: &Seen) -> (yew::AppHandle<Counter>, Element) {
-    let host = document().create_element("div").expect("a div");
-    document()
-        .body()
-        .expect("a body")
-        .append_child(&host)
-        .expect("append");
+    let host = fresh_host();
     let props = CounterProps { seen: seen.clone() };
     let handle = yew::Renderer::<Counter>::with_root_and_props(host.clone(), props).render();
     wait_for(&host, "#start", Duration::from_secs(5)).await;

@@ -243,23 +243,33 @@ fn heading(root: &Path, threads: usize) -> String {
     } else {
         ", with uncommitted changes"
     };
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| cpu_model(&info))
-        .unwrap_or_else(|| "an unnamed CPU".to_owned());
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
     format!(
-        "## {}: {cpu}, {threads} threads, {} {}\n\nCommit {commit}{dirty}.",
-        civil_date(days),
+        "## {}: {}, {threads} threads, {} {}\n\nCommit {commit}{dirty}.",
+        today(),
+        this_cpu(),
         std::env::consts::OS,
         std::env::consts::ARCH,
     )
 }
 
+/// This machine's processor, as a report names it.
+pub(crate) fn this_cpu() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| cpu_model(&info))
+        .unwrap_or_else(|| "an unnamed CPU".to_owned())
+}
+
+/// Today, as a report dates it (`YYYY-MM-DD`, UTC).
+pub(crate) fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    civil_date(days)
+}
+
 /// The processor's name from `/proc/cpuinfo`'s text.
-pub(crate) fn cpu_model(info: &str) -> Option<String> {
+fn cpu_model(info: &str) -> Option<String> {
     info.lines()
         .find_map(|line| line.strip_prefix("model name")?.split_once(':'))
         .map(|(_, name)| name.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -268,7 +278,7 @@ pub(crate) fn cpu_model(info: &str) -> Option<String> {
 
 /// `days` since 1970-01-01 as `YYYY-MM-DD` (Howard Hinnant's civil-from-days;
 /// hand-written to keep a date crate out of the tooling for one line).
-pub(crate) fn civil_date(days: u64) -> String {
+fn civil_date(days: u64) -> String {
     let z = days + 719_468;
     let era = z / 146_097;
     let day_of_era = z % 146_097;

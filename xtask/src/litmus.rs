@@ -67,16 +67,9 @@ fn counts(value: &Value) -> Vec<String> {
 
 /// Writes `rows` to [`NATIVE_FILE`] with the day and the machine.
 pub fn write(root: &Path, rows: &[Value]) -> Result {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| crate::bench::cpu_model(&info))
-        .unwrap_or_else(|| "an unnamed CPU".to_owned());
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
     let file = json!({
-        "date": crate::bench::civil_date(days),
-        "cpu": cpu,
+        "date": crate::bench::today(),
+        "cpu": crate::bench::this_cpu(),
         "arch": std::env::consts::ARCH,
         "rows": rows,
     });

@@ -52,7 +52,7 @@ pub struct Row {
 impl Row {
     /// How often the test's surprising outcome came.
     fn surprises(&self) -> Option<u64> {
-        let shape = Shape::ALL.into_iter().find(|s| s.slug() == self.test)?;
+        let shape = Shape::from_slug(&self.test)?;
         let (r0, r1) = shape.surprise();
         self.counts.get((r0 * 2 + r1) as usize).copied()
     }
@@ -144,13 +144,10 @@ fn test_name(slug: &str) -> &'static str {
 
 /// The surprising outcome of `slug`, as the table heads it.
 fn surprise_label(slug: &str) -> String {
-    Shape::ALL
-        .into_iter()
-        .find(|s| s.slug() == slug)
-        .map_or_else(String::new, |s| {
-            let (r0, r1) = s.surprise();
-            format!("r0 = {r0}, r1 = {r1}")
-        })
+    Shape::from_slug(slug).map_or_else(String::new, |s| {
+        let (r0, r1) = s.surprise();
+        format!("r0 = {r0}, r1 = {r1}")
+    })
 }
 
 /// Rows as a table: one line per test and orderings, the surprise's count

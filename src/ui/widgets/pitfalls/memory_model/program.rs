@@ -7,7 +7,7 @@ use crate::memory_models::{orderings_for, Op, Ordering, Test};
 use crate::ui::widgets::kit::permalink::target_value;
 
 /// The op's ordering.
-fn ordering_of(op: &Op) -> Ordering {
+pub fn ordering_of(op: &Op) -> Ordering {
     match op {
         Op::Store { ord, .. } | Op::Load { ord, .. } | Op::Swap { ord, .. } | Op::Fence { ord } => {
             *ord
@@ -16,7 +16,7 @@ fn ordering_of(op: &Op) -> Ordering {
 }
 
 /// The op as Rust, around its ordering: the text before the select and after.
-fn code_around(test: &Test, op: &Op) -> (String, &'static str) {
+pub fn code_around(test: &Test, op: &Op) -> (String, &'static str) {
     let name = |loc: usize| test.locations.get(loc).map_or("?", String::as_str);
     let reg = |reg: usize| test.registers.get(reg).map_or("?", String::as_str);
     match op {

@@ -5,23 +5,13 @@
 
 use yew::prelude::*;
 
+use super::program::{code_around, ordering_of};
 use crate::memory_models::{explain, EdgeKind, Graph, Op, Ordering, Step, Test, TsoStep, Witness};
 
-/// The op as one line of Rust, ordering included.
+/// The op as one line of Rust, ordering included, without its `;`.
 pub fn op_text(test: &Test, op: &Op) -> String {
-    let name = |loc: usize| test.locations.get(loc).map_or("?", String::as_str);
-    let reg = |reg: usize| test.registers.get(reg).map_or("?", String::as_str);
-    match op {
-        Op::Store { loc, value, ord } => format!("{}.store({value}, {ord})", name(*loc)),
-        Op::Load { loc, reg: r, ord } => format!("let {} = {}.load({ord})", reg(*r), name(*loc)),
-        Op::Swap {
-            loc,
-            reg: r,
-            value,
-            ord,
-        } => format!("let {} = {}.swap({value}, {ord})", reg(*r), name(*loc)),
-        Op::Fence { ord } => format!("fence({ord})"),
-    }
+    let (before, after) = code_around(test, op);
+    format!("{before}{}{}", ordering_of(op), after.trim_end_matches(';'))
 }
 
 /// Thread `thread`'s op number `op`, if the test has it.
