@@ -64,40 +64,6 @@ fn main() {
     std::fs::write(out.join("prerendered.rs"), code).expect("write the pre-rendered pages");
     std::fs::write(out.join("chunks.rs"), chunks).expect("write the pages' HTML");
     std::fs::write(out.join("glossary.html"), glossary_html()).expect("write the glossary");
-    std::fs::write(out.join("litmus_native.rs"), litmus_native())
-        .expect("write the native litmus counts");
-}
-
-/// The native litmus counts as a `NativeRuns` constant (the type is the
-/// `litmus_run` widget's): `cargo xtask bench --write` writes the file, and
-/// an xtask test checks its shape.
-fn litmus_native() -> String {
-    let path = "content/measured/litmus-native.json";
-    println!("cargo:rerun-if-changed={path}");
-    let text = std::fs::read_to_string(path).expect("the native litmus counts are committed");
-    let file: serde_json::Value = serde_json::from_str(&text).expect("the litmus file is JSON");
-    let text_of = |value: &serde_json::Value| format!("{:?}", value.as_str().unwrap_or("?"));
-    let mut code = format!(
-        "NativeRuns {{\n    date: {},\n    cpu: {},\n    arch: {},\n    rows: &[\n",
-        text_of(&file["date"]),
-        text_of(&file["cpu"]),
-        text_of(&file["arch"])
-    );
-    for row in file["rows"].as_array().into_iter().flatten() {
-        let counts: Vec<u64> = (0..4)
-            .map(|i| row["counts"][i].as_u64().unwrap_or(0))
-            .collect();
-        let _ = writeln!(
-            code,
-            "        NativeRow {{ test: {}, store: {}, load: {}, iterations: {}, counts: {counts:?} }},",
-            text_of(&row["test"]),
-            text_of(&row["store"]),
-            text_of(&row["load"]),
-            row["iterations"].as_u64().unwrap_or(0),
-        );
-    }
-    code.push_str("    ],\n}\n");
-    code
 }
 
 /// The glossary's entries as a definition list; links are relative to the

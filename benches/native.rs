@@ -12,12 +12,12 @@
 
 use std::time::Instant;
 
-use concurrency_book::compute::control::Control;
-use concurrency_book::compute::kernel::{KernelKind, KernelRequest};
-use concurrency_book::compute::lab::{self, LabRequest, Split};
-use concurrency_book::compute::litmus::{self as litmus_run, Plan as LitmusPlan, Shape};
-use concurrency_book::compute::measure::Plan;
-use concurrency_book::compute::simd::{lab as simd_lab, lanes};
+use book_compute::control::Control;
+use book_compute::kernel::{KernelKind, KernelRequest};
+use book_compute::lab::{self, LabRequest, Split};
+use book_compute::litmus::{self as litmus_run, Plan as LitmusPlan, Shape};
+use book_compute::measure::Plan;
+use book_compute::simd::{lab as simd_lab, lanes};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -27,43 +27,20 @@ pub enum Piece {
 }
 
 /// The glossary page's entries: written next to the pages by `cargo xtask`
-/// and fetched by the book, built in only where no site is served.
-#[cfg(any(not(target_arch = "wasm32"), feature = "embedded-pages"))]
+/// and fetched by the book. Built into a module only where something reads
+/// it: the host (tests, xtask) and `wasm-bindgen-test`, whose runner serves
+/// no site; the linker leaves it out of the book's module.
 pub static GLOSSARY_HTML: &str = include_str!(concat!(env!("OUT_DIR"), "/glossary.html"));
-
-/// Where the site keeps the glossary's entries.
-pub const GLOSSARY_PATH: &str = "pages/glossary.html";
-
-/// Where the site keeps the print page's HTML (`content::print`).
-pub const PRINT_PATH: &str = "pages/print.html";
-
-/// The folder, under the book's base, where `cargo xtask dist` keeps each
-/// build's fetched files (`build/<id>/`): the page files, questions, search
-/// index and widgets module, so two builds never share a file name.
-pub const BUILD_FOLDER: &str = "build";
-
-/// The `<meta name>` through which every page names its build.
-pub const BUILD_META: &str = "book-build";
 
 /// Every page, in reading order.
 pub static PAGES: [Prerendered; 15] = include!(concat!(env!("OUT_DIR"), "/prerendered.rs"));
 
-/// Each page's runs of HTML, in order: what `pages/<slug>.json` holds. Built
-/// in for the host (tests, xtask) and for `wasm-bindgen-test`, whose runner
-/// serves no site to fetch them from (feature `embedded-pages`).
-#[cfg(any(not(target_arch = "wasm32"), feature = "embedded-pages"))]
+/// Each page's runs of HTML, in order: what `pages/<slug>.json` holds. Like
+/// [`GLOSSARY_HTML`], in a module only where something reads it.
 pub static HTML_RUNS: [&[&str]; 15] = include!(concat!(env!("OUT_DIR"), "/chunks.rs"));
 
 /// A page's runs of HTML, as fetched.
 pub type HtmlRuns = Vec<String>;
-
-/// Where the browser fetches a page's HTML, relative to the book's base.
-pub fn html_path(slug: &str) -> String {
-    format!(
-        "pages/{}.json",
-        if slug.is_empty() { "index" } else { slug }
-    )
-}
 
 /// Heading self-links need the page's absolute path, which depends on where
 /// the book is hosted: filled in when the page is shown.

@@ -154,9 +154,12 @@ fn the_shipped_emoji_font_covers_every_emoji_in_the_book() {
         .collect();
     // The book's own frame and widgets say things with emoji too (the theme
     // button, "Your machine", the environment's yes and no).
-    let mut folders = vec![root.join("src/ui")];
+    let mut folders = vec![root.join("src/ui"), root.join("widgets/src")];
     while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).expect("src/ui").flatten() {
+        for entry in std::fs::read_dir(&folder)
+            .expect("a source folder")
+            .flatten()
+        {
             let path = entry.path();
             if path.is_dir() {
                 folders.push(path);

@@ -4,8 +4,8 @@
 //! `worker_panic.rs`.
 #![cfg(target_arch = "wasm32")]
 
-use concurrency_book::runtime::job::{run_in_pool, JobError};
-use concurrency_book::runtime::panics;
+use book_pool::job::{run_in_pool, JobError};
+use book_runtime::panics;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

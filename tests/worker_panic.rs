@@ -9,9 +9,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use concurrency_book::runtime::clock::now_ms;
-use concurrency_book::runtime::job::{run_in_pool, run_piece_in_pool, JobError};
-use concurrency_book::runtime::panics::{self, POOL_BROKEN_EVENT};
+use book_pool::job::{run_in_pool, run_piece_in_pool, JobError};
+use book_runtime::clock::now_ms;
+use book_runtime::panics::{self, POOL_BROKEN_EVENT};
 use futures::future::join;
 use gloo::timers::future::sleep;
 use wasm_bindgen::JsCast;

@@ -7,7 +7,7 @@
 //     Cross-Origin-Opener-Policy: same-origin and
 //     Cross-Origin-Embedder-Policy: require-corp, unless the host already sent
 //     them. The page reloads once after the first install to take effect
-//     (src/runtime/service_worker.rs decides when, and never loops).
+//     (runtime/src/service_worker.rs decides when, and never loops).
 //  2. Offline reading: the build's files, every page's HTML included, are
 //     cached at install, versioned by build, so the book and its widgets work
 //     with the network gone.
@@ -17,7 +17,7 @@
 // served from the cache first, from whichever build's cache holds them; so
 // are the files Trunk names by their content's hash. The
 // previous build's cache is kept, so a tab opened before a deploy goes on
-// reading its own build until it reloads (src/runtime/build.rs).
+// reading its own build until it reloads (runtime/src/build.rs).
 //
 // It touches only the book: the files of its build (PRECACHE) and its pages
 // (PAGES), relative to its scope. A book hosted at an origin's root shares

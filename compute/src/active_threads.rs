@@ -115,7 +115,7 @@ mod tests {
 
     /// Unwinding, as in native programs and these host tests: the guard's
     /// destructor releases the parked threads. The shipped WebAssembly build
-    /// aborts on panic instead, so no destructor runs there; `runtime::job`
+    /// aborts on panic instead, so no destructor runs there; `book_pool::job`
     /// then marks the whole pool out of action (tests/worker_panic.rs).
     #[test]
     fn parked_threads_are_released_when_the_job_panics() {

@@ -17,12 +17,8 @@ pub mod markdown;
 pub mod print;
 pub mod questions;
 pub mod search;
+pub mod site;
 pub mod static_page;
-
-/// Where the browser fetches a section's questions, relative to the book's base.
-pub fn questions_path(slug: &str) -> String {
-    format!("questions/{slug}.json")
-}
 
 /// One page of the book: the front page or one of the seed's sections.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,12 +10,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Serialize;
 
-/// The event a widget's root sends when a run finishes, its `detail` the
-/// run's JSON: the book listens for it to keep the figures here and count
-/// the progress. Here, below both, so that neither the widgets nor the shell
-/// reach into the other for it.
-pub const RUN_FINISHED_EVENT: &str = "book-widget-finished";
-
 /// The stored and linked format; another version is refused with a reason.
 pub const VERSION: u32 = 1;
 
@@ -36,7 +30,7 @@ pub const MAX_LINK_CHARS: usize = 24_000;
 pub const MAX_FIGURES: usize = 60;
 
 /// Parsed JSON, as far as results need to read it. The book reads with the
-/// browser's own `JSON.parse` (`runtime::json`), so it ships no JSON tree of
+/// browser's own `JSON.parse` (`ui::browser_json`), so it ships no JSON tree of
 /// its own; the host tests read with `serde_json::Value`.
 pub trait JsonTree: Sized {
     /// Parses `text`; `None` if it is not JSON.

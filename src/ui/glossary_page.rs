@@ -7,14 +7,15 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::page::{follow_internal_link, scroll_to_fragment_or_top};
+use super::sources::Pages;
 use crate::content::static_page::{SitePage, GLOSSARY_INTRO};
 
-/// The entries, fetched once; built in for `wasm-bindgen-test`.
+/// The entries, fetched, or as handed in (`sources`).
 async fn entries() -> Result<String, String> {
-    #[cfg(feature = "embedded-pages")]
-    return Ok(crate::prerendered::GLOSSARY_HTML.to_owned());
-    #[cfg(not(feature = "embedded-pages"))]
-    crate::runtime::fetch::text(crate::prerendered::GLOSSARY_PATH).await
+    match super::sources::current().pages {
+        Pages::BuiltIn { glossary, .. } => Ok(glossary.to_owned()),
+        Pages::Fetched => book_runtime::fetch::text(book_content::site::GLOSSARY_PATH).await,
+    }
 }
 
 /// All terms, in the file's order.

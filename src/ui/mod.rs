@@ -2,13 +2,14 @@
 //!
 //! One thread, many tasks: the router, the pages and every widget are yew
 //! components driven by events, timers and futures. Work that would block the
-//! event loop goes to the worker pool through [`crate::runtime::job`].
+//! event loop is the widgets', in the widgets module.
 //!
 //! The book's shell (pages, search, progress) is one WebAssembly module; the
-//! `widgets` are another (feature `widgets`), loaded when a page first shows
-//! one (`widget_host`, `src/bin/widgets.rs`).
+//! widgets are another (crate `book-widgets`), loaded when a page first
+//! shows one (`widget_host`, through `book_runtime::widgets_module`).
 
 mod app;
+mod browser_json;
 mod focus;
 mod glossary_page;
 mod highlight;
@@ -21,11 +22,10 @@ mod search;
 mod self_check;
 mod shell;
 mod shortcuts;
+pub mod sources;
 mod take_over;
 mod theme;
 mod widget_host;
-#[cfg(feature = "widgets")]
-pub mod widgets;
 mod your_machine;
 
 pub use app::App;
@@ -38,10 +38,10 @@ pub use theme::Theme;
 /// applied (`www/boot.js` applied it before the first paint; this reports a
 /// value it could not read).
 pub fn start() {
-    crate::runtime::panics::install_hook();
+    book_runtime::panics::install_hook();
     theme::apply(theme::remembered());
     yew::platform::spawn_local(async {
-        crate::runtime::service_worker::start().await;
+        book_runtime::service_worker::start().await;
     });
     match take_over::app_root() {
         Some(root) => yew::Renderer::<App>::with_root(root).render(),

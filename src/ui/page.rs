@@ -15,6 +15,7 @@ use super::highlight;
 use super::reader_state::{use_progress, use_progress_dispatch, ProgressAction};
 use super::route::Route;
 use super::self_check::SelfCheck;
+use super::sources::Pages;
 use super::take_over;
 use super::widget_host::WidgetHost;
 use crate::content::book;
@@ -224,24 +225,18 @@ pub(super) async fn html_runs(number: usize) -> Result<Rc<HtmlRuns>, String> {
     Ok(runs)
 }
 
-/// Section `slug`'s runs of HTML from its file, or built in for
-/// `wasm-bindgen-test`, whose runner serves no site.
+/// Section `slug`'s runs of HTML from its file, or as handed in
+/// (`sources`).
 async fn fetched_runs(slug: &str) -> Result<HtmlRuns, String> {
-    #[cfg(feature = "embedded-pages")]
-    return Ok(book()
-        .by_slug(slug)
-        .map(|page| {
-            crate::prerendered::HTML_RUNS[page.number]
-                .iter()
-                .map(|run| (*run).to_owned())
-                .collect()
-        })
-        .unwrap_or_default());
-    #[cfg(not(feature = "embedded-pages"))]
-    {
-        let json = crate::runtime::fetch::text(&crate::prerendered::html_path(slug)).await?;
-        serde_json::from_str(&json).map_err(|e| format!("the page's file is damaged ({e})"))
+    if let Pages::BuiltIn { runs, .. } = super::sources::current().pages {
+        return Ok(book()
+            .by_slug(slug)
+            .and_then(|page| runs.get(page.number))
+            .map(|page| page.iter().map(|run| (*run).to_owned()).collect())
+            .unwrap_or_default());
     }
+    let json = book_runtime::fetch::text(&book_content::site::html_path(slug)).await?;
+    serde_json::from_str(&json).map_err(|e| format!("the page's file is damaged ({e})"))
 }
 
 /// "Continue where you left off", on the front page of a returning reader.
@@ -302,7 +297,7 @@ fn render_block(block: &Shown) -> Html {
 fn back_where_the_reader_was() -> bool {
     let (Some(window), Some(y)) = (
         web_sys::window(),
-        crate::runtime::service_worker::take_scroll_before_reload(),
+        book_runtime::service_worker::take_scroll_before_reload(),
     ) else {
         return false;
     };

@@ -12,7 +12,7 @@ use crate::content::static_page::{SitePage, PRINT_NOTE};
 
 /// The pages put together, fetched once.
 async fn whole_book() -> Result<String, String> {
-    crate::runtime::fetch::text(crate::prerendered::PRINT_PATH).await
+    book_runtime::fetch::text(book_content::site::PRINT_PATH).await
 }
 
 /// The print page.

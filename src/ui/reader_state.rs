@@ -4,7 +4,7 @@
 //! the moment a question is answered on the page. Results are written by the
 //! widget frame when a run finishes and read by the "Your machine" page.
 //!
-//! Storage is optional ([`crate::runtime::storage`]): without it everything
+//! Storage is optional ([`book_runtime::storage`]): without it everything
 //! lasts as long as the page. A stored value the book cannot read (damaged,
 //! of another version, an answer to a question the book no longer asks) is
 //! never overwritten: it is set aside under its key plus [`SET_ASIDE_SUFFIX`],
@@ -23,12 +23,12 @@ use wasm_bindgen::JsCast;
 
 use yew::prelude::*;
 
+use super::browser_json::BrowserJson;
 use crate::prerendered::PAGES;
 use crate::reader::progress::{self, Progress};
 use crate::reader::results::{self, browser_name, Machine, ResultSet};
-use crate::runtime::environment::Environment;
-use crate::runtime::json::BrowserJson;
-use crate::runtime::storage;
+use book_runtime::environment::Environment;
+use book_runtime::storage;
 
 /// What a key holding a value the book could not read is renamed with.
 pub const SET_ASIDE_SUFFIX: &str = ".set-aside";

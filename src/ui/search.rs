@@ -16,7 +16,7 @@ use super::focus;
 use super::highlight;
 use super::route::Route;
 use crate::content::search::{SearchIndex, FILE};
-use crate::runtime::fetch;
+use book_runtime::fetch;
 use wasm_bindgen::JsCast;
 
 /// Results shown at most.

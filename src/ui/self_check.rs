@@ -7,10 +7,11 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::reader_state::{use_progress, use_progress_dispatch, ProgressAction};
+use crate::content::book;
 use crate::content::questions::{self, Question};
-use crate::content::{book, questions_path};
+use crate::content::site::questions_path;
 use crate::prerendered::PAGES;
-use crate::runtime::fetch;
+use book_runtime::fetch;
 
 #[derive(Properties, PartialEq)]
 pub struct SelfCheckProps {

@@ -18,8 +18,8 @@ use super::your_machine::YourMachine;
 use crate::content::book;
 use crate::prerendered::PAGES;
 use crate::reader::progress::Progress;
-use crate::runtime::build::OUTDATED_EVENT;
-use crate::runtime::panics::POOL_BROKEN_EVENT;
+use book_runtime::build::OUTDATED_EVENT;
+use book_runtime::panics::POOL_BROKEN_EVENT;
 
 /// The frame around every page.
 #[function_component(Shell)]
@@ -85,7 +85,7 @@ pub fn shell() -> Html {
         use_effect_with((), move |_| {
             let installed = {
                 let updated = updated.clone();
-                crate::runtime::service_worker::on_update(move || {
+                book_runtime::service_worker::on_update(move || {
                     updated.set(Some("A new version of the book is installed. "));
                 })
             };

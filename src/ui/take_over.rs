@@ -104,7 +104,7 @@ pub fn complete() -> bool {
     };
     // After the one reload that isolates the page, where the reader was
     // before it; otherwise where the reader is now.
-    let y = crate::runtime::service_worker::take_scroll_before_reload()
+    let y = book_runtime::service_worker::take_scroll_before_reload()
         .unwrap_or_else(|| window.scroll_y().unwrap_or(0.0));
     let selection = Selected::read(&window, &document, &old);
     let focus = focused_index(&document, &old);

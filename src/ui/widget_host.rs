@@ -1,5 +1,5 @@
 //! Where a page shows a widget: an element the widget's island is mounted
-//! into, once the widgets module has loaded (`runtime::widgets_module`). The
+//! into, once the widgets module has loaded (`book_runtime::widgets_module`). The
 //! host keeps the book's side of the widget contract: a finished run
 //! ([`RUN_FINISHED_EVENT`]) counts in the reader's progress and is kept for
 //! "Your machine".
@@ -16,7 +16,7 @@ use yew::prelude::*;
 use super::reader_state::{record_result, use_progress_dispatch, ProgressAction};
 use super::scroll_anchor;
 use crate::content::directive::WidgetKind;
-use crate::reader::results::RUN_FINISHED_EVENT;
+use book_runtime::widgets_module::RUN_FINISHED_EVENT;
 
 #[derive(Properties, PartialEq)]
 pub struct WidgetHostProps {
@@ -130,51 +130,60 @@ enum Slot {
     Left,
 }
 
-/// The two ways to reach the widgets: the module the site serves, or, for
-/// `wasm-bindgen-test` (whose runner serves no site), the same code built in.
+/// The two ways to reach the widgets (`sources::Widgets`): the module the
+/// site serves, or the same code linked in.
 mod island {
     use web_sys::Element;
 
     use crate::content::directive::WidgetKind;
+    use crate::ui::sources::{self, Widgets};
+    use book_runtime::widgets_module::{self, WidgetsModule};
 
     /// A mounted island; dropping it unmounts the widget.
     pub struct Placed {
         id: u32,
-        #[cfg(not(feature = "embedded-widgets"))]
-        module: crate::runtime::widgets_module::WidgetsModule,
+        through: Through,
+    }
+
+    enum Through {
+        Module(WidgetsModule),
+        BuiltIn(fn(u32)),
     }
 
     /// Places the widget `kind` in `host`, calling `ready` just before: once
-    /// the module has loaded, the page is as the reader sees it.
-    #[cfg(not(feature = "embedded-widgets"))]
+    /// the widgets have loaded, the page is as the reader sees it.
     pub async fn place(
         host: &Element,
         kind: WidgetKind,
         ready: impl FnOnce(),
     ) -> Result<Placed, String> {
-        let module = crate::runtime::widgets_module::load().await?;
-        ready();
-        let id = module.place(host, kind.id())?;
-        Ok(Placed { id, module })
-    }
-
-    #[cfg(feature = "embedded-widgets")]
-    pub async fn place(
-        host: &Element,
-        kind: WidgetKind,
-        ready: impl FnOnce(),
-    ) -> Result<Placed, String> {
-        ready();
-        let id = crate::ui::widgets::islands::mount(host, kind.id())?;
-        Ok(Placed { id })
+        match sources::current().widgets {
+            Widgets::Module => {
+                let module = widgets_module::load().await?;
+                ready();
+                let id = module.place(host, kind.id())?;
+                Ok(Placed {
+                    id,
+                    through: Through::Module(module),
+                })
+            }
+            Widgets::BuiltIn { mount, unmount } => {
+                ready();
+                let id = mount(host, kind.id())?;
+                Ok(Placed {
+                    id,
+                    through: Through::BuiltIn(unmount),
+                })
+            }
+        }
     }
 
     impl Drop for Placed {
         fn drop(&mut self) {
-            #[cfg(not(feature = "embedded-widgets"))]
-            self.module.remove(self.id);
-            #[cfg(feature = "embedded-widgets")]
-            crate::ui::widgets::islands::unmount(self.id);
+            match &self.through {
+                Through::Module(module) => module.remove(self.id),
+                Through::BuiltIn(unmount) => unmount(self.id),
+            }
         }
     }
 }

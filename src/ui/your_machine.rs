@@ -14,6 +14,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use super::browser_json::BrowserJson;
 use super::page::follow_internal_link;
 use super::reader_state::{
     clear_results, discard_set_aside, set_aside_values, stored_results, use_progress,
@@ -25,8 +26,7 @@ use crate::content::static_page::{SitePage, YOUR_MACHINE_INTRO};
 use crate::content::{book, Page};
 use crate::prerendered::{Piece, PAGES};
 use crate::reader::results::{Figure, ResultSet, SavedResult, LINK_KEY};
-use crate::runtime::clipboard;
-use crate::runtime::json::BrowserJson;
+use book_runtime::clipboard;
 
 /// What the page shows: the reader's own set, or one a link carried.
 enum Shown {
@@ -204,7 +204,7 @@ pub fn your_machine() -> Html {
 #[function_component(KeptInThisBrowser)]
 fn kept_in_this_browser() -> Html {
     let set_aside = use_state(set_aside_values);
-    let refusal = crate::runtime::storage::refusal();
+    let refusal = book_runtime::storage::refusal();
     html! {
         <section class="kept" aria-labelledby="kept-title">
             <h2 id="kept-title">{ "What this browser keeps" }</h2>
@@ -242,7 +242,7 @@ fn kept_in_this_browser() -> Html {
 
 /// Whether the book can be read offline here, and if not, why.
 fn offline_reading() -> Html {
-    use crate::runtime::service_worker::{state, WorkerState};
+    use book_runtime::service_worker::{state, WorkerState};
     let said = match state() {
         Some(WorkerState::Active | WorkerState::Reloading) => {
             "Offline reading is on: the service worker keeps this version of the book, its text and its widgets, for reading without a network.".to_owned()

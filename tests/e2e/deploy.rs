@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use concurrency_book::prerendered::BUILD_FOLDER;
+use concurrency_book::content::site::BUILD_FOLDER;
 
 use super::browser::Browser;
 use super::server::{Hosting, StaticHost};

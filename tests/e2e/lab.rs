@@ -109,7 +109,7 @@ async fn every_lab_widget_measures_on_several_threads_without_blocking_the_page(
             );
         }
         // The report appears in steps, the pictures' place last (`Reveal` in
-        // src/ui/widgets/lab/view.rs): every step comes, with a curve or a work
+        // widgets/src/lab/view.rs): every step comes, with a curve or a work
         // chart for each sweep, and the watch covers them all.
         browser
             .wait_for(&format!("[data-widget={id}] .lab-images"), 10)

@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use concurrency_book::prerendered::{GLOSSARY_HTML, HTML_RUNS};
+use concurrency_book::ui::sources::{self, Pages, Sources, Widgets};
 use concurrency_book::ui::App;
 use gloo::timers::future::sleep;
 use wasm_bindgen::{JsCast, JsValue};
@@ -34,8 +36,24 @@ pub fn fresh_host() -> Element {
     host
 }
 
-/// Mounts the app at `path` into a fresh element.
+/// Gives the app the pages and the widgets built in: the test runner
+/// serves no site to fetch or load them from.
+pub fn build_in_the_site() {
+    sources::provide(Sources {
+        pages: Pages::BuiltIn {
+            runs: &HTML_RUNS,
+            glossary: GLOSSARY_HTML,
+        },
+        widgets: Widgets::BuiltIn {
+            mount: book_widgets::islands::mount,
+            unmount: book_widgets::islands::unmount,
+        },
+    });
+}
+
+/// Mounts the app at `path` into a fresh element, with the site built in.
 pub fn mount_at(path: &str) -> (yew::AppHandle<App>, Element) {
+    build_in_the_site();
     go_to(path);
     let host = fresh_host();
     let handle = yew::Renderer::<App>::with_root(host.clone()).render();

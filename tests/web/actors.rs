@@ -1,8 +1,8 @@
 //! The actor model on the event loop: mailboxes, a slow actor, a failure
 //! that its supervisor restarts.
 
-use concurrency_book::compute::control::Control;
-use concurrency_book::ui::widgets::concurrency::actors::engine::{run, ChatRoom};
+use book_compute::control::Control;
+use book_widgets::concurrency::actors::engine::{run, ChatRoom};
 use wasm_bindgen_test::*;
 
 #[wasm_bindgen_test]

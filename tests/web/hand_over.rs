@@ -1,7 +1,7 @@
 //! Pool work handed over from the main thread in bursts: none of it is lost.
 
 use super::*;
-use concurrency_book::runtime::job::run_piece_in_pool;
+use book_pool::job::run_piece_in_pool;
 
 #[wasm_bindgen_test]
 async fn pieces_handed_over_in_bursts_all_come_back() {

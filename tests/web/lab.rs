@@ -3,12 +3,12 @@
 
 use std::time::Duration;
 
-use concurrency_book::compute::control::Control;
-use concurrency_book::compute::kernel::{KernelKind, KernelRequest};
-use concurrency_book::compute::lab::{LabError, LabRequest, Split};
-use concurrency_book::compute::measure::Plan;
-use concurrency_book::runtime::clock::now_ms;
-use concurrency_book::ui::widgets::lab::job::{run, RunError};
+use book_compute::control::Control;
+use book_compute::kernel::{KernelKind, KernelRequest};
+use book_compute::lab::{LabError, LabRequest, Split};
+use book_compute::measure::Plan;
+use book_runtime::clock::now_ms;
+use book_widgets::lab::job::{run, RunError};
 use gloo::timers::future::sleep;
 use wasm_bindgen_test::*;
 

@@ -174,7 +174,7 @@ async fn a_page_s_index_html_address_shows_the_page() {
 /// machine" says offline reading is off, and why.
 #[wasm_bindgen_test]
 async fn your_machine_says_why_offline_reading_is_off() {
-    use concurrency_book::runtime::service_worker::{start, WorkerState};
+    use book_runtime::service_worker::{start, WorkerState};
     // A browser without service workers here says so instead.
     let why = match start().await {
         WorkerState::NotRegistered(_) => "could not be registered",

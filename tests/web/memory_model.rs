@@ -3,7 +3,7 @@
 //! program, a link that makes no sense says so and leaves the first test,
 //! and the first button's check writes every outcome to `data-result`.
 
-use concurrency_book::ui::widgets::pitfalls::memory_model::MemoryModelWidget;
+use book_widgets::pitfalls::memory_model::MemoryModelWidget;
 use serde_json::Value;
 
 use super::*;

@@ -4,8 +4,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use concurrency_book::compute::control::Control;
-use concurrency_book::ui::widgets::kit::run::{use_run, Run};
+use book_compute::control::Control;
+use book_widgets::kit::run::{use_run, Run};
 use gloo::timers::future::TimeoutFuture;
 use yew::prelude::*;
 

@@ -1,20 +1,20 @@
 //! SIMD in the browser: the simd128 kernels compute what the scalar ones do,
 //! on this page's thread and in the pool.
 
-use concurrency_book::compute::control::Control;
-use concurrency_book::compute::matmul::MatMul;
-use concurrency_book::compute::measure::Plan;
-use concurrency_book::compute::simd::lab::{SimdKernel, SimdRequest};
-use concurrency_book::compute::simd::lanes::INSTRUCTIONS;
-use concurrency_book::compute::simd::mandelbrot::MandelbrotF32;
-use concurrency_book::compute::simd::Lanes;
-use concurrency_book::ui::widgets::lab::job::run_simd;
+use book_compute::control::Control;
+use book_compute::matmul::MatMul;
+use book_compute::measure::Plan;
+use book_compute::simd::lab::{SimdKernel, SimdRequest};
+use book_compute::simd::lanes::INSTRUCTIONS;
+use book_compute::simd::mandelbrot::MandelbrotF32;
+use book_compute::simd::Lanes;
+use book_widgets::lab::job::run_simd;
 use wasm_bindgen_test::*;
 
 #[wasm_bindgen_test]
 fn simd128_lanes_equal_the_scalar_kernels() {
     assert!(
-        concurrency_book::runtime::environment::wasm_simd(),
+        book_runtime::environment::wasm_simd(),
         "the feature probe validates in a browser with SIMD"
     );
     assert_eq!(INSTRUCTIONS, "WebAssembly simd128");

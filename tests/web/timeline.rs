@@ -1,10 +1,10 @@
 //! The concurrency lab's timeline: futures taking turns on this page's one
 //! thread, and the same tasks on the pool's threads at once.
 
-use concurrency_book::compute::concurrency::timeline::{run_on_pool, TaskSpec, Timeline};
-use concurrency_book::runtime::clock::shared_ms;
-use concurrency_book::runtime::job::run_in_pool;
-use concurrency_book::ui::widgets::concurrency::timeline::interleave::run_interleaved;
+use book_compute::concurrency::timeline::{run_on_pool, TaskSpec, Timeline};
+use book_pool::job::run_in_pool;
+use book_runtime::clock::shared_ms;
+use book_widgets::concurrency::timeline::interleave::run_interleaved;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;

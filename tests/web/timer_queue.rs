@@ -3,8 +3,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use concurrency_book::runtime::clock::now_ms;
-use concurrency_book::ui::widgets::concurrency::server::timer_queue::sleep;
+use book_runtime::clock::now_ms;
+use book_widgets::concurrency::server::timer_queue::sleep;
 use futures::future::join_all;
 use wasm_bindgen_test::*;
 

@@ -6,9 +6,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use concurrency_book::compute::kernel::Strategy;
-use concurrency_book::compute::measure::{Sweep, SweepPoint};
-use concurrency_book::compute::simd::lab::KernelResult;
+use book_compute::kernel::Strategy;
+use book_compute::measure::{Sweep, SweepPoint};
+use book_compute::simd::lab::KernelResult;
 
 use crate::tools::{self, BuildTools};
 use crate::{root, run, site, Result};
@@ -350,7 +350,7 @@ fn simd_table(out: &mut Report, native: &[KernelResult], browser: &serde_json::V
         .map_err(|e| format!("the browser's SIMD figures do not parse: {e}"))?;
     out.line(format!(
         "\n### SIMD: native {} against the browser's {}\n",
-        concurrency_book::compute::simd::lanes::INSTRUCTIONS,
+        book_compute::simd::lanes::INSTRUCTIONS,
         browser["simd_instructions"].as_str().unwrap_or("?")
     ));
     out.line("| kernel | size | way | native ms | native speedup | wasm ms | wasm speedup |");

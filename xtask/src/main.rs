@@ -286,9 +286,6 @@ fn test(args: &[String]) -> Result {
                 // Blocked storage on a page that has not used storage yet.
                 "--test",
                 "storage_blocked",
-                // The test runner serves no site: the pages are built in.
-                "--features",
-                "embedded-pages,embedded-widgets",
             ])
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
@@ -365,12 +362,20 @@ fn lint() -> Result {
         "-D",
         "warnings",
     ]))?;
-    // The book's module as it ships (no widgets), then the widgets module
-    // and the browser tests, which build the widgets in.
+    // Each WebAssembly crate on its own, as its module ships (the shell
+    // without the widgets), then the browser tests, which link them all.
     run(tools.wasm_cargo(&root).args([
         "clippy",
         "--target",
         "wasm32-unknown-unknown",
+        "--package",
+        "concurrency-book",
+        "--package",
+        "book-runtime",
+        "--package",
+        "book-pool",
+        "--package",
+        "book-widgets",
         "--lib",
         "--bins",
         "--",
@@ -381,11 +386,9 @@ fn lint() -> Result {
         "clippy",
         "--target",
         "wasm32-unknown-unknown",
-        "--lib",
-        "--bins",
+        "--package",
+        "concurrency-book",
         "--tests",
-        "--features",
-        "embedded-pages,embedded-widgets",
         "--",
         "-D",
         "warnings",

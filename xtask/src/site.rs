@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use concurrency_book::content::markdown::{self, Block};
 use concurrency_book::content::search::{self, SearchIndex};
-use concurrency_book::content::static_page::{self, SitePage, BOOK_NAME};
-use concurrency_book::content::{book, print, questions_path};
-use concurrency_book::prerendered::{
-    html_path, BUILD_FOLDER, BUILD_META, GLOSSARY_HTML, GLOSSARY_PATH, PRINT_PATH,
+use concurrency_book::content::site::{
+    html_path, questions_path, BUILD_FOLDER, BUILD_META, GLOSSARY_PATH, PRINT_PATH,
 };
+use concurrency_book::content::static_page::{self, SitePage, BOOK_NAME};
+use concurrency_book::content::{book, print};
+use concurrency_book::prerendered::GLOSSARY_HTML;
 use sha2::{Digest, Sha256};
 
 use crate::code::{Code, Repo, REPO_URL_VARIABLE};

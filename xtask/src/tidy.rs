@@ -18,70 +18,52 @@ pub const MAX_LINES: usize = 800;
 pub const MAX_WIDGET_LINES: usize = 400;
 
 /// Where the widgets live: the files [`MAX_WIDGET_LINES`] applies to.
-const WIDGETS: &str = "src/ui/widgets/";
+const WIDGETS: &str = "widgets/src/";
 
 /// Where the Rust sources live, relative to the repository's root.
-const SOURCE_ROOTS: [&str; 9] = [
+const SOURCE_ROOTS: [&str; 13] = [
     "src",
     "compute/src",
     "memory-models/src",
     "content-model/src",
     "content-model/build.rs",
+    "runtime/src",
+    "pool/src",
+    "widgets/src",
+    "widgets/build.rs",
     "xtask/src",
     "tests",
     "benches",
     "build.rs",
 ];
 
-/// Imports a layer may not make: (folder, forbidden text, why).
-const FORBIDDEN_IMPORTS: [(&str, &str, &str); 10] = [
-    (
-        "compute/src",
-        "web_sys",
-        "the kernels are pure Rust, testable on the host",
-    ),
-    (
-        "compute/src",
-        "wasm_bindgen",
-        "the kernels are pure Rust, testable on the host",
-    ),
-    ("compute/src", "yew", "the kernels know nothing of the UI"),
-    (
-        "memory-models/src",
-        "web_sys",
-        "the memory models are pure Rust, testable on the host",
-    ),
-    (
-        "memory-models/src",
-        "wasm_bindgen",
-        "the memory models are pure Rust, testable on the host",
-    ),
-    (
-        "memory-models/src",
-        "yew",
-        "the memory models know nothing of the UI",
-    ),
-    (
-        "src/runtime",
-        "crate::ui",
-        "the runtime never imports the UI; it tells it with DOM events",
-    ),
-    (
-        "src/runtime",
-        "yew",
-        "the runtime is the browser's machinery, apart from the UI framework",
-    ),
-    (
-        "content-model/src",
-        "web_sys",
-        "the content model is host code, built before any browser",
-    ),
-    (
-        "src/reader",
-        "crate::ui",
-        "the reader's stored formats are host-tested, apart from the UI",
-    ),
+/// Dependencies a crate may not have (its folder, the dependency, why): the
+/// layers as Cargo holds them, since code cannot import what its manifest
+/// does not name. Only normal dependencies count; tests may link anything.
+const FORBIDDEN_DEPENDENCIES: [(&str, &str, &str); 15] = [
+    ("compute", "web-sys", "the kernels are pure Rust, testable on the host"),
+    ("compute", "wasm-bindgen", "the kernels are pure Rust, testable on the host"),
+    ("compute", "yew", "the kernels know nothing of the UI"),
+    ("memory-models", "web-sys", "the memory models are pure Rust, testable on the host"),
+    ("memory-models", "wasm-bindgen", "the memory models are pure Rust, testable on the host"),
+    ("memory-models", "yew", "the memory models know nothing of the UI"),
+    ("content-model", "web-sys", "the content model is host code, built before any browser"),
+    ("content-model", "yew", "the content model is host code, built before any browser"),
+    ("runtime", "yew", "the runtime is the browser's machinery, apart from the UI framework"),
+    ("runtime", "wasm-bindgen-rayon", "the book's module uses the runtime and carries no pool"),
+    ("pool", "yew", "the pool runs whole jobs and draws nothing"),
+    ("", "book-widgets", "the shell loads the widgets module when a page shows a widget; linked, every widget would be in the first page's download"),
+    ("", "book-pool", "the pool's worker start is a JavaScript export, never dropped: it would ship in the book's module"),
+    ("", "wasm-bindgen-rayon", "the pool's worker start is a JavaScript export, never dropped: it would ship in the book's module"),
+    ("widgets", "concurrency-book", "the widgets reach the book only through `book_runtime::widgets_module`"),
 ];
+
+/// Imports a module may not make inside its crate: (folder, forbidden text, why).
+const FORBIDDEN_IMPORTS: [(&str, &str, &str); 1] = [(
+    "src/reader",
+    "crate::ui",
+    "the reader's stored formats are host-tested, apart from the UI",
+)];
 
 /// Phrases that tell a story of past work: it belongs in commit bodies and
 /// the changelog, not in the docs of how the project is.
@@ -125,10 +107,13 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
                 problems.push(format!("{name}: uses `{forbidden}`, but {why}"));
             }
         }
-        if name.starts_with(WIDGETS) && reaches_the_shell(&text) {
+    }
+    for (folder, dependency, why) in FORBIDDEN_DEPENDENCIES {
+        let manifest = root.join(folder).join("Cargo.toml");
+        if manifest.is_file() && dependencies(&read(&manifest)?).contains(&dependency) {
             problems.push(format!(
-                "{name}: uses the shell (`crate::ui::` outside `crate::ui::widgets`), \
-                 but the widgets module reaches the book only through DOM events"
+                "{}: depends on `{dependency}`, but {why}",
+                relative(root, &manifest)
             ));
         }
     }
@@ -177,15 +162,29 @@ fn imports(text: &str, path: &str) -> bool {
         })
 }
 
-/// Whether a widget's `text` names anything of `crate::ui` but the widgets.
-fn reaches_the_shell(text: &str) -> bool {
-    text.lines()
-        .map(str::trim_start)
-        .filter(|line| !line.starts_with("//"))
-        .any(|line| {
-            line.match_indices("crate::ui::")
-                .any(|(at, found)| !line[at + found.len()..].starts_with("widgets"))
-        })
+/// The normal dependencies a Cargo manifest names, for every target: those
+/// under `[dependencies]` and `[target.'…'.dependencies]`, not the dev or
+/// build ones.
+fn dependencies(manifest: &str) -> Vec<&str> {
+    let mut normal = false;
+    let mut names = Vec::new();
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            normal = line == "[dependencies]"
+                || (line.starts_with("[target.") && line.ends_with(".dependencies]"));
+            continue;
+        }
+        if !normal || line.starts_with('#') {
+            continue;
+        }
+        if let Some((key, _)) = line.split_once('=') {
+            let name = key.trim().trim_end_matches(".workspace").trim();
+            if !name.is_empty() {
+                names.push(name);
+            }
+        }
+    }
+    names
 }
 
 /// The repository paths `ARCHITECTURE.md` names in code spans that do not exist.
@@ -331,25 +330,29 @@ mod tests {
             &format!("//! Long.\n{}", "\n".repeat(MAX_LINES + 1)),
         );
         write(
-            "src/ui/widgets/big.rs",
+            "widgets/src/big.rs",
             &format!("//! Big.\n{}", "\n".repeat(MAX_WIDGET_LINES + 1)),
         );
-        write("src/runtime/up.rs", "//! Up.\nuse crate::ui::Shell;\n");
         write(
-            "src/runtime/framework.rs",
-            "//! UI.\nuse yew::prelude::*;\n",
+            "src/reader/up.rs",
+            "//! Up.\n// crate::ui in a comment is fine\nuse crate::ui::Shell;\n",
         );
         write(
-            "src/ui/widgets/upward.rs",
-            "//! Up.\nuse crate::ui::widgets::kit::run::Run;\nuse crate::ui::RUN_FINISHED_EVENT;\n",
+            "Cargo.toml",
+            "[package]\nname = \"concurrency-book\"\n\
+             [target.'cfg(target_arch = \"wasm32\")'.dependencies]\n\
+             # book-pool in a comment is fine\n\
+             book-widgets = { path = \"widgets\" }\n\
+             [dev-dependencies]\nbook-pool.workspace = true\n",
         );
         write(
-            "content-model/src/page.rs",
-            "//! Page.\nlet window = web_sys::window();\n",
+            "runtime/Cargo.toml",
+            "[dependencies]\nyew.workspace = true\n",
         );
         write(
-            "compute/src/web.rs",
-            "//! Web.\n// web_sys in a comment is fine\nuse web_sys::Window;\n",
+            "compute/Cargo.toml",
+            "[dependencies]\nrayon = \"1\"\n[build-dependencies]\nyew = \"0.23\"\n\
+             [target.'cfg(target_arch = \"wasm32\")'.dependencies]\nweb-sys = \"0.3\"\n",
         );
         write(
             "ARCHITECTURE.md",
@@ -362,12 +365,11 @@ mod tests {
         let expect = [
             "src/undocumented.rs: does not open",
             "src/long.rs: 802 lines",
-            "src/ui/widgets/big.rs: 402 lines, over 400 for a widget",
-            "src/runtime/up.rs: uses `crate::ui`",
-            "src/runtime/framework.rs: uses `yew`",
-            "src/ui/widgets/upward.rs: uses the shell",
-            "content-model/src/page.rs: uses `web_sys`",
-            "compute/src/web.rs: uses `web_sys`",
+            "widgets/src/big.rs: 402 lines, over 400 for a widget",
+            "src/reader/up.rs: uses `crate::ui`",
+            "Cargo.toml: depends on `book-widgets`",
+            "runtime/Cargo.toml: depends on `yew`",
+            "compute/Cargo.toml: depends on `web-sys`",
             "names `src/gone.rs`",
             "names `src/after.rs`",
             "docs/story.md: says \"last run\"",

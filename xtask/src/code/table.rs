@@ -15,9 +15,9 @@ pub const CODE: [(WidgetKind, &[Item]); 26] = [
     (
         WidgetKind::Environment,
         &[
-            ("src/runtime/environment.rs", "Environment::detect"),
-            ("src/runtime/environment.rs", "wasm_simd"),
-            ("src/runtime/environment.rs", "Environment::obstacle"),
+            ("runtime/src/environment.rs", "Environment::detect"),
+            ("runtime/src/environment.rs", "wasm_simd"),
+            ("runtime/src/environment.rs", "Environment::obstacle"),
         ],
     ),
     // The probe once on one thread and once on the pool, which tallies the threads that did work; the work; the driver.
@@ -27,7 +27,7 @@ pub const CODE: [(WidgetKind, &[Item]); 26] = [
             ("compute/src/threads_probe.rs", "run_sequential"),
             ("compute/src/threads_probe.rs", "run_parallel"),
             ("compute/src/threads_probe.rs", "work"),
-            ("src/ui/widgets/threads_check.rs", "check"),
+            ("widgets/src/threads_check.rs", "check"),
         ],
     ),
     // A row per unit of work: the parallel version swaps chunks_mut for par_chunks_mut; the row loop; the sweep that times them.
@@ -104,7 +104,7 @@ pub const CODE: [(WidgetKind, &[Item]); 26] = [
         &[
             ("compute/src/pitfalls/race.rs", "run"),
             ("compute/src/pitfalls/mod.rs", "together"),
-            ("src/ui/widgets/pitfalls/race.rs", "measure"),
+            ("widgets/src/pitfalls/race.rs", "measure"),
         ],
     ),
     // The task body, with the await between read and write and the fix; two tasks on the event loop.
@@ -112,8 +112,8 @@ pub const CODE: [(WidgetKind, &[Item]); 26] = [
         WidgetKind::RaceOneThread,
         &[
             ("compute/src/pitfalls/one_thread.rs", "increment"),
-            ("src/ui/widgets/pitfalls/race_one_thread.rs", "two_tasks"),
-            ("src/ui/widgets/pitfalls/race_one_thread.rs", "yield_now"),
+            ("widgets/src/pitfalls/race_one_thread.rs", "two_tasks"),
+            ("widgets/src/pitfalls/race_one_thread.rs", "yield_now"),
         ],
     ),
     // Opposite against the same lock order in one worker loop; the watchdog's wait and its cycle search.
@@ -131,14 +131,8 @@ pub const CODE: [(WidgetKind, &[Item]); 26] = [
         &[
             ("compute/src/pitfalls/one_thread.rs", "polite_a"),
             ("compute/src/pitfalls/one_thread.rs", "polite_b"),
-            (
-                "src/ui/widgets/pitfalls/deadlock_one_thread.rs",
-                "fixed_pair",
-            ),
-            (
-                "src/ui/widgets/pitfalls/deadlock_one_thread.rs",
-                "polite_pair",
-            ),
+            ("widgets/src/pitfalls/deadlock_one_thread.rs", "fixed_pair"),
+            ("widgets/src/pitfalls/deadlock_one_thread.rs", "polite_pair"),
         ],
     ),
     // A philosopher's turn; the fork order chosen at the table (the ordered fix); the dinner.
@@ -164,13 +158,13 @@ pub const CODE: [(WidgetKind, &[Item]); 26] = [
     (
         WidgetKind::MemoryOverhead,
         &[
-            ("src/ui/widgets/pitfalls/memory/mod.rs", "weigh_tasks"),
-            ("src/ui/widgets/pitfalls/memory/mod.rs", "weigh_workers"),
+            ("widgets/src/pitfalls/memory/mod.rs", "weigh_tasks"),
+            ("widgets/src/pitfalls/memory/mod.rs", "weigh_workers"),
             (
-                "src/ui/widgets/pitfalls/memory/workers.rs",
+                "widgets/src/pitfalls/memory/workers.rs",
                 "start_echo_worker",
             ),
-            ("src/runtime/heap.rs", "thread_live_bytes"),
+            ("widgets/src/heap.rs", "thread_live_bytes"),
         ],
     ),
     // One step of the model; the model checker's search and its entry; a statement split into load and store.
@@ -191,13 +185,13 @@ pub const CODE: [(WidgetKind, &[Item]); 26] = [
         WidgetKind::InterleavingTimeline,
         &[
             (
-                "src/ui/widgets/concurrency/timeline/interleave.rs",
+                "widgets/src/concurrency/timeline/interleave.rs",
                 "run_interleaved",
             ),
             ("compute/src/concurrency/timeline.rs", "run_on_pool"),
             ("compute/src/concurrency/timeline.rs", "work_for"),
             (
-                "src/ui/widgets/concurrency/timeline/interleave.rs",
+                "widgets/src/concurrency/timeline/interleave.rs",
                 "Turns::take",
             ),
         ],
@@ -206,28 +200,28 @@ pub const CODE: [(WidgetKind, &[Item]); 26] = [
     (
         WidgetKind::OneWorkloadThreeWays,
         &[
-            ("src/ui/widgets/concurrency/three_ways/mod.rs", "in_slices"),
+            ("widgets/src/concurrency/three_ways/mod.rs", "in_slices"),
             ("compute/src/primes.rs", "Primes::sequential"),
             ("compute/src/primes.rs", "Primes::parallel"),
-            ("src/ui/widgets/concurrency/three_ways/mod.rs", "run"),
+            ("widgets/src/concurrency/three_ways/mod.rs", "run"),
         ],
     ),
     // A client's requests (the task); the server with its lag probe; one task polling every client; the timer queue.
     (
         WidgetKind::OneThreadServer,
         &[
-            ("src/ui/widgets/concurrency/server/mod.rs", "run_client"),
-            ("src/ui/widgets/concurrency/server/mod.rs", "serve"),
-            ("src/runtime/event_loop.rs", "poll_together"),
-            ("src/ui/widgets/concurrency/server/timer_queue.rs", "sleep"),
+            ("widgets/src/concurrency/server/mod.rs", "run_client"),
+            ("widgets/src/concurrency/server/mod.rs", "serve"),
+            ("widgets/src/event_loop.rs", "poll_together"),
+            ("widgets/src/concurrency/server/timer_queue.rs", "sleep"),
         ],
     ),
     // The producer and consumer tasks, and the buffer's four policies.
     (
         WidgetKind::Backpressure,
         &[
-            ("src/ui/widgets/concurrency/backpressure.rs", "produce"),
-            ("src/ui/widgets/concurrency/backpressure.rs", "consume"),
+            ("widgets/src/concurrency/backpressure.rs", "produce"),
+            ("widgets/src/concurrency/backpressure.rs", "consume"),
             ("compute/src/concurrency/backpressure.rs", "Buffer::offer"),
         ],
     ),
@@ -244,10 +238,10 @@ pub const CODE: [(WidgetKind, &[Item]); 26] = [
     (
         WidgetKind::ActorsChatRoom,
         &[
-            ("src/ui/widgets/concurrency/actors/engine.rs", "user_actor"),
-            ("src/ui/widgets/concurrency/actors/engine.rs", "supervise"),
-            ("src/ui/widgets/concurrency/actors/engine.rs", "room_actor"),
-            ("src/ui/widgets/concurrency/actors/engine.rs", "run"),
+            ("widgets/src/concurrency/actors/engine.rs", "user_actor"),
+            ("widgets/src/concurrency/actors/engine.rs", "supervise"),
+            ("widgets/src/concurrency/actors/engine.rs", "room_actor"),
+            ("widgets/src/concurrency/actors/engine.rs", "run"),
         ],
     ),
     // One pixel against four lanes a step; rows over the cores; the same kernel as a WebGPU compute shader.
@@ -280,7 +274,7 @@ pub const CODE: [(WidgetKind, &[Item]); 26] = [
             ("compute/src/litmus.rs", "Arena::body"),
             ("compute/src/litmus.rs", "Arena::meet"),
             ("compute/src/litmus.rs", "run_on_pool"),
-            ("src/ui/widgets/pitfalls/litmus_run.rs", "measure"),
+            ("widgets/src/pitfalls/litmus_run.rs", "measure"),
         ],
     ),
 ];
