@@ -14,43 +14,7 @@ use serde_json::{json, Value};
 use super::cpu_time::{MainThreadClock, MainThreadRun};
 use super::BROWSER_SESSION_LIMIT;
 
-/// The engine under test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    Chromium,
-    Firefox,
-    /// WebKitGTK (Safari's engine), driven by WebKitWebDriver under Xvfb.
-    Webkit,
-}
-
-impl Engine {
-    /// From `BOOK_BROWSER`; Chromium when unset.
-    pub fn current() -> Self {
-        match std::env::var("BOOK_BROWSER").as_deref() {
-            Ok("firefox") => Engine::Firefox,
-            Ok("webkit") => Engine::Webkit,
-            _ => Engine::Chromium,
-        }
-    }
-
-    /// Whether pages get `SharedArrayBuffer` when isolated: everywhere but
-    /// WebKitGTK run without its test switch (`cargo xtask test` runs both).
-    pub fn shares_memory(self) -> bool {
-        self != Engine::Webkit || std::env::var("BOOK_WEBKIT_SHARED_MEMORY").as_deref() != Ok("off")
-    }
-
-    /// Whether the page must record its own console errors: only ChromeDriver
-    /// has a log endpoint.
-    pub fn needs_console_hook(self) -> bool {
-        self != Engine::Chromium
-    }
-
-    /// Whether the driver prints a page to PDF (WebDriver's Print Page):
-    /// ChromeDriver and geckodriver do, WebKitWebDriver does not.
-    pub fn prints(self) -> bool {
-        self != Engine::Webkit
-    }
-}
+pub use book_engines::Engine;
 
 /// One browser session and the driver that runs it; both end on drop.
 pub struct Browser {

@@ -21,8 +21,9 @@ pub const MAX_WIDGET_LINES: usize = 400;
 const WIDGETS: &str = "widgets/src/";
 
 /// Where the Rust sources live, relative to the repository's root.
-const SOURCE_ROOTS: [&str; 13] = [
+const SOURCE_ROOTS: [&str; 14] = [
     "src",
+    "engines/src",
     "compute/src",
     "memory-models/src",
     "content-model/src",

@@ -36,7 +36,7 @@ impl Browser {
         only_this_driver(command)
             .env("CHROMEDRIVER", &self.chromedriver)
             .env("CHROMIUM", &self.chromium)
-            .env("BOOK_BROWSER", Engine::Chromium.name())
+            .env(ENGINE_VARIABLE, Engine::Chromium.name())
             .env("RUST_BACKTRACE", "0")
     }
 }
@@ -60,32 +60,8 @@ fn only_this_driver(command: &mut Command) -> &mut Command {
     command
 }
 
-/// The engines the tests run in: Chromium's Blink, Firefox's Gecko and
-/// WebKit (Safari's engine, as WebKitGTK).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    Chromium,
-    Firefox,
-    Webkit,
-}
-
-impl Engine {
-    /// Every engine, in the order `cargo xtask test` runs them.
-    pub const ALL: [Engine; 3] = [Engine::Chromium, Engine::Firefox, Engine::Webkit];
-
-    /// The name `--browser` takes and the tests read from `BOOK_BROWSER`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Engine::Chromium => "chromium",
-            Engine::Firefox => "firefox",
-            Engine::Webkit => "webkit",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Engine::ALL.into_iter().find(|engine| engine.name() == name)
-    }
-}
+pub use book_engines::Engine;
+use book_engines::{ENGINE_VARIABLE, WEBKIT_SHARED_MEMORY_VARIABLE};
 
 /// Firefox ESR and geckodriver.
 pub struct Firefox {
@@ -100,7 +76,7 @@ impl Firefox {
         only_this_driver(command)
             .env("GECKODRIVER", &self.geckodriver)
             .env("FIREFOX", &self.firefox)
-            .env("BOOK_BROWSER", Engine::Firefox.name())
+            .env(ENGINE_VARIABLE, Engine::Firefox.name())
             .env("RUST_BACKTRACE", "0")
     }
 }
@@ -120,10 +96,10 @@ impl Webkit {
         only_this_driver(command)
             .env("SAFARIDRIVER", &self.driver)
             .env("WEBKITDRIVER", &self.driver)
-            .env("BOOK_BROWSER", Engine::Webkit.name())
+            .env(ENGINE_VARIABLE, Engine::Webkit.name())
             .env("RUST_BACKTRACE", "0")
             .env(
-                "BOOK_WEBKIT_SHARED_MEMORY",
+                WEBKIT_SHARED_MEMORY_VARIABLE,
                 if shared_memory { "on" } else { "off" },
             );
         if shared_memory {
