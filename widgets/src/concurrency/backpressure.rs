@@ -113,13 +113,11 @@ pub fn backpressure() -> Html {
     let start = {
         let (run_state, form) = (run_state.clone(), form.clone());
         Callback::from(move |_| {
-            if run_state.is_running() {
+            let Some(values) = run_state.read_to_start(&form) else {
                 return;
-            }
-            let [producer, consumer, capacity, seconds] = match form.read() {
-                Ok(values) => [values[0], values[1], values[2], values[3]],
-                Err(why) => return run_state.refuse(why),
             };
+            let [producer, consumer, capacity, seconds] =
+                [values[0], values[1], values[2], values[3]];
             let lanes: Lanes = Rc::new(
                 Policy::ALL
                     .iter()

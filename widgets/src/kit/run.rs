@@ -12,6 +12,8 @@ use yew::prelude::*;
 
 use book_compute::control::Control;
 
+use super::fields::Form;
+
 /// A run's state. `P` is what the view shows while it runs (a phase, live
 /// figures), `R` what a finished run shows and copies.
 pub enum Run<P, R> {
@@ -110,6 +112,16 @@ impl<P: 'static, R: 'static> RunHandle<P, R> {
         if !self.is_running() {
             self.state.set(Run::Failed(why));
         }
+    }
+
+    /// The reader's numbers in `form` for a run about to start: `None` while
+    /// a run is under way, or when the numbers are refused, which the
+    /// widget then shows in words. Every start button with fields begins so.
+    pub fn read_to_start(&self, form: &Form) -> Option<Vec<u64>> {
+        if self.is_running() {
+            return None;
+        }
+        form.read().map_err(|why| self.refuse(why)).ok()
     }
 
     /// Starts `run` unless one is under way, showing `first` until the run

@@ -122,12 +122,8 @@ pub fn threaded(props: &ThreadedProps) -> Html {
             Arc::clone(&props.pitfall.job),
         );
         Callback::from(move |_| {
-            if run_state.is_running() {
+            let Some(values) = run_state.read_to_start(&form) else {
                 return;
-            }
-            let values = match form.read() {
-                Ok(values) => values,
-                Err(why) => return run_state.refuse(why),
             };
             let machine = Environment::detect();
             let job = Arc::clone(&job);

@@ -125,13 +125,10 @@ pub fn simd_gpu() -> Html {
     let start = {
         let (run_state, form) = (run_state.clone(), form.clone());
         Callback::from(move |_| {
-            if run_state.is_running() {
+            let Some(values) = run_state.read_to_start(&form) else {
                 return;
-            }
-            let sizes = match form.read() {
-                Ok(values) => [values[0] as usize, values[1] as usize],
-                Err(why) => return run_state.refuse(why),
             };
+            let sizes = [values[0] as usize, values[1] as usize];
             run_state.start(Phase::Cpu, move |control, live| async move {
                 measure(sizes, &control, &live).await.map(Rc::new)
             });

@@ -89,12 +89,8 @@ pub fn actors_chat_room() -> Html {
     let start = {
         let (run_state, form) = (run_state.clone(), form.clone());
         Callback::from(move |_| {
-            if run_state.is_running() {
+            let Some(values) = run_state.read_to_start(&form) else {
                 return;
-            }
-            let values = match form.read() {
-                Ok(values) => values,
-                Err(why) => return run_state.refuse(why),
             };
             let room = ChatRoom {
                 users: values[0] as usize,

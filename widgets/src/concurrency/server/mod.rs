@@ -178,12 +178,8 @@ pub fn one_thread_server() -> Html {
     let start = {
         let (run_state, form, on_pool) = (run_state.clone(), form.clone(), on_pool.clone());
         Callback::from(move |_| {
-            if run_state.is_running() {
+            let Some(values) = run_state.read_to_start(&form) else {
                 return;
-            }
-            let values = match form.read() {
-                Ok(values) => values,
-                Err(why) => return run_state.refuse(why),
             };
             let setup = Setup {
                 clients: values[0],
