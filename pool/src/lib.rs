@@ -5,7 +5,8 @@
 //! - [`job`] runs a whole job inside the pool while the main thread only awaits it.
 //! - [`hand_over`] passes work to the pool without a lock on the main thread.
 //!
-//! Only the widgets module depends on this crate. wasm-bindgen-rayon exports
+//! Only the widgets module depends on this crate (and the book's browser
+//! tests). wasm-bindgen-rayon exports
 //! its worker start to JavaScript, and an export is never dropped by the
 //! linker, so the book's own module keeps the pool out by not depending on it.
 //!

@@ -6,6 +6,7 @@
 mod bench;
 mod budget;
 mod code;
+mod layers;
 mod litmus;
 mod site;
 mod tidy;

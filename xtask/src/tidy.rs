@@ -1,6 +1,7 @@
 //! The house rules a reviewer would otherwise check by hand: every source
 //! file says what it is for, none grows past a reader's patience, the layers
-//! import only downwards, `ARCHITECTURE.md` names only what exists, and the
+//! import only downwards (the crates' graph is `layers`), `ARCHITECTURE.md`
+//! names only what exists, and the
 //! docs describe the project rather than its past. `cargo xtask lint` runs it,
 //! and so does a host test, so a change that breaks a rule fails either way.
 
@@ -13,8 +14,8 @@ use crate::Result;
 /// than one concept, and the next maintainer cannot read it in one sitting.
 pub const MAX_LINES: usize = 800;
 
-/// The longest a widget's file may grow: a widget file holds its own
-/// experiment, and what a second widget needs moves to the kit.
+/// The longest a file of the widgets crate may grow: a widget file holds
+/// its own experiment, and what a second widget needs moves to the kit.
 pub const MAX_WIDGET_LINES: usize = 400;
 
 /// Where the widgets live: the files [`MAX_WIDGET_LINES`] applies to.
@@ -36,27 +37,6 @@ const SOURCE_ROOTS: [&str; 14] = [
     "tests",
     "benches",
     "build.rs",
-];
-
-/// Dependencies a crate may not have (its folder, the dependency, why): the
-/// layers as Cargo holds them, since code cannot import what its manifest
-/// does not name. Only normal dependencies count; tests may link anything.
-const FORBIDDEN_DEPENDENCIES: [(&str, &str, &str); 15] = [
-    ("compute", "web-sys", "the kernels are pure Rust, testable on the host"),
-    ("compute", "wasm-bindgen", "the kernels are pure Rust, testable on the host"),
-    ("compute", "yew", "the kernels know nothing of the UI"),
-    ("memory-models", "web-sys", "the memory models are pure Rust, testable on the host"),
-    ("memory-models", "wasm-bindgen", "the memory models are pure Rust, testable on the host"),
-    ("memory-models", "yew", "the memory models know nothing of the UI"),
-    ("content-model", "web-sys", "the content model is host code, built before any browser"),
-    ("content-model", "yew", "the content model is host code, built before any browser"),
-    ("runtime", "yew", "the runtime is the browser's machinery, apart from the UI framework"),
-    ("runtime", "wasm-bindgen-rayon", "the book's module uses the runtime and carries no pool"),
-    ("pool", "yew", "the pool runs whole jobs and draws nothing"),
-    ("", "book-widgets", "the shell loads the widgets module when a page shows a widget; linked, every widget would be in the first page's download"),
-    ("", "book-pool", "the pool's worker start is a JavaScript export, never dropped: it would ship in the book's module"),
-    ("", "wasm-bindgen-rayon", "the pool's worker start is a JavaScript export, never dropped: it would ship in the book's module"),
-    ("widgets", "concurrency-book", "the widgets reach the book only through `book_runtime::widgets_module`"),
 ];
 
 /// Imports a module may not make inside its crate: (folder, forbidden text, why).
@@ -109,15 +89,7 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
             }
         }
     }
-    for (folder, dependency, why) in FORBIDDEN_DEPENDENCIES {
-        let manifest = root.join(folder).join("Cargo.toml");
-        if manifest.is_file() && dependencies(&read(&manifest)?).contains(&dependency) {
-            problems.push(format!(
-                "{}: depends on `{dependency}`, but {why}",
-                relative(root, &manifest)
-            ));
-        }
-    }
+    problems.extend(crate::layers::problems(root)?);
     problems.extend(missing_in_architecture(root)?);
     for doc in markdown_files(root)? {
         let text = read(&doc)?.to_lowercase();
@@ -161,31 +133,6 @@ fn imports(text: &str, path: &str) -> bool {
                 boundary(before) && boundary(after)
             })
         })
-}
-
-/// The normal dependencies a Cargo manifest names, for every target: those
-/// under `[dependencies]` and `[target.'…'.dependencies]`, not the dev or
-/// build ones.
-fn dependencies(manifest: &str) -> Vec<&str> {
-    let mut normal = false;
-    let mut names = Vec::new();
-    for line in manifest.lines().map(str::trim) {
-        if line.starts_with('[') {
-            normal = line == "[dependencies]"
-                || (line.starts_with("[target.") && line.ends_with(".dependencies]"));
-            continue;
-        }
-        if !normal || line.starts_with('#') {
-            continue;
-        }
-        if let Some((key, _)) = line.split_once('=') {
-            let name = key.trim().trim_end_matches(".workspace").trim();
-            if !name.is_empty() {
-                names.push(name);
-            }
-        }
-    }
-    names
 }
 
 /// The repository paths `ARCHITECTURE.md` names in code spans that do not exist.
@@ -338,12 +285,18 @@ mod tests {
             "src/reader/up.rs",
             "//! Up.\n// crate::ui in a comment is fine\nuse crate::ui::Shell;\n",
         );
+        for (folder, package, _) in crate::layers::LAYERS {
+            write(
+                &format!("{folder}/Cargo.toml"),
+                &format!("[package]\nname = \"{package}\"\n"),
+            );
+        }
         write(
             "Cargo.toml",
-            "[package]\nname = \"concurrency-book\"\n\
+            "[workspace]\nmembers = [\".\", \"compute\", \"pool\", \"new-crate\"]\n\
+             [package]\nname = \"concurrency-book\"\n\
              [target.'cfg(target_arch = \"wasm32\")'.dependencies]\n\
-             # book-pool in a comment is fine\n\
-             book-widgets = { path = \"widgets\" }\n\
+             widgets = { package = \"book-widgets\", path = \"widgets\" }\n\
              [dev-dependencies]\nbook-pool.workspace = true\n",
         );
         write(
@@ -355,6 +308,11 @@ mod tests {
             "[dependencies]\nrayon = \"1\"\n[build-dependencies]\nyew = \"0.23\"\n\
              [target.'cfg(target_arch = \"wasm32\")'.dependencies]\nweb-sys = \"0.3\"\n",
         );
+        write(
+            "pool/Cargo.toml",
+            "[dependencies]\nbook-compute.workspace = true\n",
+        );
+        let _ = fs::remove_file(root.join("engines/Cargo.toml"));
         write(
             "ARCHITECTURE.md",
             "`src/lib.rs` and `src/gone.rs`, `frame.rs`, `src/<slug>/`, \
@@ -368,9 +326,12 @@ mod tests {
             "src/long.rs: 802 lines",
             "widgets/src/big.rs: 402 lines, over 400 for a widget",
             "src/reader/up.rs: uses `crate::ui`",
-            "Cargo.toml: depends on `book-widgets`",
-            "runtime/Cargo.toml: depends on `yew`",
-            "compute/Cargo.toml: depends on `web-sys`",
+            "Cargo.toml: depends on `book-widgets`, which the crate table",
+            "`new-crate` has no row in the crate table",
+            "runtime/Cargo.toml: depends on `yew`, but",
+            "compute/Cargo.toml: depends on `web-sys`, but",
+            "pool/Cargo.toml: depends on `book-compute`, which the crate table",
+            "engines/Cargo.toml: missing",
             "names `src/gone.rs`",
             "names `src/after.rs`",
             "docs/story.md: says \"last run\"",
