@@ -1,8 +1,9 @@
 //! Where the served site keeps the files a page fetches after it starts.
 //!
 //! `cargo xtask dist` writes these files and the browser runtime asks for
-//! them, so the names live here, in the one crate both depend on: a renamed
-//! folder cannot leave the writer and the reader disagreeing.
+//! them, so the names live here, below both (xtask reaches them through
+//! `concurrency_book::content`): a renamed folder cannot leave the writer
+//! and the reader disagreeing.
 
 /// The folder, under the book's base, where `cargo xtask dist` keeps each
 /// build's fetched files (`build/<id>/`): the page files, questions, search

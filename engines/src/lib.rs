@@ -12,12 +12,14 @@ pub const ENGINE_VARIABLE: &str = "BOOK_BROWSER";
 pub const WEBKIT_SHARED_MEMORY_VARIABLE: &str = "BOOK_WEBKIT_SHARED_MEMORY";
 
 /// The engines the tests run in: Chromium's Blink, Firefox's Gecko and
-/// WebKit (Safari's engine, as WebKitGTK driven by WebKitWebDriver under
-/// Xvfb).
+/// WebKit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
+    /// Headless Chromium, driven by ChromeDriver.
     Chromium,
+    /// Headless Firefox ESR, driven by geckodriver.
     Firefox,
+    /// WebKitGTK (Safari's engine), driven by WebKitWebDriver under Xvfb.
     Webkit,
 }
 

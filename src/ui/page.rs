@@ -195,7 +195,7 @@ thread_local! {
 }
 
 /// Page `number`'s runs of HTML: fetched once per visit of the book (the
-/// service worker keeps them offline), or built in for `wasm-bindgen-test`.
+/// service worker keeps them offline), or as handed in (`sources`).
 pub(super) async fn html_runs(number: usize) -> Result<Rc<HtmlRuns>, String> {
     if let Some(runs) = FETCHED.with(|pages| pages.borrow().get(&number).cloned()) {
         return Ok(runs);
@@ -204,7 +204,7 @@ pub(super) async fn html_runs(number: usize) -> Result<Rc<HtmlRuns>, String> {
     // The first page's text is on screen already, in the page the host served.
     let runs: HtmlRuns = match take_over::runs_on_screen(slug) {
         Some(runs) => runs,
-        None => fetched_runs(slug).await?,
+        None => loaded_runs(slug).await?,
     };
     // Another build's file (a tab open across a deploy) may hold other runs
     // than this build's pages expect: refuse it rather than show a page with
@@ -227,7 +227,7 @@ pub(super) async fn html_runs(number: usize) -> Result<Rc<HtmlRuns>, String> {
 
 /// Section `slug`'s runs of HTML from its file, or as handed in
 /// (`sources`).
-async fn fetched_runs(slug: &str) -> Result<HtmlRuns, String> {
+async fn loaded_runs(slug: &str) -> Result<HtmlRuns, String> {
     if let Pages::BuiltIn { runs, .. } = super::sources::current().pages {
         return Ok(book()
             .by_slug(slug)

@@ -15,7 +15,9 @@ use web_sys::Element;
 /// Where the pages' HTML and the widgets come from.
 #[derive(Clone, Copy)]
 pub struct Sources {
+    /// Each page's runs of HTML and the glossary's entries.
     pub pages: Pages,
+    /// What places a widget's island.
     pub widgets: Widgets,
 }
 
@@ -28,7 +30,9 @@ pub enum Pages {
     /// Handed in (`prerendered::HTML_RUNS` and `prerendered::GLOSSARY_HTML`):
     /// only code that hands them in carries them in its module.
     BuiltIn {
+        /// Each page's runs, indexed by `Page::number`.
         runs: &'static [&'static [&'static str]],
+        /// The glossary page's entries.
         glossary: &'static str,
     },
 }
@@ -40,7 +44,10 @@ pub enum Widgets {
     Module,
     /// Through the widgets' own functions, linked into the same module.
     BuiltIn {
+        /// Mounts a widget (its `data-widget` id) in an element; the number
+        /// is for `unmount`.
         mount: fn(&Element, &str) -> Result<u32, String>,
+        /// Removes the widget `mount` numbered.
         unmount: fn(u32),
     },
 }
@@ -57,8 +64,9 @@ thread_local! {
     static CURRENT: Cell<Sources> = const { Cell::new(Sources::SITE) };
 }
 
-/// Makes the app take its pages and widgets from `sources` from now on.
-/// `ui::start` leaves [`Sources::SITE`]; tests call this before mounting.
+/// Makes the app take its pages and widgets from `sources` from now on (a
+/// page it already holds stays as it was). `ui::start` leaves
+/// [`Sources::SITE`]; tests call this before they mount the app.
 pub fn provide(sources: Sources) {
     CURRENT.with(|current| current.set(sources));
 }

@@ -1,6 +1,6 @@
 //! The event-loop stepper (§10): a short async program, run one operation at
 //! a time by the book's own model of the event loop
-//! (`compute::concurrency::stepper`), with its call stack, microtask queue,
+//! (`book_compute::concurrency::stepper`), with its call stack, microtask queue,
 //! task queue and console in view. Step back replays the recorded trace.
 
 use serde::Serialize;

@@ -33,8 +33,8 @@ pub fn in_url(parameter: &str) -> Option<String> {
     )
 }
 
-/// The `value` of the element an event came from (a `<select>` here; the
-/// book's web-sys features leave out `HtmlSelectElement`).
+/// The `value` of the element an event came from (a `<select>` here), read
+/// by name, so one function serves every kind of form control.
 pub fn target_value(event: &Event) -> String {
     event
         .target()

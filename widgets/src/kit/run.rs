@@ -116,7 +116,7 @@ impl<P: 'static, R: 'static> RunHandle<P, R> {
 
     /// The reader's numbers in `form` for a run about to start: `None` while
     /// a run is under way, or when the numbers are refused, which the
-    /// widget then shows in words. Every start button with fields begins so.
+    /// widget then shows in words. Widgets that read a `use_form` begin so.
     pub fn read_to_start(&self, form: &Form) -> Option<Vec<u64>> {
         if self.is_running() {
             return None;

@@ -2,7 +2,7 @@
 //! tiny program, sees lost updates, broken invariants and deadlocks happen,
 //! and lets the book's model checker try every interleaving.
 //!
-//! All the logic is in `compute::pitfalls::scheduler` (pure, host-tested);
+//! All the logic is in `book_compute::pitfalls::scheduler` (pure, host-tested);
 //! this component only keeps the run being played and draws it. Exploring a
 //! level is a few thousand steps at most, so it runs right here on the main
 //! thread, well within a frame (and `explore` caps itself anyway).
