@@ -21,23 +21,9 @@ pub const MAX_WIDGET_LINES: usize = 400;
 /// Where the widgets live: the files [`MAX_WIDGET_LINES`] applies to.
 const WIDGETS: &str = "widgets/src/";
 
-/// Where the Rust sources live, relative to the repository's root.
-const SOURCE_ROOTS: [&str; 14] = [
-    "src",
-    "engines/src",
-    "compute/src",
-    "memory-models/src",
-    "content-model/src",
-    "content-model/build.rs",
-    "runtime/src",
-    "pool/src",
-    "widgets/src",
-    "widgets/build.rs",
-    "xtask/src",
-    "tests",
-    "benches",
-    "build.rs",
-];
+/// Where Cargo looks for a crate's Rust sources, relative to its folder:
+/// every crate of the crate table (`layers::LAYERS`) is read in each.
+const SOURCE_PLACES: [&str; 4] = ["src", "build.rs", "tests", "benches"];
 
 /// Imports a module may not make inside its crate: (folder, forbidden text, why).
 const FORBIDDEN_IMPORTS: [(&str, &str, &str); 1] = [(
@@ -204,8 +190,10 @@ fn code_spans(text: &str) -> Vec<&str> {
 
 fn rust_files(root: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    for source in SOURCE_ROOTS {
-        collect(&root.join(source), "rs", &mut files)?;
+    for (folder, ..) in crate::layers::LAYERS {
+        for place in SOURCE_PLACES {
+            collect(&root.join(folder).join(place), "rs", &mut files)?;
+        }
     }
     Ok(files)
 }
