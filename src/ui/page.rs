@@ -18,9 +18,9 @@ use super::self_check::SelfCheck;
 use super::sources::Pages;
 use super::take_over;
 use super::widget_host::WidgetHost;
-use crate::content::book;
 use crate::content::directive::WidgetDirective;
 use crate::content::static_page::SitePage;
+use crate::content::{book, Page};
 use crate::prerendered::{html_for, HtmlRuns, Piece, PAGES};
 
 #[derive(Properties, PartialEq)]
@@ -200,11 +200,11 @@ pub(super) async fn html_runs(number: usize) -> Result<Rc<HtmlRuns>, String> {
     if let Some(runs) = FETCHED.with(|pages| pages.borrow().get(&number).cloned()) {
         return Ok(runs);
     }
-    let slug = book().pages()[number].slug;
+    let page = &book().pages()[number];
     // The first page's text is on screen already, in the page the host served.
-    let runs: HtmlRuns = match take_over::runs_on_screen(slug) {
+    let runs: HtmlRuns = match take_over::runs_on_screen(page.slug) {
         Some(runs) => runs,
-        None => loaded_runs(slug).await?,
+        None => loaded_runs(page).await?,
     };
     // Another build's file (a tab open across a deploy) may hold other runs
     // than this build's pages expect: refuse it rather than show a page with
@@ -225,17 +225,15 @@ pub(super) async fn html_runs(number: usize) -> Result<Rc<HtmlRuns>, String> {
     Ok(runs)
 }
 
-/// Section `slug`'s runs of HTML from its file, or as handed in
-/// (`sources`).
-async fn loaded_runs(slug: &str) -> Result<HtmlRuns, String> {
+/// `page`'s runs of HTML from its file, or as handed in (`sources`).
+async fn loaded_runs(page: &Page) -> Result<HtmlRuns, String> {
     if let Pages::BuiltIn { runs, .. } = super::sources::current().pages {
-        return Ok(book()
-            .by_slug(slug)
-            .and_then(|page| runs.get(page.number))
-            .map(|page| page.iter().map(|run| (*run).to_owned()).collect())
+        return Ok(runs
+            .get(page.number)
+            .map(|runs| runs.iter().map(|run| (*run).to_owned()).collect())
             .unwrap_or_default());
     }
-    let json = book_runtime::fetch::text(&book_content::site::html_path(slug)).await?;
+    let json = book_runtime::fetch::text(&book_content::site::html_path(page.slug)).await?;
     serde_json::from_str(&json).map_err(|e| format!("the page's file is damaged ({e})"))
 }
 
