@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
-use super::check::{TooBig, MAX_STATES};
-use super::Outcome;
+use super::check::{Allowed, TooBig, Witness, MAX_STATES};
+use super::{Outcome, Test};
 
 /// An operational model of one test: its states and the steps between them.
 pub trait Machine {
@@ -60,6 +60,28 @@ pub fn explore<M: Machine>(machine: &M) -> Result<BTreeMap<Outcome, Vec<M::Step>
         }
     }
     Ok(found)
+}
+
+/// Every outcome `machine` allows, each with the steps to it wrapped as its
+/// model's witness: what each operational model's `outcomes` returns.
+pub fn allowed<M: Machine>(
+    machine: &M,
+    witness: fn(Vec<M::Step>) -> Witness,
+) -> Result<Vec<Allowed>, TooBig> {
+    Ok(explore(machine)?
+        .into_iter()
+        .map(|(outcome, steps)| Allowed {
+            outcome,
+            witness: witness(steps),
+        })
+        .collect())
+}
+
+/// Whether every thread of `test` has run its last op, each at `pcs`.
+pub fn every_thread_done(test: &Test, pcs: &[usize]) -> bool {
+    pcs.iter()
+        .zip(&test.threads)
+        .all(|(&pc, ops)| pc == ops.len())
 }
 
 /// The steps from the start to state `id`.

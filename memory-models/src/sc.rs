@@ -6,7 +6,7 @@
 //! reordered anything. It is the baseline the other two models weaken.
 
 use super::check::{project, Allowed, Step, TooBig, Witness};
-use super::explore::{explore, Machine};
+use super::explore::{allowed, every_thread_done, Machine};
 use super::{Op, Outcome, Test, Value};
 
 /// Where each thread is, what memory holds and what each register holds.
@@ -72,25 +72,15 @@ impl Machine for Sc<'_> {
     }
 
     fn outcome(&self, state: &State) -> Option<Outcome> {
-        let done = state
-            .pcs
-            .iter()
-            .zip(&self.test.threads)
-            .all(|(&pc, ops)| pc == ops.len());
-        done.then(|| project(self.test, state.registers.clone(), &state.memory))
+        every_thread_done(self.test, &state.pcs)
+            .then(|| project(self.test, state.registers.clone(), &state.memory))
     }
 }
 
 /// Every outcome of `test` under SC, each with an interleaving reaching it.
 /// The test must be valid and within the shape bounds.
 pub(crate) fn outcomes(test: &Test) -> Result<Vec<Allowed>, TooBig> {
-    Ok(explore(&Sc { test })?
-        .into_iter()
-        .map(|(outcome, steps)| Allowed {
-            outcome,
-            witness: Witness::Sc(steps),
-        })
-        .collect())
+    allowed(&Sc { test }, Witness::Sc)
 }
 
 /// The outcome an interleaving ends in, checked step by step: each step

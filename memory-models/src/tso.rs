@@ -10,7 +10,7 @@
 //! buffers allow is a store passing a later load: store buffering.
 
 use super::check::{project, Allowed, TooBig, TsoStep, Witness};
-use super::explore::{explore, Machine};
+use super::explore::{allowed, every_thread_done, Machine};
 use super::{Loc, Op, Ordering, Outcome, Test, Value};
 
 /// Where each thread is, memory, registers and each thread's store buffer
@@ -125,12 +125,8 @@ impl Machine for Tso<'_> {
     }
 
     fn outcome(&self, state: &State) -> Option<Outcome> {
-        let done = state
-            .pcs
-            .iter()
-            .zip(&self.test.threads)
-            .all(|(&pc, ops)| pc == ops.len())
-            && state.buffers.iter().all(Vec::is_empty);
+        let done =
+            every_thread_done(self.test, &state.pcs) && state.buffers.iter().all(Vec::is_empty);
         done.then(|| project(self.test, state.registers.clone(), &state.memory))
     }
 }
@@ -138,13 +134,7 @@ impl Machine for Tso<'_> {
 /// Every outcome of `test` on x86-TSO, each with a run reaching it. The test
 /// must be valid and within the shape bounds.
 pub(crate) fn outcomes(test: &Test) -> Result<Vec<Allowed>, TooBig> {
-    Ok(explore(&Tso { test })?
-        .into_iter()
-        .map(|(outcome, steps)| Allowed {
-            outcome,
-            witness: Witness::X86Tso(steps),
-        })
-        .collect())
+    allowed(&Tso { test }, Witness::X86Tso)
 }
 
 /// The outcome a run of ops and drains ends in, checked step by step: each
