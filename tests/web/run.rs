@@ -1,11 +1,15 @@
 //! The widget kit's run hook: one run at a time, Cancel that ends a run as
-//! cancelled whatever it returns, and a widget that goes away cancels its run.
+//! cancelled whatever it returns, a widget that goes away cancels its run,
+//! and a run's finish spread over turns, none of them long.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use book_compute::control::Control;
+use book_content::directive::WidgetKind;
+use book_widgets::kit::frame::WidgetFrame;
 use book_widgets::kit::run::{use_run, Run};
+use gloo::render::request_animation_frame;
 use gloo::timers::future::TimeoutFuture;
 use yew::prelude::*;
 
@@ -18,6 +22,9 @@ struct Seen {
     started: Rc<Cell<u32>>,
     /// The latest run's control.
     control: Rc<RefCell<Option<Control>>>,
+    /// The state shown once every microtask queued by the run's last step
+    /// has run: what the reader sees at the end of that turn.
+    end_of_last_turn: Rc<RefCell<Option<String>>>,
 }
 
 #[derive(Properties, Clone)]
@@ -52,6 +59,10 @@ fn counter(props: &CounterProps) -> Html {
                             live.show(step);
                             TimeoutFuture::new(10).await;
                         }
+                        let end_of_turn = Rc::clone(&seen.end_of_last_turn);
+                        after_microtasks(move || {
+                            end_of_turn.replace(Some(state_shown()));
+                        });
                         Ok(20)
                     }
                 });
@@ -90,6 +101,27 @@ fn click(host: &Element, id: &str) {
         .expect("the button")
         .unchecked_into::<HtmlElement>()
         .click();
+}
+
+/// The counter's state line, wherever it is mounted.
+fn state_shown() -> String {
+    gloo::utils::document()
+        .get_element_by_id("state")
+        .and_then(|p| p.text_content())
+        .unwrap_or_default()
+}
+
+/// Runs `then` after fifty more microtasks: after any microtask the current
+/// turn has queued so far or queues meanwhile, and before the next turn.
+fn after_microtasks(then: impl FnOnce() + 'static) {
+    let chain = js_sys::Function::new_with_args(
+        "then",
+        "let p = Promise.resolve(); for (let i = 0; i < 50; i++) p = p.then(() => {}); p.then(then);",
+    );
+    let _ = chain.call1(
+        &wasm_bindgen::JsValue::NULL,
+        &wasm_bindgen::closure::Closure::once_into_js(then),
+    );
 }
 
 fn state(host: &Element) -> String {
@@ -154,4 +186,75 @@ async fn a_widget_that_goes_away_cancels_its_run() {
     host.remove();
     sleep(Duration::from_millis(50)).await;
     assert!(control.is_cancelled(), "leaving the page cancels the run");
+}
+
+#[wasm_bindgen_test]
+async fn the_finished_view_waits_for_the_turn_after_the_runs_last_step() {
+    let seen = Seen::default();
+    let (handle, host) = mount_counter(&seen).await;
+    click(&host, "start");
+    state_becomes(&host, "done 20").await;
+    // Drawn in the same turn, the finished view would add its cost to the
+    // last step's and the two could make one long task.
+    assert_eq!(
+        seen.end_of_last_turn.borrow().as_deref(),
+        Some("running 20"),
+        "the turn of the run's last step ends before the finished view"
+    );
+    handle.destroy();
+    host.remove();
+}
+
+/// A widget in the kit's frame whose button finishes a run at once.
+#[function_component(Finisher)]
+fn finisher() -> Html {
+    let result = use_state(|| None::<AttrValue>);
+    let finish = {
+        let result = result.clone();
+        Callback::from(move |_| result.set(Some(AttrValue::from(r#"{"figure":1}"#))))
+    };
+    html! {
+        <WidgetFrame kind={WidgetKind::Environment} result={(*result).clone()}>
+            <button id="finish" onclick={finish}>{ "Finish" }</button>
+            if result.is_some() {
+                <p id="report">{ "The report" }</p>
+            }
+        </WidgetFrame>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_frame_shows_the_json_after_the_report_is_drawn() {
+    let host = fresh_host();
+    let handle = yew::Renderer::<Finisher>::with_root(host.clone()).render();
+    wait_for(&host, "#finish", Duration::from_secs(5)).await;
+    click(&host, "finish");
+    // Asked for before the frame's own request, so it runs first in the
+    // next frame: what the reader sees drawn there.
+    let at_next_frame = Rc::new(Cell::new(None));
+    let _frame = {
+        let (at_next_frame, host) = (Rc::clone(&at_next_frame), host.clone());
+        request_animation_frame(move |_| {
+            let has = |selector: &str| host.query_selector(selector).ok().flatten().is_some();
+            at_next_frame.set(Some((
+                has("#report"),
+                has("[data-result]"),
+                has(".widget-json"),
+            )));
+        })
+    };
+    wait_for(
+        &host,
+        "[data-widget=environment][data-result]",
+        Duration::from_secs(5),
+    )
+    .await;
+    assert_eq!(
+        at_next_frame.get(),
+        Some((true, false, false)),
+        "the report is drawn first; data-result and the JSON come a turn after"
+    );
+    assert!(host.query_selector(".widget-json").ok().flatten().is_some());
+    handle.destroy();
+    host.remove();
 }

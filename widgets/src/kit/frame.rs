@@ -9,7 +9,7 @@ use web_sys::{CustomEvent, CustomEventInit, EventTarget};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::event_loop::yield_turn;
+use crate::event_loop::{after_next_frame, yield_turn};
 use book_content::directive::WidgetKind;
 use book_runtime::clipboard;
 use book_runtime::widgets_module::RUN_FINISHED_EVENT;
@@ -42,25 +42,38 @@ pub fn widget_frame(props: &FrameProps) -> Html {
     // text; a refusal says why, with the JSON selected to copy by hand. (Kept
     // here, not in a component of its own: the widgets module's size budget.)
     let copied = use_state(|| None::<Result<(), String>>);
+    // The finished run's figures, shown (and written to `data-result`) only
+    // after the browser has drawn the widget's own report: the report and the
+    // JSON each take a turn of their own, and the book's bookkeeping a third,
+    // so no turn of the finish grows into a long task.
+    let shown = use_state_eq(|| None::<AttrValue>);
+    let latest = use_mut_ref(|| None::<AttrValue>);
     {
-        let root = root.clone();
+        let (root, shown) = (root.clone(), shown.clone());
         use_effect_with(props.result.clone(), move |result| {
-            if let (Some(json), Some(root)) = (result.clone(), root.cast::<web_sys::Element>()) {
-                // In a turn of its own: the run's last redraw has just taken
-                // one, and the book's bookkeeping with it could make a long task.
-                spawn_local(async move {
+            latest.replace(result.clone());
+            match result.clone() {
+                None => shown.set(None),
+                Some(json) => spawn_local(async move {
+                    after_next_frame().await;
+                    if latest.borrow().as_ref() != Some(&json) {
+                        return;
+                    }
+                    shown.set(Some(json.clone()));
                     yield_turn().await;
-                    announce(&root, &json);
-                });
+                    if let Some(root) = root.cast::<web_sys::Element>() {
+                        announce(&root, &json);
+                    }
+                }),
             }
         });
     }
     html! {
-        <section ref={root} class="widget" data-widget={props.kind.id()} data-result={props.result.clone()}
+        <section ref={root} class="widget" data-widget={props.kind.id()} data-result={(*shown).clone()}
                  aria-busy={props.busy.to_string()} aria-label={props.kind.title()}>
             <h4 class="widget-title">{ props.kind.title() }</h4>
             { props.children.clone() }
-            if let Some(json) = props.result.clone() {
+            if let Some(json) = (*shown).clone() {
                 <details class="widget-json">
                     <summary>{ "Results as JSON" }</summary>
                     <pre ref={json_shown.clone()}><code>{ json.clone() }</code></pre>

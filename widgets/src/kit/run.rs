@@ -13,6 +13,7 @@ use yew::prelude::*;
 use book_compute::control::Control;
 
 use super::fields::Form;
+use crate::event_loop::yield_turn;
 
 /// A run's state. `P` is what the view shows while it runs (a phase, live
 /// figures), `R` what a finished run shows and copies.
@@ -142,12 +143,17 @@ impl<P: 'static, R: 'static> RunHandle<P, R> {
         let this = self.clone();
         spawn_task(Box::pin(async move {
             let outcome = future.await;
-            this.flight.borrow_mut().take();
-            this.state.set(match outcome {
+            let ended = match outcome {
                 _ if control.is_cancelled() => Run::Cancelled,
                 Ok(done) => Run::Done(done),
                 Err(why) => Run::Failed(why),
-            });
+            };
+            // The run's last step (its figures, dropping what it held) took
+            // this turn; the finished view is drawn in the next, so the two
+            // never add up to one long task.
+            yield_turn().await;
+            this.flight.borrow_mut().take();
+            this.state.set(ended);
         }));
     }
 
